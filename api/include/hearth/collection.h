@@ -1,0 +1,49 @@
+// Collection definitions: what hearth knows about a collection beyond
+// Firestore's schemaless model.
+//
+// A collection is named by its collection id (the last collection segment of
+// a document path, as Firestore's collection groups are). A definition says
+// which plain-JSON fields are timestamps, whether the collection is a time
+// series (and on which partition and time fields its primary key is ordered),
+// and how a document id is made when an imported document brings none.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+struct TimeSeriesKey {
+  // Field whose value partitions the series ("monitor_id").
+  std::string partition_field;
+  // Timestamp field that orders each partition ("timestamp").
+  std::string time_field;
+};
+
+enum class IdRule {
+  // Firestore-style random 20-character id.
+  kRandom,
+  // "{partition}_{epoch seconds}" with a ".fraction" when the time has
+  // sub-second digits, so two snapshots in one second never collide.
+  kPartitionAndTime,
+  // "{partition}_{period}_{epoch seconds of time}" (aggregations).
+  kPartitionPeriodAndTime,
+};
+
+struct CollectionDef {
+  std::string id;
+  // Top-level fields that plain JSON carries as RFC 3339 strings or epoch
+  // numbers and that are stored as Firestore timestamps.
+  std::vector<std::string> timestamp_fields;
+  // Set for time-series collections: the primary key becomes
+  // (parent, partition, time, id) so latest/range/retention are single scans.
+  std::optional<TimeSeriesKey> time_series;
+  IdRule id_rule = IdRule::kRandom;
+};
+
+// The monitoring domain's collections: snapshots and aggregations (time
+// series), monitors, alerts, reports.
+const std::vector<CollectionDef>& MonitoringDomainCollections();
+
+}  // namespace hearth

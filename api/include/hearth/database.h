@@ -1,0 +1,138 @@
+// hearth: an embedded, Firestore-compatible time-series document store.
+//
+// A Database holds a Firestore project's collections and composite indexes
+// in one RocksDB database. It is safe for concurrent use by many threads
+// without external synchronization. Every method reports failure through its
+// returned Status; none throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hearth/document.h"
+#include "hearth/options.h"
+#include "hearth/status.h"
+#include "hearth/value.h"
+
+namespace hearth {
+
+// A group of writes applied atomically: documents, their index entries and
+// their change records land together or not at all.
+class WriteBatch {
+ public:
+  enum class Kind { kSet, kCreate, kUpdate, kDelete };
+  struct Op {
+    Kind kind;
+    std::string path;
+    MapValue fields;
+    // For kUpdate: the dotted field paths to set (taken from `fields`) or,
+    // when absent from `fields`, to remove. Empty means the top-level keys of
+    // `fields` (a merge of those fields).
+    std::vector<std::string> update_mask;
+  };
+
+  // Create or overwrite the document with exactly these fields.
+  void Set(std::string path, MapValue fields);
+  // Create the document; the batch fails with ALREADY_EXISTS if it exists.
+  void Create(std::string path, MapValue fields);
+  // Merge into an existing document; fails with NOT_FOUND if it is missing.
+  void Update(std::string path, MapValue fields, std::vector<std::string> update_mask = {});
+  // Remove the document; succeeds when it does not exist.
+  void Delete(std::string path);
+
+  const std::vector<Op>& ops() const { return ops_; }
+  size_t size() const { return ops_.size(); }
+  bool empty() const { return ops_.empty(); }
+  void Clear() { ops_.clear(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+// What `Check()` found.
+struct CheckReport {
+  uint64_t documents = 0;
+  uint64_t index_entries = 0;
+  std::vector<std::string> problems;  // empty when the store is consistent
+  bool ok() const { return problems.empty(); }
+};
+
+struct ColumnFamilyStats {
+  std::string name;
+  uint64_t live_sst_bytes = 0;   // bytes in SST files
+  uint64_t memtable_bytes = 0;   // bytes still in memtables
+  uint64_t estimated_keys = 0;   // RocksDB's estimate
+};
+
+struct CollectionStats {
+  std::string id;
+  bool time_series = false;
+  uint64_t documents = 0;        // exact
+  uint64_t stored_bytes = 0;     // exact sum of stored document values
+  std::vector<std::string> indexes;  // column families of its composite indexes
+};
+
+struct Stats {
+  std::vector<CollectionStats> collections;
+  std::vector<ColumnFamilyStats> column_families;
+  uint64_t change_log_records = 0;
+};
+
+class Database {
+ public:
+  // Opens (or, with options.create_if_missing, creates) the store in
+  // directory `path` (ignored with options.in_memory). Builds indexes that the
+  // options' index configuration adds and drops removed ones before returning.
+  static StatusOr<std::unique_ptr<Database>> Open(const Options& options, const std::string& path);
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  virtual ~Database() = default;
+
+  // The document at `path`, or NOT_FOUND. A stored document that fails its
+  // checksum is reported as DATA_LOSS naming the document.
+  virtual StatusOr<Document> Get(std::string_view path) = 0;
+
+  // Single-document writes; each is an atomic batch of one. They return the
+  // commit time on success.
+  virtual StatusOr<Timestamp> Set(std::string_view path, MapValue fields) = 0;
+  virtual StatusOr<Timestamp> Create(std::string_view path, MapValue fields) = 0;
+  virtual StatusOr<Timestamp> Update(std::string_view path, MapValue fields,
+                                     std::vector<std::string> update_mask = {}) = 0;
+  virtual StatusOr<Timestamp> Delete(std::string_view path) = 0;
+
+  // Applies every write of `batch` or none. A failing precondition (create on
+  // an existing document, update on a missing one) or an invalid document
+  // fails the whole batch with a message naming the document.
+  virtual StatusOr<Timestamp> Write(const WriteBatch& batch) = 0;
+
+  // Calls `visit` for each document directly in the collection at
+  // `collection_path` ("snapshots", "monitors/m1/snapshots") in primary-key
+  // order until it returns false. The order is by document name for plain
+  // collections and by (partition, time, id) for time-series collections.
+  virtual Status Scan(std::string_view collection_path,
+                      const std::function<bool(const Document&)>& visit) = 0;
+
+  // Verifies that every index entry matches a stored document and every
+  // document has all of its entries.
+  virtual StatusOr<CheckReport> Check() = 0;
+
+  virtual StatusOr<Stats> GetStats() = 0;
+
+  // The collection definition hearth applies to collection id `id`, if any.
+  virtual std::optional<CollectionDef> Collection(std::string_view id) const = 0;
+
+  // Flushes memtables and closes. Further calls fail. The destructor closes
+  // too, ignoring errors.
+  virtual Status Close() = 0;
+
+ protected:
+  Database() = default;
+};
+
+}  // namespace hearth

@@ -1,0 +1,75 @@
+// Options for opening a hearth database. Every option documents its default.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hearth/collection.h"
+
+namespace hearth {
+
+// Reported during long work (index builds at open, imports).
+struct Progress {
+  std::string task;      // "building index idx.monitors.user_id:a,status:a"
+  uint64_t done = 0;     // units done so far
+  uint64_t total = 0;    // 0 when unknown
+};
+
+struct Options {
+  // Keep the whole store in memory (RocksDB over an in-memory Env). Behaviour
+  // is identical to the on-disk store; nothing survives Close().
+  // Default: false.
+  bool in_memory = false;
+
+  // Create the store when the directory holds none. Default: true.
+  bool create_if_missing = true;
+
+  // Path of a firestore.indexes.json file. When set, Open reads it and
+  // compares it with the indexes the store has: indexes that are new are built
+  // from the stored documents (reporting progress), removed ones are dropped.
+  // The store remembers the path, and a later Open without index options
+  // re-reads the file if it still exists, so edits to it take effect at the
+  // next open, as a Firestore deploy would apply them.
+  // Default: "" (use indexes_json, else the remembered file, else the
+  // configuration the store recorded; a new store starts with the monitoring
+  // domain's firestore.indexes.json).
+  std::string indexes_file;
+
+  // Contents of a firestore.indexes.json, used instead of indexes_file.
+  // Default: unset.
+  std::optional<std::string> indexes_json;
+
+  // Collection definitions in addition to MonitoringDomainCollections(); a
+  // definition here replaces a domain one of the same id. Default: none.
+  std::vector<CollectionDef> collections;
+
+  // Accept writes to collections that are neither defined nor named in the
+  // index configuration (as Firestore does). When false such a write fails
+  // with INVALID_ARGUMENT naming the collection, so a typo cannot create a
+  // collection. Default: false.
+  bool allow_undeclared_collections = false;
+
+  // Append a change record for every write to the change log (the outbox the
+  // Firestore sync adapter reads). Default: true.
+  bool change_log = true;
+
+  // fsync the write-ahead log before a write returns. Without it a write is
+  // durable against a process crash but not against power loss.
+  // Default: false.
+  bool sync_writes = false;
+
+  // RocksDB block cache shared by all column families. Default: 64 MiB.
+  size_t block_cache_bytes = size_t{64} << 20;
+
+  // Upper bound on memory used by all memtables together. Default: 256 MiB.
+  size_t write_buffer_bytes = size_t{256} << 20;
+
+  // Called during long work. Default: none.
+  std::function<void(const Progress&)> progress;
+};
+
+}  // namespace hearth

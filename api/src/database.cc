@@ -1,0 +1,70 @@
+// hearth::Database over the engine's Store.
+#include "hearth/database.h"
+
+#include "engine/store.h"
+
+namespace hearth {
+
+void WriteBatch::Set(std::string path, MapValue fields) {
+  ops_.push_back(Op{Kind::kSet, std::move(path), std::move(fields), {}});
+}
+void WriteBatch::Create(std::string path, MapValue fields) {
+  ops_.push_back(Op{Kind::kCreate, std::move(path), std::move(fields), {}});
+}
+void WriteBatch::Update(std::string path, MapValue fields, std::vector<std::string> update_mask) {
+  ops_.push_back(Op{Kind::kUpdate, std::move(path), std::move(fields), std::move(update_mask)});
+}
+void WriteBatch::Delete(std::string path) { ops_.push_back(Op{Kind::kDelete, std::move(path), {}, {}}); }
+
+namespace {
+
+class DatabaseImpl final : public Database {
+ public:
+  explicit DatabaseImpl(std::unique_ptr<engine::Store> store) : store_(std::move(store)) {}
+
+  StatusOr<Document> Get(std::string_view path) override { return store_->Get(path); }
+
+  StatusOr<Timestamp> Set(std::string_view path, MapValue fields) override {
+    WriteBatch b;
+    b.Set(std::string(path), std::move(fields));
+    return store_->Write(b);
+  }
+  StatusOr<Timestamp> Create(std::string_view path, MapValue fields) override {
+    WriteBatch b;
+    b.Create(std::string(path), std::move(fields));
+    return store_->Write(b);
+  }
+  StatusOr<Timestamp> Update(std::string_view path, MapValue fields, std::vector<std::string> mask) override {
+    WriteBatch b;
+    b.Update(std::string(path), std::move(fields), std::move(mask));
+    return store_->Write(b);
+  }
+  StatusOr<Timestamp> Delete(std::string_view path) override {
+    WriteBatch b;
+    b.Delete(std::string(path));
+    return store_->Write(b);
+  }
+  StatusOr<Timestamp> Write(const WriteBatch& batch) override {
+    if (batch.empty()) return Timestamp::Now();
+    return store_->Write(batch);
+  }
+  Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit) override {
+    return store_->Scan(collection_path, visit);
+  }
+  StatusOr<CheckReport> Check() override { return store_->Check(); }
+  StatusOr<Stats> GetStats() override { return store_->GetStats(); }
+  std::optional<CollectionDef> Collection(std::string_view id) const override { return store_->Collection(id); }
+  Status Close() override { return store_->Close(); }
+
+ private:
+  std::unique_ptr<engine::Store> store_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Database>> Database::Open(const Options& options, const std::string& path) {
+  HEARTH_ASSIGN_OR_RETURN(std::unique_ptr<engine::Store> store, engine::Store::Open(options, path));
+  return std::unique_ptr<Database>(new DatabaseImpl(std::move(store)));
+}
+
+}  // namespace hearth

@@ -1,0 +1,61 @@
+// Google Benchmark micro-benchmarks: key encoding and document encode/decode.
+// Run: build/bench/hearth_micro_bench
+#include <benchmark/benchmark.h>
+
+#include "schema/document_codec.h"
+#include "schema/json.h"
+#include "schema/key_encoding.h"
+#include "tools/snapshot_generator.h"
+
+namespace {
+
+hearth::MapValue Snapshot() {
+  hearth::tools::SnapshotGenerator gen({});
+  hearth::MapValue s;
+  gen.Next(&s);
+  return s;
+}
+
+void BM_EncodeKeyInteger(benchmark::State& state) {
+  hearth::Value v = hearth::Value::Integer(1234567890123);
+  for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::EncodeValue(v));
+}
+BENCHMARK(BM_EncodeKeyInteger);
+
+void BM_EncodeKeyString(benchmark::State& state) {
+  hearth::Value v = hearth::Value::String("mon-0001-some-longer-id");
+  for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::EncodeValue(v, hearth::schema::Direction::kDescending));
+}
+BENCHMARK(BM_EncodeKeyString);
+
+void BM_EncodeDocument(benchmark::State& state) {
+  auto s = Snapshot();
+  for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::EncodeStoredDocument(s, {}, {}));
+}
+BENCHMARK(BM_EncodeDocument);
+
+void BM_DecodeDocument(benchmark::State& state) {
+  std::string stored = hearth::schema::EncodeStoredDocument(Snapshot(), {}, {});
+  for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::DecodeStoredDocument(stored, "snapshots/x"));
+}
+BENCHMARK(BM_DecodeDocument);
+
+void BM_ReadOneField(benchmark::State& state) {
+  std::string stored = hearth::schema::EncodeStoredDocument(Snapshot(), {}, {});
+  for (auto _ : state) {
+    auto sd = hearth::schema::StoredDocument::Parse(stored, "snapshots/x");
+    benchmark::DoNotOptimize(sd->Field("news_sentiment"));
+  }
+}
+BENCHMARK(BM_ReadOneField);
+
+void BM_ParsePlainJson(benchmark::State& state) {
+  std::string json = hearth::schema::PlainDocumentJson(Snapshot());
+  for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::ParsePlainDocument(json, nullptr));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * json.size()));
+}
+BENCHMARK(BM_ParsePlainJson);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,179 @@
+#include "engine/keys.h"
+
+#include "schema/time_format.h"
+#include "schema/json.h"
+
+namespace hearth::engine {
+
+namespace cf {
+std::string Docs(std::string_view id) { return std::string(kDocPrefix) + std::string(id); }
+std::string Names(std::string_view id) { return std::string(kNamePrefix) + std::string(id); }
+}  // namespace cf
+
+namespace meta {
+std::string IndexState(std::string_view n) { return "index_state/" + std::string(n); }
+std::string Collection(std::string_view id) { return "collection/" + std::string(id); }
+std::string DocumentCount(std::string_view id) { return "count/" + std::string(id); }
+std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id); }
+}  // namespace meta
+
+namespace {
+schema::ResourcePath ParentCollection(const schema::DocumentPath& p) {
+  auto segs = p.path.segments();
+  segs.pop_back();
+  return schema::ResourcePath(std::move(segs));
+}
+}  // namespace
+
+std::string PlainDocumentKey(const schema::DocumentPath& path) {
+  std::string k;
+  schema::AppendDocumentPath(&k, path.path);
+  return k;
+}
+
+StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path,
+                                    const std::optional<Value>& partition, const std::optional<Value>& time) {
+  if (!partition.has_value())
+    return Status::InvalidArgument("document " + path.ToString() + " lacks field \"" + ts.partition_field +
+                                   "\", which partitions time-series collection \"" + path.collection_id() + "\"");
+  if (!time.has_value() || time->type() != Value::Type::kTimestamp)
+    return Status::InvalidArgument("document " + path.ToString() + ": time-series collection \"" +
+                                   path.collection_id() + "\" needs field \"" + ts.time_field +
+                                   "\" holding a timestamp (" +
+                                   (time.has_value() ? "it holds a " + std::string(TypeName(time->type())) : "it is missing") +
+                                   ")");
+  std::string k;
+  schema::AppendCollectionPrefix(&k, ParentCollection(path));
+  schema::AppendValue(&k, *partition);
+  schema::AppendValue(&k, *time);
+  schema::AppendEscaped(&k, path.id(), 1);
+  return k;
+}
+
+std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, const Value& partition) {
+  std::string k;
+  schema::AppendCollectionPrefix(&k, collection);
+  schema::AppendValue(&k, partition);
+  return k;
+}
+
+bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out) {
+  if (!time_series) {
+    return schema::DecodeDocumentPath(&key, schema::Direction::kAscending, out) && key.empty();
+  }
+  // prefix(collection) has an odd number of 00 02-terminated segments; try to
+  // read partition, time and the id after each candidate collection path.
+  std::vector<std::string> segs;
+  while (true) {
+    const int more = segs.empty() ? 1 : 2;  // the collection id, or a document id and a collection id
+    for (int i = 0; i < more; i++) {
+      std::string seg;
+      bool last;
+      if (!schema::DecodeSegment(&key, schema::Direction::kAscending, &seg, &last) || last) return false;
+      segs.push_back(std::move(seg));
+    }
+    std::string_view probe = key;
+    Value partition, time;
+    std::string id;
+    bool last = false;
+    if (schema::DecodeValue(&probe, schema::Direction::kAscending, &partition) &&
+        schema::DecodeValue(&probe, schema::Direction::kAscending, &time) &&
+        schema::DecodeSegment(&probe, schema::Direction::kAscending, &id, &last) && last && probe.empty()) {
+      segs.push_back(std::move(id));
+      *out = schema::ResourcePath(std::move(segs));
+      return true;
+    }
+  }
+}
+
+std::string LogKey(uint64_t seq) {
+  std::string k(8, '\0');
+  for (int i = 0; i < 8; i++) k[i] = static_cast<char>((seq >> (8 * (7 - i))) & 0xFF);
+  return k;
+}
+
+std::string ChangeRecord(ChangeOp op, Timestamp t, std::string_view path) {
+  std::string r;
+  r.push_back(static_cast<char>(op));
+  uint64_t s = static_cast<uint64_t>(t.seconds) ^ (uint64_t{1} << 63);
+  for (int i = 7; i >= 0; i--) r.push_back(static_cast<char>((s >> (8 * i)) & 0xFF));
+  for (int i = 3; i >= 0; i--) r.push_back(static_cast<char>((static_cast<uint32_t>(t.nanos) >> (8 * i)) & 0xFF));
+  r.append(path);
+  return r;
+}
+
+namespace {
+
+std::string Hex(std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string DescribeValues(std::string_view rest) {
+  // Decodes as many values as possible in either direction, then shows the
+  // remainder in hex.
+  std::string out;
+  while (!rest.empty()) {
+    Value v;
+    std::string_view asc = rest, desc = rest;
+    if (schema::DecodeValue(&asc, schema::Direction::kAscending, &v)) {
+      out += (out.empty() ? "" : ", ") + schema::PlainValueJson(v);
+      rest = asc;
+    } else if (schema::DecodeValue(&desc, schema::Direction::kDescending, &v)) {
+      out += (out.empty() ? "" : ", ") + std::string("desc ") + schema::PlainValueJson(v);
+      rest = desc;
+    } else {
+      std::string seg;
+      bool last;
+      std::string_view a = rest, d = rest;
+      if (schema::DecodeSegment(&a, schema::Direction::kAscending, &seg, &last)) {
+        out += (out.empty() ? "" : ", ") + std::string("segment \"") + seg + "\"";
+        rest = a;
+      } else if (schema::DecodeSegment(&d, schema::Direction::kDescending, &seg, &last)) {
+        out += (out.empty() ? "" : ", ") + std::string("desc segment \"") + seg + "\"";
+        rest = d;
+      } else {
+        out += (out.empty() ? "" : ", ") + std::string("bytes ") + Hex(rest);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DescribeKey(std::string_view column_family, std::string_view key) {
+  std::string cfn(column_family);
+  if (column_family == cf::kMeta) return "meta key \"" + std::string(key) + "\"";
+  if (column_family == cf::kLog) {
+    if (key.size() != 8) return "malformed log key " + Hex(key);
+    uint64_t seq = 0;
+    for (unsigned char c : key) seq = (seq << 8) | c;
+    return "change record #" + std::to_string(seq);
+  }
+  if (column_family.substr(0, cf::kNamePrefix.size()) == cf::kNamePrefix) {
+    schema::ResourcePath p;
+    std::string_view k = key;
+    if (schema::DecodeDocumentPath(&k, schema::Direction::kAscending, &p) && k.empty())
+      return "name entry of document " + p.ToString() + " in " + cfn;
+    return "malformed name key " + Hex(key) + " in " + cfn;
+  }
+  if (column_family.substr(0, cf::kDocPrefix.size()) == cf::kDocPrefix) {
+    schema::ResourcePath p;
+    if (DocumentPathFromKey(key, false, &p)) return "document " + p.ToString() + " (key in " + cfn + ")";
+    if (DocumentPathFromKey(key, true, &p))
+      return "document " + p.ToString() + " (time-series key " + DescribeValues(key) + " in " + cfn + ")";
+    return "malformed document key " + Hex(key) + " in " + cfn;
+  }
+  if (column_family.substr(0, cf::kIndexPrefix.size()) == cf::kIndexPrefix)
+    return "index entry (" + DescribeValues(key) + ") in " + cfn;
+  return "key " + Hex(key) + " in " + cfn;
+}
+
+}  // namespace hearth::engine

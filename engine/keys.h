@@ -1,0 +1,86 @@
+// Every key layout hearth writes to RocksDB, in one place.
+//
+// Column families and their keys (format version 1; schema/key_encoding.h
+// defines enc(), path() and the escaped segments):
+//
+//   meta                      fixed names below                -> small values
+//   doc.<collection id>       plain:  path(document)           -> stored document
+//                             time series:
+//                               prefix(collection) enc(partition) enc(time) id 00 01
+//                                                              -> stored document
+//   name.<collection id>      path(document)                   -> primary key (time series only)
+//   idx.<index name>          collection scope:
+//                               prefix(collection) enc±(f1)..enc±(fn) id±
+//                             collection-group scope:
+//                               enc±(f1)..enc±(fn) path±(document)
+//                                                              -> primary key (time series) or empty
+//   log                       sequence (8 bytes, big-endian)   -> change record
+//
+// prefix(collection) is every segment of the collection path followed by
+// 00 02, so the keys of one collection are one contiguous range; ± means the
+// component is bit-inverted for a descending field (the id and path follow
+// the direction of the last ordered field, Firestore's __name__ rule).
+//
+// Change record := op(1 byte: 1 set, 2 delete) update_seconds(8, BE, sign
+// flipped) update_nanos(4, BE) path(rest, UTF-8). The record names the
+// document; the sync adapter sends the document's current state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hearth/collection.h"
+#include "hearth/status.h"
+#include "hearth/value.h"
+#include "schema/key_encoding.h"
+#include "schema/path.h"
+
+namespace hearth::engine {
+
+// Bump when any layout above changes meaning; stored in meta.
+constexpr uint32_t kKeyFormatVersion = 1;
+
+namespace cf {
+constexpr std::string_view kMeta = "meta";
+constexpr std::string_view kLog = "log";
+constexpr std::string_view kDocPrefix = "doc.";
+constexpr std::string_view kNamePrefix = "name.";
+constexpr std::string_view kIndexPrefix = "idx.";
+std::string Docs(std::string_view collection_id);
+std::string Names(std::string_view collection_id);
+}  // namespace cf
+
+namespace meta {
+constexpr std::string_view kFormatVersion = "format_version";
+constexpr std::string_view kIndexConfig = "index_config";          // firestore.indexes.json text
+constexpr std::string_view kIndexConfigSource = "index_config_source";  // where it came from, for messages
+constexpr std::string_view kIndexConfigFile = "index_config_file";      // absolute path, re-read at open
+std::string IndexState(std::string_view index_name);   // "ready" | "building"
+std::string Collection(std::string_view collection_id);  // "plain" | "ts <partition> <time>"
+std::string DocumentCount(std::string_view collection_id);  // int64 counter (merge add)
+std::string StoredBytes(std::string_view collection_id);    // int64 counter (merge add)
+}  // namespace meta
+
+// Primary key of a plain collection's document.
+std::string PlainDocumentKey(const schema::DocumentPath& path);
+// Primary key of a time-series document; INVALID_ARGUMENT naming the field
+// when the partition is missing or the time is not a timestamp.
+StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path,
+                                    const std::optional<Value>& partition, const std::optional<Value>& time);
+// The range of primary keys of one partition of a time-series collection.
+std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, const Value& partition);
+
+// Recovers the document path from a primary key of the collection at
+// `collection` (time series or plain).
+bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out);
+
+enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2 };
+std::string LogKey(uint64_t sequence);
+std::string ChangeRecord(ChangeOp op, Timestamp update_time, std::string_view path);
+
+// Any key of any column family in words, for logs and `hearth check`.
+std::string DescribeKey(std::string_view column_family, std::string_view key);
+
+}  // namespace hearth::engine

@@ -1,0 +1,98 @@
+// The storage engine: hearth's documents, index entries and change log in one
+// RocksDB database, one column family per role (engine/keys.h).
+//
+// Thread-safety: all methods may be called concurrently. Writes are
+// serialized by one mutex (they read the previous version of each document
+// to remove its index entries); reads never take it.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hearth/collection.h"
+#include "hearth/database.h"
+#include "hearth/document.h"
+#include "hearth/options.h"
+#include "hearth/status.h"
+#include "schema/index_config.h"
+#include "schema/path.h"
+
+namespace hearth::engine {
+
+struct IndexState {
+  schema::IndexDef def;
+  std::string name;                          // def.Name(), also the column family
+  rocksdb::ColumnFamilyHandle* cf = nullptr;  // null when served by the primary key
+};
+
+struct CollectionState {
+  CollectionDef def;
+  rocksdb::ColumnFamilyHandle* docs = nullptr;
+  rocksdb::ColumnFamilyHandle* names = nullptr;  // time series only
+  std::vector<const IndexState*> indexes;        // stored composite indexes
+  bool time_series() const { return def.time_series.has_value(); }
+};
+
+class Store {
+ public:
+  static StatusOr<std::unique_ptr<Store>> Open(const Options& options, const std::string& path);
+  ~Store();
+
+  StatusOr<Document> Get(std::string_view path);
+  StatusOr<Timestamp> Write(const WriteBatch& batch);
+  Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit);
+  StatusOr<CheckReport> Check();
+  StatusOr<Stats> GetStats();
+  std::optional<CollectionDef> Collection(std::string_view id) const;
+  const schema::IndexConfig& index_config() const { return index_config_; }
+  Status Close();
+
+  // The collection state for `id`, creating its column families when the
+  // collection is declared (or undeclared collections are allowed).
+  StatusOr<const CollectionState*> ResolveCollection(const std::string& id, bool create);
+
+ private:
+  explicit Store(const Options& options) : options_(options) {}
+
+  Status OpenDb(const std::string& path);
+  Status LoadFormat(bool* is_new);
+  Status ApplyIndexConfig(bool is_new);
+  Status BuildIndex(const IndexState& index);
+  StatusOr<rocksdb::ColumnFamilyHandle*> CreateCf(const std::string& name);
+  rocksdb::ColumnFamilyOptions CfOptions(std::string_view name) const;
+  std::optional<CollectionDef> DefinitionFor(std::string_view id) const;
+  StatusOr<uint64_t> ReadCounter(const std::string& key);
+  Timestamp NextCommitTime();
+
+  Options options_;
+  std::unique_ptr<rocksdb::Env> mem_env_;  // in-memory mode only; outlives db_
+  std::shared_ptr<rocksdb::Cache> block_cache_;
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffers_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;  // guarded by collections_mu_
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* log_ = nullptr;
+
+  schema::IndexConfig index_config_;
+  std::vector<std::unique_ptr<IndexState>> indexes_;  // fixed after Open
+
+  mutable std::shared_mutex collections_mu_;
+  std::map<std::string, std::unique_ptr<CollectionState>, std::less<>> collections_;
+
+  std::mutex write_mu_;
+  uint64_t next_log_seq_ = 1;              // guarded by write_mu_
+  std::atomic<int64_t> last_commit_nanos_{0};
+  bool closed_ = false;
+};
+
+}  // namespace hearth::engine

@@ -1,0 +1,183 @@
+// Store: the consistency check (`hearth check`) and statistics.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/counter_merge.h"
+#include "engine/index_entries.h"
+#include "engine/keys.h"
+#include "engine/rocks_status.h"
+#include "engine/store.h"
+#include "schema/document_codec.h"
+
+namespace hearth::engine {
+
+namespace {
+
+constexpr size_t kMaxListedProblems = 100;
+
+class Problems {
+ public:
+  explicit Problems(CheckReport* r) : r_(r) {}
+  void Add(std::string p) {
+    if (r_->problems.size() < kMaxListedProblems) {
+      r_->problems.push_back(std::move(p));
+    } else {
+      extra_++;
+    }
+  }
+  void Finish() {
+    if (extra_) r_->problems.push_back("... and " + std::to_string(extra_) + " more problems");
+  }
+
+ private:
+  CheckReport* r_;
+  uint64_t extra_ = 0;
+};
+
+std::vector<std::string> RegisteredCollections(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+  std::vector<std::string> ids;
+  std::string prefix = meta::Collection("");
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), meta));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    ids.push_back(it->key().ToString().substr(prefix.size()));
+  return ids;
+}
+
+}  // namespace
+
+StatusOr<CheckReport> Store::Check() {
+  CheckReport report;
+  Problems problems(&report);
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  // Index entries each document should have, counted per index.
+  std::unordered_map<rocksdb::ColumnFamilyHandle*, uint64_t> expected_per_index;
+  std::vector<const CollectionState*> colls;
+  for (const auto& id : RegisteredCollections(db_.get(), meta_)) {
+    HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
+    colls.push_back(c);
+  }
+  for (const CollectionState* c : colls) {
+    const std::string docs_cf = cf::Docs(c->def.id);
+    uint64_t count = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+    std::vector<std::string> keys;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view key(it->key().data(), it->key().size());
+      count++;
+      schema::ResourcePath p;
+      if (!DocumentPathFromKey(key, c->time_series(), &p)) {
+        problems.Add("malformed " + DescribeKey(docs_cf, key));
+        continue;
+      }
+      schema::DocumentPath path{p};
+      auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), path.ToString());
+      if (!sd.ok()) {
+        problems.Add(sd.status().message());
+        continue;
+      }
+      if (c->time_series()) {
+        std::string pk;
+        rocksdb::Status s = db_->Get(ro, c->names, PlainDocumentKey(path), &pk);
+        if (!s.ok() || pk != key) problems.Add("document " + path.ToString() + " has no matching name entry");
+      }
+      for (const IndexState* idx : c->indexes) {
+        keys.clear();
+        AppendIndexEntries(idx->def, path, StoredFieldSource(*sd), &keys);
+        for (const auto& k : keys) {
+          expected_per_index[idx->cf]++;
+          std::string v;
+          rocksdb::Status s = db_->Get(ro, idx->cf, k, &v);
+          if (s.IsNotFound()) {
+            problems.Add("document " + path.ToString() + " lacks its " + DescribeKey(idx->name, k));
+          } else if (!s.ok()) {
+            return FromRocks(s, "reading " + idx->name);
+          } else if (c->time_series() && v != key) {
+            problems.Add(DescribeKey(idx->name, k) + " does not point at document " + path.ToString());
+          }
+        }
+      }
+    }
+    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + docs_cf));
+    report.documents += count;
+    HEARTH_ASSIGN_OR_RETURN(uint64_t counted, ReadCounter(meta::DocumentCount(c->def.id)));
+    if (counted != count)
+      problems.Add("collection " + c->def.id + " holds " + std::to_string(count) + " documents but its counter says " +
+                   std::to_string(counted));
+    if (c->time_series()) {
+      uint64_t names = 0;
+      std::unique_ptr<rocksdb::Iterator> ni(db_->NewIterator(ro, c->names));
+      for (ni->SeekToFirst(); ni->Valid(); ni->Next()) names++;
+      HEARTH_RETURN_IF_ERROR(FromRocks(ni->status(), "scanning " + cf::Names(c->def.id)));
+      if (names != count)
+        problems.Add(cf::Names(c->def.id) + " holds " + std::to_string(names) + " name entries for " +
+                     std::to_string(count) + " documents");
+    }
+    // Entries that no document accounts for: count, and on a mismatch list them.
+    for (const IndexState* idx : c->indexes) {
+      uint64_t entries = 0;
+      std::unique_ptr<rocksdb::Iterator> ii(db_->NewIterator(ro, idx->cf));
+      for (ii->SeekToFirst(); ii->Valid(); ii->Next()) entries++;
+      HEARTH_RETURN_IF_ERROR(FromRocks(ii->status(), "scanning " + idx->name));
+      report.index_entries += entries;
+      if (entries == expected_per_index[idx->cf]) continue;
+      std::unordered_set<std::string> expected;
+      std::unique_ptr<rocksdb::Iterator> di(db_->NewIterator(ro, c->docs));
+      for (di->SeekToFirst(); di->Valid(); di->Next()) {
+        schema::ResourcePath p;
+        if (!DocumentPathFromKey(std::string_view(di->key().data(), di->key().size()), c->time_series(), &p)) continue;
+        schema::DocumentPath path{p};
+        auto sd = schema::StoredDocument::Parse(std::string_view(di->value().data(), di->value().size()), path.ToString());
+        if (!sd.ok()) continue;
+        keys.clear();
+        AppendIndexEntries(idx->def, path, StoredFieldSource(*sd), &keys);
+        expected.insert(keys.begin(), keys.end());
+      }
+      for (ii->SeekToFirst(); ii->Valid(); ii->Next())
+        if (!expected.count(ii->key().ToString()))
+          problems.Add(DescribeKey(idx->name, std::string_view(ii->key().data(), ii->key().size())) +
+                       " matches no stored document");
+    }
+  }
+  problems.Finish();
+  return report;
+}
+
+StatusOr<Stats> Store::GetStats() {
+  Stats stats;
+  for (const auto& id : RegisteredCollections(db_.get(), meta_)) {
+    HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
+    CollectionStats cs;
+    cs.id = id;
+    cs.time_series = c->time_series();
+    HEARTH_ASSIGN_OR_RETURN(cs.documents, ReadCounter(meta::DocumentCount(id)));
+    HEARTH_ASSIGN_OR_RETURN(cs.stored_bytes, ReadCounter(meta::StoredBytes(id)));
+    for (const IndexState* idx : c->indexes) cs.indexes.push_back(idx->name);
+    stats.collections.push_back(std::move(cs));
+  }
+  std::shared_lock lock(collections_mu_);
+  for (const auto& [name, h] : cfs_) {
+    ColumnFamilyStats s;
+    s.name = name;
+    uint64_t v = 0;
+    if (db_->GetIntProperty(h, "rocksdb.live-sst-files-size", &v)) s.live_sst_bytes = v;
+    if (db_->GetIntProperty(h, "rocksdb.cur-size-all-mem-tables", &v)) s.memtable_bytes = v;
+    if (db_->GetIntProperty(h, "rocksdb.estimate-num-keys", &v)) s.estimated_keys = v;
+    stats.column_families.push_back(std::move(s));
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
+  it->SeekToFirst();
+  if (it->Valid()) {
+    std::string first = it->key().ToString();
+    it->SeekToLast();
+    auto seq = [](const std::string& k) {
+      uint64_t s = 0;
+      for (unsigned char ch : k) s = (s << 8) | ch;
+      return s;
+    };
+    stats.change_log_records = seq(it->key().ToString()) - seq(first) + 1;
+  }
+  return stats;
+}
+
+}  // namespace hearth::engine

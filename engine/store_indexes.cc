@@ -1,0 +1,171 @@
+// Store: applying firestore.indexes.json at open. Indexes that are new are
+// built from the stored documents (with progress); removed ones are dropped.
+// An index is marked "building" before its backfill and "ready" after, so a
+// crash during a build rebuilds it at the next open.
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "engine/index_entries.h"
+#include "engine/keys.h"
+#include "engine/rocks_status.h"
+#include "engine/store.h"
+#include "schema/document_codec.h"
+
+namespace hearth::engine {
+
+namespace {
+
+constexpr std::string_view kReady = "ready";
+constexpr std::string_view kBuilding = "building";
+
+// A composite index exactly (partition ASC, time ASC|DESC) of a time-series
+// collection is the primary key's own order (scanned forwards or backwards):
+// it is not stored twice.
+bool ServedByPrimaryKey(const schema::IndexDef& def, const std::optional<CollectionDef>& coll) {
+  if (!coll || !coll->time_series || def.scope != schema::QueryScope::kCollection || def.fields.size() != 2)
+    return false;
+  const auto& ts = *coll->time_series;
+  const auto& f0 = def.fields[0];
+  const auto& f1 = def.fields[1];
+  if (f0.field.segments() != std::vector<std::string>{ts.partition_field} || f0.mode != schema::FieldMode::kAscending)
+    return false;
+  if (f1.field.segments() != std::vector<std::string>{ts.time_field} || f1.mode == schema::FieldMode::kContains)
+    return false;
+  auto dir = f1.mode == schema::FieldMode::kDescending ? schema::Direction::kDescending : schema::Direction::kAscending;
+  return def.name_direction == dir;
+}
+
+}  // namespace
+
+Status Store::ApplyIndexConfig(bool is_new) {
+  rocksdb::ReadOptions ro;
+  std::string stored_json, remembered_file;
+  rocksdb::Status s = db_->Get(ro, meta_, meta::kIndexConfig, &stored_json);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the index configuration");
+  const bool has_stored = s.ok();
+  s = db_->Get(ro, meta_, meta::kIndexConfigFile, &remembered_file);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the index configuration");
+  std::string json, source, file;
+  if (options_.indexes_json) {
+    json = *options_.indexes_json;
+    source = "the given index configuration";
+  } else if (!options_.indexes_file.empty() ||
+             (!remembered_file.empty() && std::filesystem::exists(remembered_file))) {
+    file = options_.indexes_file.empty() ? remembered_file : options_.indexes_file;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Status::NotFound("cannot read index file " + file);
+    json.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    source = file;
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(file, ec);
+    if (!ec) file = abs.string();
+  } else if (has_stored) {
+    json = stored_json;
+    source = "the store's recorded index configuration";
+  } else {
+    json = std::string(schema::DefaultIndexConfigJson());
+    source = "hearth's built-in firestore.indexes.json";
+  }
+  (void)is_new;
+  HEARTH_ASSIGN_OR_RETURN(index_config_, schema::ParseIndexConfig(json, source));
+
+  std::set<std::string> wanted;
+  for (const auto& def : index_config_.indexes) {
+    auto state = std::make_unique<IndexState>();
+    state->def = def;
+    state->name = def.Name();
+    if (!ServedByPrimaryKey(def, DefinitionFor(def.collection_group))) wanted.insert(state->name);
+    indexes_.push_back(std::move(state));
+  }
+  // Drop indexes the configuration no longer names.
+  std::vector<std::string> existing;
+  for (const auto& [name, h] : cfs_)
+    if (name.substr(0, cf::kIndexPrefix.size()) == cf::kIndexPrefix) existing.push_back(name);
+  for (const auto& name : existing) {
+    if (wanted.count(name)) continue;
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->DropColumnFamily(cfs_[name]), "dropping index " + name));
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->DestroyColumnFamilyHandle(cfs_[name]), "dropping index " + name));
+    cfs_.erase(name);
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_, meta::IndexState(name)),
+                                     "dropping index " + name));
+  }
+  // Create the column family of every wanted index first, so collection
+  // states resolved during the builds see all of them.
+  std::vector<IndexState*> to_build;
+  for (auto& idx : indexes_) {
+    if (!wanted.count(idx->name)) continue;
+    std::string st;
+    rocksdb::Status gs = db_->Get(ro, meta_, meta::IndexState(idx->name), &st);
+    if (!gs.ok() && !gs.IsNotFound()) return FromRocks(gs, "reading index state");
+    auto it = cfs_.find(idx->name);
+    if (it != cfs_.end() && gs.ok() && st == kReady) {
+      idx->cf = it->second;
+      continue;
+    }
+    if (it != cfs_.end()) {  // a build that did not finish: start over
+      HEARTH_RETURN_IF_ERROR(FromRocks(db_->DropColumnFamily(it->second), "dropping index " + idx->name));
+      HEARTH_RETURN_IF_ERROR(FromRocks(db_->DestroyColumnFamilyHandle(it->second), "dropping index " + idx->name));
+      cfs_.erase(it);
+    }
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::IndexState(idx->name), kBuilding),
+                                     "marking index " + idx->name));
+    HEARTH_ASSIGN_OR_RETURN(idx->cf, CreateCf(idx->name));
+    to_build.push_back(idx.get());
+  }
+  for (IndexState* idx : to_build) {
+    HEARTH_RETURN_IF_ERROR(BuildIndex(*idx));
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::IndexState(idx->name), kReady),
+                                     "marking index " + idx->name));
+  }
+  rocksdb::WriteBatch wb;
+  wb.Put(meta_, meta::kIndexConfig, json);
+  wb.Put(meta_, meta::kIndexConfigSource, source);
+  if (!file.empty()) {
+    wb.Put(meta_, meta::kIndexConfigFile, file);
+  } else if (options_.indexes_json) {
+    wb.Delete(meta_, meta::kIndexConfigFile);
+  }
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "recording the index configuration");
+}
+
+Status Store::BuildIndex(const IndexState& index) {
+  const std::string& group = index.def.collection_group;
+  auto coll = ResolveCollection(group, false);
+  if (!coll.ok()) return coll.status().code() == StatusCode::kNotFound ? Status::OK() : coll.status();
+  const CollectionState* c = *coll;
+  HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(group)));
+  Progress progress{"building index " + index.name, 0, total};
+  if (options_.progress) options_.progress(progress);
+
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  rocksdb::WriteBatch wb;
+  std::vector<std::string> keys;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    schema::ResourcePath p;
+    if (!DocumentPathFromKey(key, c->time_series(), &p))
+      return Status::DataLoss("building " + index.name + ": malformed " + DescribeKey(cf::Docs(group), key));
+    schema::DocumentPath path{p};
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
+                                                           std::string_view(it->value().data(), it->value().size()),
+                                                           path.ToString()));
+    keys.clear();
+    AppendIndexEntries(index.def, path, StoredFieldSource(sd), &keys);
+    for (const auto& k : keys) wb.Put(index.cf, k, c->time_series() ? std::string(key) : std::string());
+    progress.done++;
+    if (progress.done % 4096 == 0) {
+      HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "building " + index.name));
+      wb.Clear();
+      if (options_.progress) options_.progress(progress);
+    }
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "building " + index.name));
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "building " + index.name));
+  if (options_.progress) options_.progress(progress);
+  return Status::OK();
+}
+
+}  // namespace hearth::engine

@@ -1,0 +1,324 @@
+// Store: reads and the write path. A batch reads the previous version of each
+// document it touches, then writes documents, removed and added index
+// entries, name entries, counters and change records in one RocksDB
+// WriteBatch, so a crash leaves the old state or the new one.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/counter_merge.h"
+#include "engine/index_entries.h"
+#include "engine/keys.h"
+#include "engine/rocks_status.h"
+#include "engine/store.h"
+#include "schema/document_codec.h"
+#include "schema/limits.h"
+
+namespace hearth::engine {
+
+namespace {
+
+Status CheckDeclaredTypes(const CollectionDef& def, const schema::DocumentPath& p, const MapValue& fields) {
+  for (const auto& f : def.timestamp_fields) {
+    auto it = fields.find(f);
+    if (it == fields.end() || it->second.is_null() || it->second.type() == Value::Type::kTimestamp) continue;
+    return Status::InvalidArgument("document " + p.ToString() + ": field \"" + f + "\" is declared a timestamp in " +
+                                   "collection \"" + def.id + "\" but holds a " +
+                                   std::string(TypeName(it->second.type())));
+  }
+  return Status::OK();
+}
+
+void SetAt(MapValue* doc, const schema::FieldPath& path, Value v) {
+  MapValue* m = doc;
+  const auto& segs = path.segments();
+  for (size_t i = 0; i + 1 < segs.size(); i++) {
+    Value& slot = (*m)[segs[i]];
+    if (slot.type() != Value::Type::kMap) slot = Value::Map({});
+    m = &slot.map();
+  }
+  (*m)[segs.back()] = std::move(v);
+}
+
+void RemoveAt(MapValue* doc, const schema::FieldPath& path) {
+  MapValue* m = doc;
+  const auto& segs = path.segments();
+  for (size_t i = 0; i + 1 < segs.size(); i++) {
+    auto it = m->find(segs[i]);
+    if (it == m->end() || it->second.type() != Value::Type::kMap) return;
+    m = &it->second.map();
+  }
+  m->erase(segs.back());
+}
+
+Status ApplyUpdate(MapValue* doc, const MapValue& fields, const std::vector<std::string>& mask) {
+  std::vector<schema::FieldPath> paths;
+  if (mask.empty()) {
+    for (const auto& [k, v] : fields) paths.emplace_back(std::vector<std::string>{k});
+  } else {
+    for (const auto& m : mask) {
+      HEARTH_ASSIGN_OR_RETURN(schema::FieldPath p, schema::ParseFieldPath(m));
+      paths.push_back(std::move(p));
+    }
+  }
+  MapFieldSource source(fields);
+  for (const auto& p : paths) {
+    std::optional<Value> v = source.Get(p);
+    if (v.has_value()) {
+      SetAt(doc, p, std::move(*v));
+    } else {
+      RemoveAt(doc, p);
+    }
+  }
+  return Status::OK();
+}
+
+struct Entry {
+  rocksdb::ColumnFamilyHandle* cf;
+  std::string key;
+  bool operator==(const Entry& o) const { return cf == o.cf && key == o.key; }
+};
+
+struct EntryHash {
+  size_t operator()(const Entry& e) const { return std::hash<std::string>()(e.key) ^ reinterpret_cast<uintptr_t>(e.cf); }
+};
+
+// One document touched by a batch: its state before the batch and now.
+struct Touched {
+  const CollectionState* coll = nullptr;
+  schema::DocumentPath path;
+  std::string path_str;
+  std::string name_key;  // encoded path: the plain primary key / the name CF key
+  bool had = false;
+  std::string old_pk;
+  std::string old_bytes;
+  Timestamp old_create;
+  std::vector<Entry> old_entries;
+  bool has = false;
+  bool fields_loaded = false;
+  MapValue fields;
+};
+
+void AppendEntries(const CollectionState& c, const schema::DocumentPath& path, const FieldSource& src,
+                   std::vector<Entry>* out) {
+  std::vector<std::string> keys;
+  for (const IndexState* idx : c.indexes) {
+    keys.clear();
+    AppendIndexEntries(idx->def, path, src, &keys);
+    for (auto& k : keys) out->push_back(Entry{idx->cf, std::move(k)});
+  }
+}
+
+}  // namespace
+
+StatusOr<Document> Store::Get(std::string_view path_text) {
+  HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath path, schema::ParseDocumentPath(path_text));
+  auto coll = ResolveCollection(path.collection_id(), false);
+  if (!coll.ok()) {
+    if (coll.status().code() == StatusCode::kNotFound)
+      return Status::NotFound("document " + path.ToString() + " not found");
+    return coll.status();
+  }
+  const CollectionState* c = *coll;
+  std::string key = PlainDocumentKey(path);
+  std::string value;
+  rocksdb::ReadOptions ro;
+  if (c->time_series()) {
+    std::string pk;
+    rocksdb::Status s = db_->Get(ro, c->names, key, &pk);
+    if (s.IsNotFound()) return Status::NotFound("document " + path.ToString() + " not found");
+    HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + path.ToString()));
+    key = std::move(pk);
+  }
+  rocksdb::Status s = db_->Get(ro, c->docs, key, &value);
+  if (s.IsNotFound()) {
+    if (c->time_series())
+      return Status::DataLoss("document " + path.ToString() + " has a name entry but no stored document");
+    return Status::NotFound("document " + path.ToString() + " not found");
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + path.ToString()));
+  return schema::DecodeStoredDocument(value, path.ToString());
+}
+
+StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
+  if (closed_) return Status::FailedPrecondition("the store is closed");
+  // Checks that need no lock: paths, collections, document limits.
+  std::vector<schema::DocumentPath> paths;
+  std::vector<const CollectionState*> colls;
+  paths.reserve(batch.size());
+  colls.reserve(batch.size());
+  for (const auto& op : batch.ops()) {
+    HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
+    HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
+    if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
+      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, op.fields));
+      HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(c->def, p, op.fields));
+    }
+    paths.push_back(std::move(p));
+    colls.push_back(c);
+  }
+
+  std::lock_guard lock(write_mu_);
+  std::vector<Touched> touched;
+  std::unordered_map<std::string, size_t> by_path;
+  rocksdb::ReadOptions ro;
+
+  auto touch = [&](size_t i) -> StatusOr<Touched*> {
+    std::string ps = paths[i].ToString();
+    auto it = by_path.find(ps);
+    if (it != by_path.end()) return &touched[it->second];
+    Touched t;
+    t.coll = colls[i];
+    t.path = paths[i];
+    t.path_str = ps;
+    t.name_key = PlainDocumentKey(t.path);
+    rocksdb::Status s;
+    if (t.coll->time_series()) {
+      s = db_->Get(ro, t.coll->names, t.name_key, &t.old_pk);
+      if (s.ok()) {
+        s = db_->Get(ro, t.coll->docs, t.old_pk, &t.old_bytes);
+        if (s.IsNotFound()) return Status::DataLoss("document " + ps + " has a name entry but no stored document");
+      }
+    } else {
+      t.old_pk = t.name_key;
+      s = db_->Get(ro, t.coll->docs, t.old_pk, &t.old_bytes);
+    }
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + ps);
+    t.had = s.ok();
+    if (t.had) {
+      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t.old_bytes, ps));
+      t.old_create = sd.create_time();
+      AppendEntries(*t.coll, t.path, StoredFieldSource(sd), &t.old_entries);
+    }
+    t.has = t.had;
+    by_path.emplace(ps, touched.size());
+    touched.push_back(std::move(t));
+    return &touched.back();
+  };
+  auto load_fields = [](Touched* t) -> Status {
+    if (t->fields_loaded) return Status::OK();
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t->old_bytes, t->path_str));
+    t->fields = sd.Fields();
+    t->fields_loaded = true;
+    return Status::OK();
+  };
+
+  // Apply the operations in order to each document's current state.
+  for (size_t i = 0; i < batch.size(); i++) {
+    const auto& op = batch.ops()[i];
+    HEARTH_ASSIGN_OR_RETURN(Touched * t, touch(i));
+    switch (op.kind) {
+      case WriteBatch::Kind::kCreate:
+        if (t->has) return Status::AlreadyExists("document " + t->path_str + " already exists");
+        [[fallthrough]];
+      case WriteBatch::Kind::kSet:
+        t->has = true;
+        t->fields = op.fields;
+        t->fields_loaded = true;
+        break;
+      case WriteBatch::Kind::kUpdate:
+        if (!t->has)
+          return Status::NotFound("document " + t->path_str +
+                                  " does not exist; update needs an existing document (set creates one)");
+        HEARTH_RETURN_IF_ERROR(load_fields(t));
+        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->fields, op.fields, op.update_mask).WithContext("document " + t->path_str));
+        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->fields));
+        HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->fields));
+        break;
+      case WriteBatch::Kind::kDelete:
+        t->has = false;
+        t->fields.clear();
+        t->fields_loaded = true;
+        break;
+    }
+  }
+
+  const Timestamp commit = NextCommitTime();
+  rocksdb::WriteBatch wb;
+  std::map<std::string, std::pair<int64_t, int64_t>> deltas;  // collection -> (documents, bytes)
+  std::vector<Entry> new_entries;
+  for (Touched& t : touched) {
+    const CollectionState& c = *t.coll;
+    auto& delta = deltas[c.def.id];
+    std::string pk;
+    new_entries.clear();
+    if (t.has) {
+      std::string bytes = schema::EncodeStoredDocument(t.fields, t.had ? t.old_create : commit, commit);
+      if (c.time_series()) {
+        const auto& ts = *c.def.time_series;
+        auto part = t.fields.find(ts.partition_field);
+        auto time = t.fields.find(ts.time_field);
+        HEARTH_ASSIGN_OR_RETURN(
+            pk, TimeSeriesPrimaryKey(ts, t.path, part == t.fields.end() ? std::nullopt : std::optional<Value>(part->second),
+                              time == t.fields.end() ? std::nullopt : std::optional<Value>(time->second)));
+      } else {
+        pk = t.name_key;
+      }
+      wb.Put(c.docs, pk, bytes);
+      if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
+      if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
+      AppendEntries(c, t.path, MapFieldSource(t.fields), &new_entries);
+      delta.first += t.had ? 0 : 1;
+      delta.second += static_cast<int64_t>(bytes.size()) - static_cast<int64_t>(t.had ? t.old_bytes.size() : 0);
+    } else if (t.had) {
+      wb.Delete(c.docs, t.old_pk);
+      if (c.time_series()) wb.Delete(c.names, t.name_key);
+      delta.first -= 1;
+      delta.second -= static_cast<int64_t>(t.old_bytes.size());
+    }
+    // Index entries: remove what the old version had and the new lacks, add
+    // the rest (all of them when a time-series primary key moved, since the
+    // entry values point at it).
+    const bool pk_moved = t.had && t.has && t.old_pk != pk;
+    std::unordered_set<Entry, EntryHash> fresh(new_entries.begin(), new_entries.end());
+    std::unordered_set<Entry, EntryHash> stale(t.old_entries.begin(), t.old_entries.end());
+    for (const Entry& e : t.old_entries)
+      if (!fresh.count(e)) wb.Delete(e.cf, e.key);
+    const std::string entry_value = c.time_series() ? pk : std::string();
+    for (const Entry& e : new_entries)
+      if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
+  }
+  for (const auto& [id, d] : deltas) {
+    if (d.first) wb.Merge(meta_, meta::DocumentCount(id), EncodeCounter(d.first));
+    if (d.second) wb.Merge(meta_, meta::StoredBytes(id), EncodeCounter(d.second));
+  }
+  uint64_t seq = next_log_seq_;
+  if (options_.change_log) {
+    for (size_t i = 0; i < batch.size(); i++) {
+      ChangeOp op = batch.ops()[i].kind == WriteBatch::Kind::kDelete ? ChangeOp::kDelete : ChangeOp::kSet;
+      wb.Put(log_, LogKey(seq++), ChangeRecord(op, commit, paths[i].ToString()));
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing a batch of " + std::to_string(batch.size())));
+  next_log_seq_ = seq;
+  return commit;
+}
+
+Status Store::Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit) {
+  HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(collection_path));
+  auto coll = ResolveCollection(cp.collection_id(), false);
+  if (!coll.ok()) return coll.status().code() == StatusCode::kNotFound ? Status::OK() : coll.status();
+  const CollectionState* c = *coll;
+  std::string prefix;
+  schema::AppendCollectionPrefix(&prefix, cp.path);
+  std::string upper = schema::PrefixSuccessor(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    schema::ResourcePath p;
+    std::string_view key(it->key().data(), it->key().size());
+    if (!DocumentPathFromKey(key, c->time_series(), &p))
+      return Status::DataLoss("malformed " + DescribeKey(cf::Docs(c->def.id), key));
+    if (p.size() != cp.path.size() + 1) continue;  // a deeper collection with the same id
+    HEARTH_ASSIGN_OR_RETURN(Document d,
+                            schema::DecodeStoredDocument(std::string_view(it->value().data(), it->value().size()),
+                                                         p.ToString()));
+    if (!visit(d)) break;
+  }
+  return FromRocks(it->status(), "scanning " + cp.ToString());
+}
+
+}  // namespace hearth::engine

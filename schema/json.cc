@@ -1,0 +1,441 @@
+#include "schema/json.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "schema/base64.h"
+#include "schema/time_format.h"
+
+namespace hearth::schema {
+
+namespace {
+
+constexpr unsigned kParseFlags =
+    rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag | rapidjson::kParseValidateEncodingFlag;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+                                     rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
+
+Status ParseJson(std::string_view json, rapidjson::Document* doc) {
+  doc->Parse<kParseFlags>(json.data(), json.size());
+  if (doc->HasParseError())
+    return Status::InvalidArgument(std::string("malformed JSON at offset ") + std::to_string(doc->GetErrorOffset()) +
+                                   ": " + rapidjson::GetParseError_En(doc->GetParseError()));
+  return Status::OK();
+}
+
+std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+StatusOr<Value> FromPlain(const rapidjson::Value& j, const std::string& where) {
+  switch (j.GetType()) {
+    case rapidjson::kNullType: return Value::Null();
+    case rapidjson::kFalseType: return Value::Boolean(false);
+    case rapidjson::kTrueType: return Value::Boolean(true);
+    case rapidjson::kStringType: return Value::String(Str(j));
+    case rapidjson::kNumberType:
+      if (j.IsInt64()) return Value::Integer(j.GetInt64());
+      if (j.IsUint64())
+        return Status::InvalidArgument("field " + where + ": integer " + std::to_string(j.GetUint64()) +
+                                       " does not fit in a signed 64-bit integer");
+      return Value::Double(j.GetDouble());
+    case rapidjson::kArrayType: {
+      ArrayValue a;
+      a.reserve(j.Size());
+      for (rapidjson::SizeType i = 0; i < j.Size(); i++) {
+        HEARTH_ASSIGN_OR_RETURN(Value e, FromPlain(j[i], where + "[" + std::to_string(i) + "]"));
+        a.push_back(std::move(e));
+      }
+      return Value::Array(std::move(a));
+    }
+    case rapidjson::kObjectType: {
+      MapValue m;
+      for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
+        std::string k = Str(it->name);
+        HEARTH_ASSIGN_OR_RETURN(Value e, FromPlain(it->value, where.empty() ? k : where + "." + k));
+        m.insert_or_assign(std::move(k), std::move(e));
+      }
+      return Value::Map(std::move(m));
+    }
+  }
+  return Value::Null();
+}
+
+StatusOr<Value> TimestampFromPlain(const rapidjson::Value& j, const std::string& field) {
+  auto wrap = [&](const Status& s) {
+    return s.WithContext("field \"" + field + "\" is declared a timestamp");
+  };
+  if (j.IsNull()) return Value::Null();
+  if (j.IsString()) {
+    auto t = ParseRfc3339(std::string_view(j.GetString(), j.GetStringLength()));
+    if (!t.ok()) return wrap(t.status());
+    return Value::Time(*t);
+  }
+  if (j.IsInt64()) {
+    auto t = FromEpochSeconds(j.GetInt64());
+    if (!t.ok()) return wrap(t.status());
+    return Value::Time(*t);
+  }
+  if (j.IsNumber()) {
+    auto t = FromEpochSeconds(j.GetDouble());
+    if (!t.ok()) return wrap(t.status());
+    return Value::Time(*t);
+  }
+  return wrap(Status::InvalidArgument(std::string("holds ") +
+                                      (j.IsBool() ? "a boolean" : j.IsArray() ? "an array" : "an object") +
+                                      ", not an RFC 3339 string or epoch seconds"));
+}
+
+void WritePlain(JsonWriter& w, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: w.Null(); return;
+    case Value::Type::kBoolean: w.Bool(v.boolean()); return;
+    case Value::Type::kInteger: w.Int64(v.integer()); return;
+    case Value::Type::kDouble: w.Double(v.dbl() == 0 && std::signbit(v.dbl()) ? -0.0 : v.dbl()); return;
+    case Value::Type::kTimestamp: {
+      std::string s = FormatRfc3339(v.timestamp());
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      return;
+    }
+    case Value::Type::kString:
+      w.String(v.string().data(), static_cast<rapidjson::SizeType>(v.string().size()));
+      return;
+    case Value::Type::kBytes: {
+      std::string s = Base64Encode(v.bytes());
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      return;
+    }
+    case Value::Type::kReference:
+      w.String(v.reference().data(), static_cast<rapidjson::SizeType>(v.reference().size()));
+      return;
+    case Value::Type::kGeoPoint:
+      w.StartObject();
+      w.Key("latitude");
+      w.Double(v.geo().latitude);
+      w.Key("longitude");
+      w.Double(v.geo().longitude);
+      w.EndObject();
+      return;
+    case Value::Type::kArray:
+      w.StartArray();
+      for (const auto& e : v.array()) WritePlain(w, e);
+      w.EndArray();
+      return;
+    case Value::Type::kMap:
+      w.StartObject();
+      for (const auto& [k, e] : v.map()) {
+        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        WritePlain(w, e);
+      }
+      w.EndObject();
+      return;
+  }
+}
+
+// ---- REST ----
+
+StatusOr<Value> FromRest(const rapidjson::Value& j, const std::string& where);
+
+StatusOr<MapValue> RestFields(const rapidjson::Value& fields, const std::string& where) {
+  MapValue m;
+  if (!fields.IsObject()) return Status::InvalidArgument(where + ": \"fields\" must be an object");
+  for (auto it = fields.MemberBegin(); it != fields.MemberEnd(); ++it) {
+    std::string k = Str(it->name);
+    HEARTH_ASSIGN_OR_RETURN(Value v, FromRest(it->value, where.empty() ? k : where + "." + k));
+    m.insert_or_assign(std::move(k), std::move(v));
+  }
+  return m;
+}
+
+StatusOr<Value> FromRest(const rapidjson::Value& j, const std::string& where) {
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument("field " + where + ": " + std::string(why));
+  };
+  if (!j.IsObject() || j.MemberCount() != 1)
+    return bad("a REST value is an object with exactly one of nullValue, booleanValue, integerValue, ...");
+  const auto& m = *j.MemberBegin();
+  std::string_view kind(m.name.GetString(), m.name.GetStringLength());
+  const rapidjson::Value& x = m.value;
+  if (kind == "nullValue") return Value::Null();
+  if (kind == "booleanValue") {
+    if (!x.IsBool()) return bad("booleanValue must be true or false");
+    return Value::Boolean(x.GetBool());
+  }
+  if (kind == "integerValue") {
+    if (x.IsInt64()) return Value::Integer(x.GetInt64());
+    if (!x.IsString()) return bad("integerValue must be a decimal string");
+    std::string s = Str(x);
+    errno = 0;
+    char* end = nullptr;
+    long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end != '\0' || errno == ERANGE) return bad("integerValue \"" + s + "\" is not an int64");
+    return Value::Integer(v);
+  }
+  if (kind == "doubleValue") {
+    if (x.IsNumber()) return Value::Double(x.GetDouble());
+    if (x.IsString()) {
+      std::string s = Str(x);
+      if (s == "NaN") return Value::Double(NAN);
+      if (s == "Infinity") return Value::Double(INFINITY);
+      if (s == "-Infinity") return Value::Double(-INFINITY);
+    }
+    return bad("doubleValue must be a number, \"NaN\", \"Infinity\" or \"-Infinity\"");
+  }
+  if (kind == "timestampValue") {
+    if (!x.IsString()) return bad("timestampValue must be an RFC 3339 string");
+    auto t = ParseRfc3339(std::string_view(x.GetString(), x.GetStringLength()));
+    if (!t.ok()) return t.status().WithContext("field " + where);
+    return Value::Time(*t);
+  }
+  if (kind == "stringValue") {
+    if (!x.IsString()) return bad("stringValue must be a string");
+    return Value::String(Str(x));
+  }
+  if (kind == "bytesValue") {
+    if (!x.IsString()) return bad("bytesValue must be base64 text");
+    auto b = Base64Decode(std::string_view(x.GetString(), x.GetStringLength()));
+    if (!b.ok()) return b.status().WithContext("field " + where);
+    return Value::BytesValue(std::move(b).value());
+  }
+  if (kind == "referenceValue") {
+    if (!x.IsString()) return bad("referenceValue must be a string");
+    return Value::Ref(std::string(RelativeDocumentPath(std::string_view(x.GetString(), x.GetStringLength()))));
+  }
+  if (kind == "geoPointValue") {
+    if (!x.IsObject()) return bad("geoPointValue must be an object");
+    double lat = 0, lng = 0;
+    auto lt = x.FindMember("latitude"), lg = x.FindMember("longitude");
+    if (lt != x.MemberEnd()) {
+      if (!lt->value.IsNumber()) return bad("latitude must be a number");
+      lat = lt->value.GetDouble();
+    }
+    if (lg != x.MemberEnd()) {
+      if (!lg->value.IsNumber()) return bad("longitude must be a number");
+      lng = lg->value.GetDouble();
+    }
+    return Value::Geo(lat, lng);
+  }
+  if (kind == "arrayValue") {
+    if (!x.IsObject()) return bad("arrayValue must be an object");
+    ArrayValue a;
+    auto vals = x.FindMember("values");
+    if (vals != x.MemberEnd()) {
+      if (!vals->value.IsArray()) return bad("arrayValue.values must be an array");
+      for (rapidjson::SizeType i = 0; i < vals->value.Size(); i++) {
+        HEARTH_ASSIGN_OR_RETURN(Value e, FromRest(vals->value[i], where + "[" + std::to_string(i) + "]"));
+        a.push_back(std::move(e));
+      }
+    }
+    return Value::Array(std::move(a));
+  }
+  if (kind == "mapValue") {
+    if (!x.IsObject()) return bad("mapValue must be an object");
+    auto f = x.FindMember("fields");
+    if (f == x.MemberEnd()) return Value::Map({});
+    HEARTH_ASSIGN_OR_RETURN(MapValue m2, RestFields(f->value, where));
+    return Value::Map(std::move(m2));
+  }
+  return bad("unknown value kind \"" + std::string(kind) + "\"");
+}
+
+void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
+  w.StartObject();
+  switch (v.type()) {
+    case Value::Type::kNull: w.Key("nullValue"); w.Null(); break;
+    case Value::Type::kBoolean: w.Key("booleanValue"); w.Bool(v.boolean()); break;
+    case Value::Type::kInteger: {
+      w.Key("integerValue");
+      std::string s = std::to_string(v.integer());
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      break;
+    }
+    case Value::Type::kDouble: {
+      w.Key("doubleValue");
+      double d = v.dbl();
+      if (std::isnan(d)) {
+        w.String("NaN");
+      } else if (std::isinf(d)) {
+        w.String(d > 0 ? "Infinity" : "-Infinity");
+      } else {
+        w.Double(d);
+      }
+      break;
+    }
+    case Value::Type::kTimestamp: {
+      w.Key("timestampValue");
+      std::string s = FormatRfc3339(v.timestamp());
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      break;
+    }
+    case Value::Type::kString:
+      w.Key("stringValue");
+      w.String(v.string().data(), static_cast<rapidjson::SizeType>(v.string().size()));
+      break;
+    case Value::Type::kBytes: {
+      w.Key("bytesValue");
+      std::string s = Base64Encode(v.bytes());
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      break;
+    }
+    case Value::Type::kReference: {
+      w.Key("referenceValue");
+      std::string name = "projects/" + std::string(project) + "/databases/(default)/documents/" + v.reference();
+      w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+      break;
+    }
+    case Value::Type::kGeoPoint:
+      w.Key("geoPointValue");
+      w.StartObject();
+      w.Key("latitude");
+      w.Double(v.geo().latitude);
+      w.Key("longitude");
+      w.Double(v.geo().longitude);
+      w.EndObject();
+      break;
+    case Value::Type::kArray:
+      w.Key("arrayValue");
+      w.StartObject();
+      w.Key("values");
+      w.StartArray();
+      for (const auto& e : v.array()) WriteRest(w, e, project);
+      w.EndArray();
+      w.EndObject();
+      break;
+    case Value::Type::kMap:
+      w.Key("mapValue");
+      w.StartObject();
+      w.Key("fields");
+      w.StartObject();
+      for (const auto& [k, e] : v.map()) {
+        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        WriteRest(w, e, project);
+      }
+      w.EndObject();
+      w.EndObject();
+      break;
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+StatusOr<ParsedDocument> ParsePlainDocument(std::string_view json, const CollectionDef* def) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+  if (!doc.IsObject()) return Status::InvalidArgument("a document must be a JSON object");
+  ParsedDocument out;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    std::string k = Str(it->name);
+    if (k == "__name__") {
+      if (!it->value.IsString()) return Status::InvalidArgument("\"__name__\" must be a document path string");
+      out.name = std::string(RelativeDocumentPath(std::string_view(it->value.GetString(), it->value.GetStringLength())));
+      continue;
+    }
+    bool declared = def != nullptr && std::find(def->timestamp_fields.begin(), def->timestamp_fields.end(), k) !=
+                                          def->timestamp_fields.end();
+    HEARTH_ASSIGN_OR_RETURN(Value v, declared ? TimestampFromPlain(it->value, k) : FromPlain(it->value, k));
+    out.fields.insert_or_assign(std::move(k), std::move(v));
+  }
+  return out;
+}
+
+StatusOr<Value> ParsePlainValue(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+  return FromPlain(doc, "value");
+}
+
+std::string PlainDocumentJson(const MapValue& fields, std::string_view name) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  if (!name.empty()) {
+    w.Key("__name__");
+    w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  }
+  for (const auto& [k, v] : fields) {
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    WritePlain(w, v);
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string PlainValueJson(const Value& v) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  WritePlain(w, v);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string_view RelativeDocumentPath(std::string_view name) {
+  if (name.substr(0, 9) == "projects/") {
+    size_t pos = name.find("/documents");
+    if (pos != std::string_view::npos) {
+      name.remove_prefix(pos + 10);
+      if (!name.empty() && name.front() == '/') name.remove_prefix(1);
+    }
+  }
+  return name;
+}
+
+StatusOr<ParsedDocument> ParseRestDocument(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+  if (!doc.IsObject()) return Status::InvalidArgument("a REST document must be a JSON object");
+  ParsedDocument out;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    std::string_view k(it->name.GetString(), it->name.GetStringLength());
+    if (k == "name") {
+      if (!it->value.IsString()) return Status::InvalidArgument("\"name\" must be a string");
+      out.name = std::string(RelativeDocumentPath(std::string_view(it->value.GetString(), it->value.GetStringLength())));
+    } else if (k == "fields") {
+      HEARTH_ASSIGN_OR_RETURN(out.fields, RestFields(it->value, ""));
+    } else if (k != "createTime" && k != "updateTime") {
+      return Status::InvalidArgument("unknown REST document member \"" + std::string(k) +
+                                     "\" (expected name, fields, createTime, updateTime)");
+    }
+  }
+  return out;
+}
+
+StatusOr<Value> ParseRestValue(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+  return FromRest(doc, "value");
+}
+
+std::string RestDocumentJson(const Document& d, std::string_view project) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  std::string name = "projects/" + std::string(project) + "/databases/(default)/documents/" + d.path;
+  w.Key("name");
+  w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  w.Key("fields");
+  w.StartObject();
+  for (const auto& [k, v] : d.fields) {
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    WriteRest(w, v, project);
+  }
+  w.EndObject();
+  std::string ct = FormatRfc3339(d.create_time), ut = FormatRfc3339(d.update_time);
+  w.Key("createTime");
+  w.String(ct.data(), static_cast<rapidjson::SizeType>(ct.size()));
+  w.Key("updateTime");
+  w.String(ut.data(), static_cast<rapidjson::SizeType>(ut.size()));
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string RestValueJson(const Value& v, std::string_view project) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  WriteRest(w, v, project);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace hearth::schema

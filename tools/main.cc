@@ -1,0 +1,349 @@
+// The `hearth` command-line program.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "hearth/database.h"
+#include "schema/json.h"
+#include "schema/path.h"
+#include "schema/time_format.h"
+#include "tools/import.h"
+#include "tools/snapshot_generator.h"
+
+namespace {
+
+using hearth::Status;
+
+struct Globals {
+  std::string db = "./hearth-data";
+  std::string indexes;
+  bool quiet = false;
+};
+
+int Fail(const Status& s) {
+  std::cerr << "hearth: " << s.ToString() << "\n";
+  return 1;
+}
+
+// Prints a one-line progress bar on stderr when it is a terminal.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled && isatty(2)) {}
+  void Show(const std::string& task, uint64_t done, uint64_t total) {
+    if (!enabled_) return;
+    if (total > 0) {
+      int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total));
+      if (pct > 100) pct = 100;
+      int bar = pct / 4;
+      std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% ", task.c_str(), bar, "=========================", 25 - bar, "", pct);
+    } else {
+      std::fprintf(stderr, "\r%s %llu ", task.c_str(), static_cast<unsigned long long>(done));
+    }
+    shown_ = true;
+  }
+  ~ProgressLine() {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+};
+
+hearth::StatusOr<std::unique_ptr<hearth::Database>> OpenDb(const Globals& g, bool create) {
+  hearth::Options o;
+  o.create_if_missing = create;
+  o.indexes_file = g.indexes;
+  auto progress = std::make_shared<ProgressLine>(!g.quiet);
+  o.progress = [progress](const hearth::Progress& p) { progress->Show(p.task, p.done, p.total); };
+  return hearth::Database::Open(o, g.db);
+}
+
+hearth::StatusOr<std::string> ReadAll(const std::string& file) {
+  if (file == "-") {
+    std::stringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int CmdInit(const Globals& g) {
+  auto db = OpenDb(g, true);
+  if (!db.ok()) return Fail(db.status());
+  auto stats = (*db)->GetStats();
+  if (!stats.ok()) return Fail(stats.status());
+  std::cout << "hearth store ready at " << g.db << "\n";
+  Status c = (*db)->Close();
+  return c.ok() ? 0 : Fail(c);
+}
+
+int CmdPut(const Globals& g, const std::string& path, const std::string& json_arg, const std::string& format,
+           bool create, bool update) {
+  std::string json = json_arg;
+  if (json.empty()) {
+    auto all = ReadAll("-");
+    if (!all.ok()) return Fail(all.status());
+    json = *all;
+  }
+  auto db = OpenDb(g, true);
+  if (!db.ok()) return Fail(db.status());
+  auto p = hearth::schema::ParseDocumentPath(path);
+  if (!p.ok()) return Fail(p.status());
+  auto def = (*db)->Collection(p->collection_id());
+  auto doc = format == "rest" ? hearth::schema::ParseRestDocument(json)
+                              : hearth::schema::ParsePlainDocument(json, def ? &*def : nullptr);
+  if (!doc.ok()) return Fail(doc.status().WithContext("input"));
+  hearth::StatusOr<hearth::Timestamp> r = create   ? (*db)->Create(path, std::move(doc->fields))
+                                          : update ? (*db)->Update(path, std::move(doc->fields))
+                                                   : (*db)->Set(path, std::move(doc->fields));
+  if (!r.ok()) return Fail(r.status());
+  if (!g.quiet) std::cout << "wrote " << p->ToString() << " at " << hearth::schema::FormatRfc3339(*r) << "\n";
+  Status c = (*db)->Close();
+  return c.ok() ? 0 : Fail(c);
+}
+
+int CmdGet(const Globals& g, const std::string& path, const std::string& format, const std::string& project) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  auto d = (*db)->Get(path);
+  if (!d.ok()) return Fail(d.status());
+  if (format == "rest") {
+    std::cout << hearth::schema::RestDocumentJson(*d, project) << "\n";
+  } else {
+    std::cout << hearth::schema::PlainDocumentJson(d->fields, d->path) << "\n";
+  }
+  return 0;
+}
+
+int CmdDelete(const Globals& g, const std::string& path) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  auto r = (*db)->Delete(path);
+  if (!r.ok()) return Fail(r.status());
+  if (!g.quiet) std::cout << "deleted " << path << "\n";
+  Status c = (*db)->Close();
+  return c.ok() ? 0 : Fail(c);
+}
+
+int CmdImport(const Globals& g, const std::string& collection, const std::string& file, const std::string& id_field,
+              size_t batch_size) {
+  auto db = OpenDb(g, true);
+  if (!db.ok()) return Fail(db.status());
+  std::ifstream fin;
+  std::istream* in = &std::cin;
+  uint64_t total_bytes = 0;
+  if (file != "-") {
+    fin.open(file, std::ios::binary);
+    if (!fin) return Fail(Status::NotFound("cannot read " + file));
+    fin.seekg(0, std::ios::end);
+    total_bytes = static_cast<uint64_t>(fin.tellg());
+    fin.seekg(0);
+    in = &fin;
+  }
+  ProgressLine progress(!g.quiet);
+  hearth::tools::ImportOptions o;
+  o.collection = collection;
+  o.id_field = id_field;
+  o.batch_size = batch_size;
+  o.progress = [&](uint64_t lines, uint64_t bytes) {
+    if (total_bytes) {
+      progress.Show("importing", bytes, total_bytes);
+    } else {
+      progress.Show("importing, lines:", lines, 0);
+    }
+  };
+  uint64_t written = 0;
+  auto r = hearth::tools::ImportJsonLines(**db, *in, o, &written);
+  if (!r.ok()) {
+    std::cerr << "hearth: import stopped: " << r.status().ToString() << "\n"
+              << "hearth: " << written << " documents from earlier batches were written; nothing from the failing batch\n";
+    return 1;
+  }
+  Status c = (*db)->Close();
+  if (!c.ok()) return Fail(c);
+  std::printf("imported %llu documents into %s in %.2f s (%.0f documents/s)\n",
+              static_cast<unsigned long long>(r->documents), collection.c_str(), r->seconds,
+              r->seconds > 0 ? static_cast<double>(r->documents) / r->seconds : 0.0);
+  return 0;
+}
+
+int CmdExport(const Globals& g, const std::string& collection) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  std::string buf;
+  Status s = (*db)->Scan(collection, [&](const hearth::Document& d) {
+    buf += hearth::schema::PlainDocumentJson(d.fields, d.path);
+    buf += '\n';
+    if (buf.size() > (1 << 20)) {
+      std::fwrite(buf.data(), 1, buf.size(), stdout);
+      buf.clear();
+    }
+    return true;
+  });
+  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  if (!s.ok()) return Fail(s);
+  return 0;
+}
+
+int CmdCheck(const Globals& g) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  auto r = (*db)->Check();
+  if (!r.ok()) return Fail(r.status());
+  for (const auto& p : r->problems) std::cout << "problem: " << p << "\n";
+  std::cout << (r->ok() ? "ok: " : "FAILED: ") << r->documents << " documents, " << r->index_entries
+            << " index entries, " << r->problems.size() << " problems\n";
+  return r->ok() ? 0 : 1;
+}
+
+int CmdStats(const Globals& g, bool json) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  auto st = (*db)->GetStats();
+  if (!st.ok()) return Fail(st.status());
+  if (json) {
+    std::string out = "{\"collections\":[";
+    for (size_t i = 0; i < st->collections.size(); i++) {
+      const auto& c = st->collections[i];
+      out += (i ? "," : "") + std::string("{\"id\":\"") + c.id + "\",\"time_series\":" + (c.time_series ? "true" : "false") +
+             ",\"documents\":" + std::to_string(c.documents) + ",\"stored_bytes\":" + std::to_string(c.stored_bytes) +
+             ",\"indexes\":" + std::to_string(c.indexes.size()) + "}";
+    }
+    out += "],\"column_families\":[";
+    for (size_t i = 0; i < st->column_families.size(); i++) {
+      const auto& c = st->column_families[i];
+      out += (i ? "," : "") + std::string("{\"name\":") + hearth::schema::PlainValueJson(hearth::Value::String(c.name)) +
+             ",\"sst_bytes\":" + std::to_string(c.live_sst_bytes) + ",\"memtable_bytes\":" +
+             std::to_string(c.memtable_bytes) + ",\"estimated_keys\":" + std::to_string(c.estimated_keys) + "}";
+    }
+    out += "],\"change_log_records\":" + std::to_string(st->change_log_records) + "}";
+    std::cout << out << "\n";
+    return 0;
+  }
+  std::printf("%-16s %-11s %12s %14s %8s\n", "collection", "kind", "documents", "stored bytes", "indexes");
+  for (const auto& c : st->collections)
+    std::printf("%-16s %-11s %12llu %14llu %8zu\n", c.id.c_str(), c.time_series ? "time series" : "plain",
+                static_cast<unsigned long long>(c.documents), static_cast<unsigned long long>(c.stored_bytes),
+                c.indexes.size());
+  std::printf("\n%-64s %14s %14s %12s\n", "column family", "sst bytes", "memtable bytes", "keys (est.)");
+  for (const auto& c : st->column_families)
+    std::printf("%-64s %14llu %14llu %12llu\n", c.name.c_str(), static_cast<unsigned long long>(c.live_sst_bytes),
+                static_cast<unsigned long long>(c.memtable_bytes), static_cast<unsigned long long>(c.estimated_keys));
+  std::printf("\nchange log records: %llu\n", static_cast<unsigned long long>(st->change_log_records));
+  return 0;
+}
+
+int CmdGen(int monitors, int hours, uint64_t seed, const std::string& start) {
+  hearth::tools::GeneratorOptions o;
+  o.monitors = monitors;
+  o.hours = hours;
+  o.seed = seed;
+  if (!start.empty()) {
+    auto t = hearth::schema::ParseRfc3339(start);
+    if (!t.ok()) return Fail(t.status().WithContext("--start"));
+    o.start = *t;
+  }
+  hearth::tools::SnapshotGenerator gen(o);
+  hearth::MapValue s;
+  std::string buf;
+  while (gen.Next(&s)) {
+    buf += hearth::schema::PlainDocumentJson(s);
+    buf += '\n';
+    if (buf.size() > (1 << 20)) {
+      std::fwrite(buf.data(), 1, buf.size(), stdout);
+      buf.clear();
+    }
+  }
+  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "hearth: an embedded, Firestore-compatible time-series document store on RocksDB.\n"
+      "Documents are addressed by Firestore paths (collection/id[/collection/id...]); composite indexes come\n"
+      "from firestore.indexes.json."};
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("--db", g.db, "store directory")->capture_default_str();
+  app.add_option("--indexes", g.indexes,
+                 "firestore.indexes.json to apply when opening: new indexes are built, removed ones dropped; the "
+                 "store remembers the file and re-reads it at later opens");
+  app.add_flag("-q,--quiet", g.quiet, "no progress bars or confirmations");
+
+  auto* init = app.add_subcommand("init", "create the store (with the built-in domain indexes unless --indexes)");
+
+  std::string path, json, format = "plain", project = "hearth-local";
+  bool create = false, update = false;
+  auto* put = app.add_subcommand("put", "write a document (JSON from the argument or stdin)");
+  put->add_option("path", path, "document path, e.g. monitors/m1")->required();
+  put->add_option("json", json, "the document as JSON (default: read stdin)");
+  put->add_option("--format", format, "input form: plain JSON or Firestore REST JSON")
+      ->check(CLI::IsMember({"plain", "rest"}))
+      ->capture_default_str();
+  put->add_flag("--create", create, "fail if the document exists");
+  put->add_flag("--update", update, "merge into an existing document (fail if missing)");
+
+  auto* get = app.add_subcommand("get", "print a document");
+  get->add_option("path", path, "document path")->required();
+  get->add_option("--format", format, "output form")->check(CLI::IsMember({"plain", "rest"}))->capture_default_str();
+  get->add_option("--project", project, "project id in REST resource names")->capture_default_str();
+
+  auto* del = app.add_subcommand("delete", "delete a document (succeeds if it does not exist)");
+  del->add_option("path", path, "document path")->required();
+
+  std::string collection, file, id_field;
+  size_t batch_size = 1000;
+  auto* imp = app.add_subcommand("import", "import JSON lines into a collection, in atomic batches");
+  imp->add_option("collection", collection, "collection path, e.g. snapshots")->required();
+  imp->add_option("file", file, "JSON lines file, or - for stdin")->required();
+  imp->add_option("--id-field", id_field, "field holding each document's id");
+  imp->add_option("--batch-size", batch_size, "documents per atomic batch")->capture_default_str()->check(CLI::PositiveNumber);
+
+  auto* exp = app.add_subcommand("export", "print a collection as JSON lines, each with its \"__name__\"");
+  exp->add_option("collection", collection, "collection path")->required();
+
+  auto* check = app.add_subcommand("check", "verify that documents and index entries match");
+
+  bool json_out = false;
+  auto* stats = app.add_subcommand("stats", "documents and bytes per collection and column family");
+  stats->add_flag("--json", json_out, "print JSON");
+
+  int monitors = 10, hours = 24;
+  uint64_t seed = 1;
+  std::string start;
+  auto* gen = app.add_subcommand("gen", "generate a deterministic workload as JSON lines on stdout");
+  auto* gen_snap = gen->add_subcommand("snapshots", "hourly monitoring snapshots, time-major");
+  gen->require_subcommand(1);
+  gen_snap->add_option("--monitors", monitors, "number of monitors")->capture_default_str()->check(CLI::PositiveNumber);
+  gen_snap->add_option("--hours", hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
+  gen_snap->add_option("--seed", seed, "random seed")->capture_default_str();
+  gen_snap->add_option("--start", start, "time of the first snapshot (RFC 3339; default 2026-01-01T00:00:00Z)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*init) return CmdInit(g);
+  if (*put) {
+    if (create && update) return Fail(Status::InvalidArgument("--create and --update exclude each other"));
+    return CmdPut(g, path, json, format, create, update);
+  }
+  if (*get) return CmdGet(g, path, format, project);
+  if (*del) return CmdDelete(g, path);
+  if (*imp) return CmdImport(g, collection, file, id_field, batch_size);
+  if (*exp) return CmdExport(g, collection);
+  if (*check) return CmdCheck(g);
+  if (*stats) return CmdStats(g, json_out);
+  if (*gen_snap) return CmdGen(monitors, hours, seed, start);
+  return 2;
+}
