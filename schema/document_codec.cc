@@ -33,7 +33,16 @@ FbValueOffset BuildValue(flatbuffers::FlatBufferBuilder& b, const Value& v) {
     case Value::Type::kNull: return fb::CreateValue(b, type);
     case Value::Type::kBoolean: return fb::CreateValue(b, type, v.boolean() ? 1 : 0);
     case Value::Type::kInteger: return fb::CreateValue(b, type, v.integer());
-    case Value::Type::kDouble: return fb::CreateValue(b, type, 0, 0, v.dbl());
+    case Value::Type::kDouble: {
+      // FlatBuffers omits a field equal to its default, and -0.0 == 0.0:
+      // force it, so the sign of zero survives.
+      fb::ValueBuilder vb(b);
+      vb.add_type(type);
+      b.ForceDefaults(v.dbl() == 0);
+      vb.add_double_value(v.dbl());
+      b.ForceDefaults(false);
+      return vb.Finish();
+    }
     case Value::Type::kTimestamp:
       return fb::CreateValue(b, type, v.timestamp().seconds, v.timestamp().nanos);
     case Value::Type::kString: {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hearth/database.h"
+#include "tests/printers.h"
 
 namespace hearth::testing {
 

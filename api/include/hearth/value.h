@@ -77,16 +77,16 @@ class Value {
 
   Value() = default;  // null
   static Value Null() { return Value(); }
-  static Value Boolean(bool b) { return Value(Rep(b)); }
-  static Value Integer(int64_t i) { return Value(Rep(i)); }
-  static Value Double(double d) { return Value(Rep(d)); }
-  static Value Time(Timestamp t) { return Value(Rep(t)); }
-  static Value String(std::string s) { return Value(Rep(std::move(s))); }
-  static Value BytesValue(std::string b) { return Value(Rep(Bytes{std::move(b)})); }
-  static Value Ref(std::string path) { return Value(Rep(Reference{std::move(path)})); }
-  static Value Geo(double lat, double lng) { return Value(Rep(GeoPoint{lat, lng})); }
-  static Value Array(ArrayValue a) { return Value(Rep(std::move(a))); }
-  static Value Map(MapValue m) { return Value(Rep(std::move(m))); }
+  static Value Boolean(bool b) { return Make<1>(b); }
+  static Value Integer(int64_t i) { return Make<2>(i); }
+  static Value Double(double d) { return Make<3>(d); }
+  static Value Time(Timestamp t) { return Make<4>(t); }
+  static Value String(std::string s) { return Make<5>(std::move(s)); }
+  static Value BytesValue(std::string b) { return Make<6>(Bytes{std::move(b)}); }
+  static Value Ref(std::string path) { return Make<7>(Reference{std::move(path)}); }
+  static Value Geo(double lat, double lng) { return Make<8>(GeoPoint{lat, lng}); }
+  static Value Array(ArrayValue a) { return Make<9>(std::move(a)); }
+  static Value Map(MapValue m) { return Make<10>(std::move(m)); }
 
   Type type() const { return static_cast<Type>(rep_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -116,7 +116,14 @@ class Value {
  private:
   using Rep = std::variant<std::monostate, bool, int64_t, double, Timestamp, std::string, Bytes,
                            Reference, GeoPoint, ArrayValue, MapValue>;
-  explicit Value(Rep rep) : rep_(std::move(rep)) {}
+  // Emplacing into a default (null) value rather than moving a temporary
+  // variant in keeps GCC 12 from a false -Wmaybe-uninitialized.
+  template <size_t I, typename T>
+  static Value Make(T&& x) {
+    Value v;
+    v.rep_.template emplace<I>(std::forward<T>(x));
+    return v;
+  }
   Rep rep_;
 };
 

@@ -1,0 +1,132 @@
+#include "schema/json.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "schema/value_order.h"
+#include "tests/schema/value_generator.h"
+
+namespace hearth::schema {
+namespace {
+
+const CollectionDef* Snapshots() {
+  for (const auto& d : MonitoringDomainCollections())
+    if (d.id == "snapshots") return &d;
+  return nullptr;
+}
+
+TEST(PlainJson, IntegersStayIntegersAndDoublesStayDoubles) {
+  auto d = ParsePlainDocument(R"({"i":5,"d":5.0,"e":1e3,"big":9223372036854775807,"neg":-3,"f":0.1})", nullptr);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->fields.at("i"), Value::Integer(5));
+  EXPECT_EQ(d->fields.at("d"), Value::Double(5.0));
+  EXPECT_EQ(d->fields.at("e"), Value::Double(1000.0));
+  EXPECT_EQ(d->fields.at("big"), Value::Integer(9223372036854775807));
+  EXPECT_EQ(PlainDocumentJson(d->fields), R"({"big":9223372036854775807,"d":5.0,"e":1000.0,"f":0.1,"i":5,"neg":-3})");
+}
+
+TEST(PlainJson, DoublesRoundTripExactly) {
+  testing::ValueGenerator gen(3);
+  for (int i = 0; i < 2000; i++) {
+    Value v = gen.Number();
+    if (v.type() != Value::Type::kDouble) continue;
+    MapValue m{{"x", v}};
+    auto back = ParsePlainDocument(PlainDocumentJson(m), nullptr);
+    ASSERT_TRUE(back.ok()) << PlainDocumentJson(m);
+    EXPECT_EQ(back->fields.at("x"), v) << PlainDocumentJson(m);
+  }
+}
+
+TEST(PlainJson, DeclaredTimestampFieldsAcceptRfc3339AndEpochSeconds) {
+  for (const char* json : {R"({"timestamp":"2026-01-01T00:00:00Z"})", R"({"timestamp":"2026-01-01T00:00:00"})",
+                           R"({"timestamp":"2026-01-01T01:00:00+01:00"})", R"({"timestamp":1767225600})",
+                           R"({"timestamp":1767225600.0})"}) {
+    auto d = ParsePlainDocument(json, Snapshots());
+    ASSERT_TRUE(d.ok()) << json << " " << d.status().ToString();
+    EXPECT_EQ(d->fields.at("timestamp"), Value::Time({1767225600, 0})) << json;
+    EXPECT_EQ(PlainDocumentJson(d->fields), R"({"timestamp":"2026-01-01T00:00:00Z"})");
+  }
+  // Undeclared fields keep their JSON type.
+  auto d = ParsePlainDocument(R"({"other":"2026-01-01T00:00:00Z"})", Snapshots());
+  EXPECT_EQ(d->fields.at("other").type(), Value::Type::kString);
+}
+
+TEST(PlainJson, NonTimestampInADeclaredFieldNamesTheField) {
+  for (const char* json : {R"({"timestamp":true})", R"({"timestamp":"soon"})", R"({"timestamp":[1]})"}) {
+    auto d = ParsePlainDocument(json, Snapshots());
+    ASSERT_FALSE(d.ok()) << json;
+    EXPECT_NE(d.status().message().find("\"timestamp\" is declared a timestamp"), std::string::npos)
+        << d.status().message();
+  }
+}
+
+TEST(PlainJson, MalformedInputIsAnInvalidArgumentWithTheOffset) {
+  auto d = ParsePlainDocument(R"({"a":1,})", nullptr);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(d.status().message().find("malformed JSON at offset"), std::string::npos);
+  EXPECT_FALSE(ParsePlainDocument("[1,2]", nullptr).ok());
+  EXPECT_FALSE(ParsePlainDocument(R"({"a":18446744073709551615})", nullptr).ok());
+  EXPECT_FALSE(ParsePlainDocument("{\"a\":\"\xff\"}", nullptr).ok());
+}
+
+TEST(PlainJson, NameIsReadAndWrittenAsDunderName) {
+  auto d = ParsePlainDocument(R"({"__name__":"monitors/m1","x":1})", nullptr);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d->name, "monitors/m1");
+  EXPECT_EQ(d->fields.size(), 1u);
+  EXPECT_EQ(PlainDocumentJson(d->fields, "monitors/m1"), R"({"__name__":"monitors/m1","x":1})");
+}
+
+TEST(RestJson, EveryTypeRoundTripsExactly) {
+  testing::ValueGenerator gen(11);
+  for (int i = 0; i < 1000; i++) {
+    Value v = gen.Next();
+    std::string json = RestValueJson(v, "p");
+    auto back = ParseRestValue(json);
+    ASSERT_TRUE(back.ok()) << json << " " << back.status().ToString();
+    EXPECT_EQ(*back, v) << json;
+  }
+}
+
+TEST(RestJson, ParsesTheOfficialClientsWireFormat) {
+  // As captured from @google-cloud/firestore with preferRest (reference/firestore.md §8.3).
+  auto d = ParseRestDocument(
+      R"({"fields":{"monitor_id":{"stringValue":"m1"},"timestamp":{"timestampValue":"2023-11-14T22:13:20.123Z"},
+ "n":{"integerValue":"1"},"d":{"doubleValue":1.5},"ok":{"booleanValue":true},"nul":{"nullValue":null},
+ "arr":{"arrayValue":{"values":[{"integerValue":"1"},{"stringValue":"a"}]}},"map":{"mapValue":{"fields":{"x":{"integerValue":"1"}}}},
+ "bytes":{"bytesValue":"aGk="},"ref":{"referenceValue":"projects/demo-test/databases/(default)/documents/monitors/m1"}},
+ "name":"projects/demo-test/databases/(default)/documents/events/e1"})");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(*d->name, "events/e1");
+  EXPECT_EQ(d->fields.at("n"), Value::Integer(1));
+  EXPECT_EQ(d->fields.at("timestamp"), Value::Time({1700000000, 123000000}));
+  EXPECT_EQ(d->fields.at("bytes"), Value::BytesValue("hi"));
+  EXPECT_EQ(d->fields.at("ref"), Value::Ref("monitors/m1"));
+  EXPECT_EQ(d->fields.at("arr").array().size(), 2u);
+  EXPECT_EQ(d->fields.at("map").map().at("x"), Value::Integer(1));
+  EXPECT_TRUE(d->fields.at("nul").is_null());
+  Document doc{"events/e1", d->fields, {1, 0}, {2, 0}};
+  std::string out = RestDocumentJson(doc, "demo-test");
+  EXPECT_NE(out.find(R"("name":"projects/demo-test/databases/(default)/documents/events/e1")"), std::string::npos);
+  EXPECT_NE(out.find(R"("n":{"integerValue":"1"})"), std::string::npos);
+  EXPECT_NE(out.find(R"("referenceValue":"projects/demo-test/databases/(default)/documents/monitors/m1")"),
+            std::string::npos);
+}
+
+TEST(RestJson, RejectsMalformedValuesNamingTheField) {
+  for (const char* json : {R"({"fields":{"a":{"integerValue":"x"}}})", R"({"fields":{"a":{"bogusValue":1}}})",
+                           R"({"fields":{"a":{"integerValue":"1","stringValue":"b"}}})",
+                           R"({"fields":{"m":{"mapValue":{"fields":{"b":{"doubleValue":"fast"}}}}}})"}) {
+    auto d = ParseRestDocument(json);
+    ASSERT_FALSE(d.ok()) << json;
+    EXPECT_NE(d.status().message().find("field "), std::string::npos) << d.status().message();
+  }
+  auto nan = ParseRestValue(R"({"doubleValue":"NaN"})");
+  ASSERT_TRUE(nan.ok());
+  EXPECT_TRUE(std::isnan(nan->dbl()));
+}
+
+}  // namespace
+}  // namespace hearth::schema

@@ -1,0 +1,58 @@
+#include "schema/limits.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/printers.h"
+
+namespace hearth::schema {
+namespace {
+
+DocumentPath Doc(const char* p) { return *ParseDocumentPath(p); }
+
+TEST(Limits, StorageSizeFollowsFirestoresRules) {
+  // Firestore's documented example: users/jeff/tasks/my_task_id with
+  // {type: "Personal", done: false, priority: 1, description: "Learn Cloud Firestore"} is 147 bytes.
+  MapValue fields{{"type", Value::String("Personal")},
+                  {"done", Value::Boolean(false)},
+                  {"priority", Value::Integer(1)},
+                  {"description", Value::String("Learn Cloud Firestore")}};
+  EXPECT_EQ(DocumentStorageSize(Doc("users/jeff/tasks/my_task_id"), fields), 147u);
+}
+
+TEST(Limits, RejectsDocumentsOverOneMebibyte) {
+  MapValue fields{{"blob", Value::String(std::string(1048576 - 20, 'x'))}};
+  Status s = ValidateDocument(Doc("c/d"), fields);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("1 MiB"), std::string::npos);
+  EXPECT_NE(s.message().find("c/d"), std::string::npos);
+  MapValue ok{{"blob", Value::String(std::string(1048000, 'x'))}};
+  EXPECT_TRUE(ValidateDocument(Doc("c/d"), ok).ok());
+}
+
+TEST(Limits, NestingDepthIsAtMostTwenty) {
+  auto nested = [](int depth) {
+    Value v = Value::Integer(1);
+    for (int i = 0; i < depth; i++) v = Value::Map({{"m", v}});
+    return MapValue{{"f", v}};
+  };
+  EXPECT_TRUE(ValidateDocument(Doc("c/d"), nested(20)).ok());
+  Status s = ValidateDocument(Doc("c/d"), nested(21));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("20"), std::string::npos);
+}
+
+TEST(Limits, RejectsReservedNamesArraysInArraysAndBadStrings) {
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"__x__", Value::Null()}}).ok());
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"m", Value::Map({{"", Value::Null()}})}}).ok());
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"a", Value::Array({Value::Array({})})}}).ok());
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"s", Value::String("\xff")}}).ok());
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"t", Value::Time({Timestamp::kMaxSeconds + 1, 0})}}).ok());
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"g", Value::Geo(91, 0)}}).ok());
+  EXPECT_FALSE(ValidateDocument(Doc("c/d"), {{"r", Value::Ref("only-a-collection")}}).ok());
+  Status s = ValidateDocument(Doc("c/d"), {{"m", Value::Map({{"x", Value::Array({Value::Array({})})}})}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("m.x[0]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::schema
