@@ -32,7 +32,8 @@ void DatabaseTest::SetUp() { Open(); }
 
 void DatabaseTest::TearDown() {
   if (db_) {
-    ASSERT_TRUE(db_->Close().ok());
+    Status s = db_->Close();
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 }
 

@@ -1,0 +1,317 @@
+// The Database contract, run against every backend (in-memory and on-disk).
+#include "hearth/database.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/test_util.h"
+
+namespace hearth::testing {
+namespace {
+
+class DatabaseContract : public DatabaseTest {
+ protected:
+  uint64_t IndexEntries() {
+    auto r = db_->Check();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE(r->ok()) << (r->problems.empty() ? "" : r->problems[0]);
+    return r->index_entries;
+  }
+  uint64_t Documents(const std::string& collection) {
+    auto st = db_->GetStats();
+    EXPECT_TRUE(st.ok());
+    for (const auto& c : st->collections)
+      if (c.id == collection) return c.documents;
+    return 0;
+  }
+  std::vector<std::string> ScanPaths(const std::string& collection) {
+    std::vector<std::string> paths;
+    Status s = db_->Scan(collection, [&](const Document& d) {
+      paths.push_back(d.path);
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return paths;
+  }
+  MapValue Monitor(const std::string& user, const std::string& status) {
+    return FieldsFor("monitors", R"({"user_id":")" + user + R"(","status":")" + status +
+                                     R"(","created_at":"2026-01-01T00:00:00Z","next_check":"2026-01-02T00:00:00Z"})");
+  }
+  MapValue Snapshot(const std::string& monitor, const std::string& time, double revenue = 1) {
+    return FieldsFor("snapshots", R"({"monitor_id":")" + monitor + R"(","timestamp":")" + time +
+                                      R"(","financial_metrics":{"revenue":)" + std::to_string(revenue) + "}}");
+  }
+};
+
+TEST_P(DatabaseContract, SetThenGetReturnsTheDocument) {
+  MapValue f = Fields(R"({"company":"Tesla","n":5,"d":5.0,"tags":["a","b"],"m":{"x":null}})");
+  auto t = db_->Set("monitors/m1", f);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  auto d = db_->Get("monitors/m1");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->path, "monitors/m1");
+  EXPECT_EQ(d->fields, f);
+  EXPECT_EQ(d->create_time, *t);
+  EXPECT_EQ(d->update_time, *t);
+  EXPECT_EQ(db_->Get("monitors/missing").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db_->Get("alerts/a1").status().code(), StatusCode::kNotFound);  // collection never written
+}
+
+TEST_P(DatabaseContract, SetOverwritesWholeDocumentAndKeepsCreateTime) {
+  auto t1 = db_->Set("monitors/m1", Fields(R"({"a":1,"b":2})"));
+  auto t2 = db_->Set("monitors/m1", Fields(R"({"a":3})"));
+  ASSERT_TRUE(t1.ok() && t2.ok());
+  EXPECT_LT(*t1, *t2);
+  auto d = db_->Get("monitors/m1");
+  EXPECT_EQ(d->fields, Fields(R"({"a":3})"));
+  EXPECT_EQ(d->create_time, *t1);
+  EXPECT_EQ(d->update_time, *t2);
+}
+
+TEST_P(DatabaseContract, CreateFailsWhenTheDocumentExists) {
+  ASSERT_TRUE(db_->Create("monitors/m1", Fields(R"({"a":1})")).ok());
+  auto again = db_->Create("monitors/m1", Fields(R"({"a":2})"));
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find("monitors/m1"), std::string::npos);
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"a":1})"));
+}
+
+TEST_P(DatabaseContract, UpdateMergesFieldsAndFailsWhenMissing) {
+  EXPECT_EQ(db_->Update("monitors/m1", Fields(R"({"a":1})")).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"a":1,"config":{"frequency":"daily","threshold":0.7}})")).ok());
+  ASSERT_TRUE(db_->Update("monitors/m1", Fields(R"({"b":2})")).ok());
+  EXPECT_EQ(db_->Get("monitors/m1")->fields,
+            Fields(R"({"a":1,"b":2,"config":{"frequency":"daily","threshold":0.7}})"));
+  // A mask sets nested fields from `fields` and removes masked fields it lacks.
+  ASSERT_TRUE(db_->Update("monitors/m1", Fields(R"({"config":{"frequency":"hourly"}})"), {"config.frequency", "a"}).ok());
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"b":2,"config":{"frequency":"hourly","threshold":0.7}})"));
+}
+
+TEST_P(DatabaseContract, DeleteRemovesAndSucceedsWhenMissing) {
+  ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"a":1})")).ok());
+  ASSERT_TRUE(db_->Delete("monitors/m1").ok());
+  EXPECT_EQ(db_->Get("monitors/m1").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(db_->Delete("monitors/m1").ok());
+  EXPECT_EQ(Documents("monitors"), 0u);
+}
+
+TEST_P(DatabaseContract, AFailingBatchWritesNothing) {
+  ASSERT_TRUE(db_->Set("monitors/existing", Fields(R"({"v":0})")).ok());
+  WriteBatch b;
+  b.Set("monitors/a", Monitor("u1", "active"));
+  b.Set("monitors/b", Monitor("u1", "active"));
+  b.Create("monitors/existing", Fields(R"({"v":1})"));
+  auto r = db_->Write(b);
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(db_->Get("monitors/a").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db_->Get("monitors/b").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Documents("monitors"), 1u);
+  EXPECT_EQ(IndexEntries(), 0u);
+
+  WriteBatch oversize;
+  oversize.Set("monitors/c", Monitor("u1", "active"));
+  oversize.Set("monitors/d", Fields(R"({"blob":")" + std::string(1100000, 'x') + R"("})"));
+  auto r2 = db_->Write(oversize);
+  EXPECT_EQ(r2.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r2.status().message().find("monitors/d"), std::string::npos);
+  EXPECT_EQ(db_->Get("monitors/c").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(DatabaseContract, ABatchSeesItsOwnEarlierWrites) {
+  WriteBatch b;
+  b.Set("monitors/m1", Fields(R"({"a":1})"));
+  b.Update("monitors/m1", Fields(R"({"b":2})"));
+  b.Create("monitors/m2", Monitor("u", "active"));
+  b.Delete("monitors/m2");
+  ASSERT_TRUE(db_->Write(b).ok());
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"a":1,"b":2})"));
+  EXPECT_EQ(db_->Get("monitors/m2").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Documents("monitors"), 1u);
+  EXPECT_EQ(IndexEntries(), 0u);
+}
+
+TEST_P(DatabaseContract, IndexEntriesFollowOverwritesAndDeletes) {
+  // monitors has two composite indexes: (user_id, status, created_at) and (user_id, next_check).
+  ASSERT_TRUE(db_->Set("monitors/m1", Monitor("u1", "active")).ok());
+  ASSERT_TRUE(db_->Set("monitors/m2", Monitor("u2", "paused")).ok());
+  EXPECT_EQ(IndexEntries(), 4u);
+  ASSERT_TRUE(db_->Set("monitors/m1", Monitor("u1", "paused")).ok());  // entry moves
+  EXPECT_EQ(IndexEntries(), 4u);
+  MapValue no_next = Monitor("u1", "active");
+  no_next.erase("next_check");  // a document lacking a field has no entry in that index
+  ASSERT_TRUE(db_->Set("monitors/m1", no_next).ok());
+  EXPECT_EQ(IndexEntries(), 3u);
+  ASSERT_TRUE(db_->Delete("monitors/m2").ok());
+  EXPECT_EQ(IndexEntries(), 1u);
+  ASSERT_TRUE(db_->Update("monitors/m1", Fields(R"({"user_id":"u9"})")).ok());
+  EXPECT_EQ(IndexEntries(), 1u);
+}
+
+TEST_P(DatabaseContract, TimeSeriesOverwriteWithANewTimeMovesThePrimaryKey) {
+  ASSERT_TRUE(db_->Set("snapshots/s1", Snapshot("m1", "2026-01-01T00:00:00Z")).ok());
+  ASSERT_TRUE(db_->Set("snapshots/s0", Snapshot("m1", "2026-01-01T05:00:00Z")).ok());
+  EXPECT_EQ(ScanPaths("snapshots"), (std::vector<std::string>{"snapshots/s1", "snapshots/s0"}));
+  ASSERT_TRUE(db_->Set("snapshots/s1", Snapshot("m1", "2026-01-01T09:00:00Z")).ok());
+  EXPECT_EQ(ScanPaths("snapshots"), (std::vector<std::string>{"snapshots/s0", "snapshots/s1"}));
+  EXPECT_EQ(db_->Get("snapshots/s1")->fields.at("timestamp"), Value::Time({1767258000, 0}));
+  EXPECT_EQ(Documents("snapshots"), 2u);
+  IndexEntries();  // check passes
+}
+
+TEST_P(DatabaseContract, TimeSeriesDocumentsNeedTheirPartitionAndTime) {
+  auto r = db_->Set("snapshots/x", Fields(R"({"timestamp":null})"));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("monitor_id"), std::string::npos) << r.status().message();
+  auto r2 = db_->Set("snapshots/x", Fields(R"({"monitor_id":"m1"})"));
+  EXPECT_NE(r2.status().message().find("\"timestamp\" holding a timestamp"), std::string::npos) << r2.status().message();
+}
+
+TEST_P(DatabaseContract, DeclaredTimestampFieldsHoldTimestampsOrNull) {
+  auto r = db_->Set("monitors/m1", Fields(R"({"created_at":"2026-01-01"})"));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("\"created_at\" is declared a timestamp"), std::string::npos);
+  EXPECT_TRUE(db_->Set("monitors/m1", Fields(R"({"last_check":null})")).ok());
+}
+
+TEST_P(DatabaseContract, UndeclaredCollectionsAreRejectedUnlessAllowed) {
+  auto r = db_->Set("monitorz/m1", Fields("{}"));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("unknown collection \"monitorz\""), std::string::npos);
+  if (GetParam() == Backend::kOnDisk) {
+    Options o;
+    o.allow_undeclared_collections = true;
+    Reopen(o);
+    EXPECT_TRUE(db_->Set("monitorz/m1", Fields("{}")).ok());
+    Reopen();  // a collection that exists stays writable
+    EXPECT_TRUE(db_->Set("monitorz/m2", Fields("{}")).ok());
+  }
+}
+
+TEST_P(DatabaseContract, ScanOrdersByPartitionThenTimeWithoutMixingPrefixes) {
+  // mon-1 must not swallow mon-10; times are inserted out of order.
+  ASSERT_TRUE(db_->Set("snapshots/c", Snapshot("mon-10", "2026-01-01T00:00:00Z")).ok());
+  ASSERT_TRUE(db_->Set("snapshots/b", Snapshot("mon-1", "2026-01-02T00:00:00Z")).ok());
+  ASSERT_TRUE(db_->Set("snapshots/a", Snapshot("mon-1", "2026-01-01T00:00:00Z")).ok());
+  ASSERT_TRUE(db_->Set("snapshots/d", Snapshot("mon-", "2026-01-03T00:00:00Z")).ok());
+  EXPECT_EQ(ScanPaths("snapshots"),
+            (std::vector<std::string>{"snapshots/d", "snapshots/a", "snapshots/b", "snapshots/c"}));
+}
+
+TEST_P(DatabaseContract, NestedCollectionsAreSeparateFromRootOnes) {
+  ASSERT_TRUE(db_->Set("monitors/m1/snapshots/s1", Snapshot("m1", "2026-01-01T00:00:00Z")).ok());
+  ASSERT_TRUE(db_->Set("snapshots/s1", Snapshot("m1", "2026-01-01T00:00:00Z")).ok());
+  ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"a":1})")).ok());
+  ASSERT_TRUE(db_->Set("monitors/m1/monitors/x", Fields(R"({"deep":true})")).ok());
+  EXPECT_EQ(ScanPaths("monitors/m1/snapshots"), (std::vector<std::string>{"monitors/m1/snapshots/s1"}));
+  EXPECT_EQ(ScanPaths("snapshots"), (std::vector<std::string>{"snapshots/s1"}));
+  EXPECT_EQ(ScanPaths("monitors"), (std::vector<std::string>{"monitors/m1"}));
+  EXPECT_EQ(ScanPaths("monitors/m1/monitors"), (std::vector<std::string>{"monitors/m1/monitors/x"}));
+  EXPECT_TRUE(db_->Get("monitors/m1/snapshots/s1").ok());
+  EXPECT_EQ(Documents("snapshots"), 2u);
+  IndexEntries();
+}
+
+TEST_P(DatabaseContract, StatsCountDocumentsBytesAndChangeRecords) {
+  ASSERT_TRUE(db_->Set("monitors/m1", Monitor("u", "active")).ok());
+  ASSERT_TRUE(db_->Set("monitors/m2", Monitor("u", "active")).ok());
+  ASSERT_TRUE(db_->Set("monitors/m2", Monitor("v", "active")).ok());
+  ASSERT_TRUE(db_->Delete("monitors/m1").ok());
+  auto st = db_->GetStats();
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->collections.size(), 1u);
+  EXPECT_EQ(st->collections[0].documents, 1u);
+  EXPECT_GT(st->collections[0].stored_bytes, 50u);
+  EXPECT_LT(st->collections[0].stored_bytes, 1000u);
+  EXPECT_EQ(st->collections[0].indexes.size(), 2u);
+  EXPECT_EQ(st->change_log_records, 4u);
+}
+
+TEST_P(DatabaseContract, ConcurrentWritersKeepDocumentsAndIndexesConsistent) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < 300; i++) {
+        std::string path = "monitors/m" + std::to_string((i * 7 + t) % 50);
+        if (i % 5 == 4) {
+          EXPECT_TRUE(db_->Delete(path).ok());
+        } else {
+          EXPECT_TRUE(db_->Set(path, Monitor("u" + std::to_string(t), i % 2 ? "active" : "paused")).ok());
+        }
+        std::string snap = "snapshots/t" + std::to_string(t) + "_" + std::to_string(i % 40);
+        EXPECT_TRUE(db_->Set(snap, Snapshot("m" + std::to_string(t), "2026-01-01T00:00:0" + std::to_string(i % 10) + "Z"))
+                        .ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  uint64_t entries = IndexEntries();
+  uint64_t monitors = Documents("monitors");
+  EXPECT_EQ(entries, 2 * monitors);
+  EXPECT_EQ(ScanPaths("monitors").size(), monitors);
+  EXPECT_EQ(ScanPaths("snapshots").size(), Documents("snapshots"));
+  EXPECT_EQ(Documents("snapshots"), 160u);
+}
+
+TEST_P(DatabaseContract, ReopenKeepsDocumentsIndexesAndChangeLog) {
+  if (GetParam() == Backend::kInMemory) GTEST_SKIP() << "nothing survives closing an in-memory store";
+  ASSERT_TRUE(db_->Set("monitors/m1", Monitor("u", "active")).ok());
+  ASSERT_TRUE(db_->Set("snapshots/s1", Snapshot("m1", "2026-01-01T00:00:00Z")).ok());
+  Reopen();
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Monitor("u", "active"));
+  EXPECT_TRUE(db_->Get("snapshots/s1").ok());
+  EXPECT_EQ(IndexEntries(), 2u);
+  ASSERT_TRUE(db_->Set("monitors/m2", Monitor("u", "active")).ok());
+  EXPECT_EQ(db_->GetStats()->change_log_records, 3u);
+}
+
+TEST_P(DatabaseContract, ChangingTheIndexConfigurationBuildsNewIndexesAndDropsRemovedOnes) {
+  if (GetParam() == Backend::kInMemory) GTEST_SKIP() << "needs a reopen";
+  for (int i = 0; i < 10; i++)
+    ASSERT_TRUE(db_->Set("alerts/a" + std::to_string(i),
+                         FieldsFor("alerts", R"({"monitor_id":"m1","read":false,"severity":)" + std::to_string(i) +
+                                                 R"(,"created_at":"2026-01-01T00:00:00Z"})"))
+                    .ok());
+  EXPECT_EQ(IndexEntries(), 20u);  // the two domain alert indexes
+  Options o;
+  o.indexes_json = R"({"indexes":[{"collectionGroup":"alerts","fields":[
+      {"fieldPath":"monitor_id","order":"ASCENDING"},{"fieldPath":"severity","order":"DESCENDING"}]}]})";
+  std::vector<Progress> seen;
+  o.progress = [&](const Progress& p) { seen.push_back(p); };
+  Reopen(o);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_NE(seen.back().task.find("idx.alerts.collection.monitor_id:asc,severity:desc"), std::string::npos);
+  EXPECT_EQ(seen.back().done, 10u);
+  EXPECT_EQ(seen.back().total, 10u);
+  EXPECT_EQ(IndexEntries(), 10u);
+  auto st = db_->GetStats();
+  for (const auto& c : st->collections) {
+    if (c.id == "alerts") {
+      EXPECT_EQ(c.indexes, (std::vector<std::string>{"idx.alerts.collection.monitor_id:asc,severity:desc"}));
+    }
+  }
+  for (const auto& cf : st->column_families) EXPECT_EQ(cf.name.find("idx.monitors"), std::string::npos) << cf.name;
+  // Reopening without options keeps the recorded configuration and builds nothing.
+  seen.clear();
+  Reopen();
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(IndexEntries(), 10u);
+}
+
+TEST_P(DatabaseContract, AnInvalidIndexConfigurationFailsOpenNamingTheEntry) {
+  if (GetParam() == Backend::kInMemory) GTEST_SKIP() << "needs a reopen";
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  Options o;
+  o.indexes_json = R"({"indexes":[{"collectionGroup":"a","fields":[{"fieldPath":"x"}]}]})";
+  auto db = Database::Open(o, dir_.path() + "/db");
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.status().message().find("indexes[0] (collectionGroup \"a\")"), std::string::npos)
+      << db.status().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),
+                         BackendName);
+
+}  // namespace
+}  // namespace hearth::testing

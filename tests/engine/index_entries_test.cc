@@ -1,0 +1,98 @@
+#include "engine/index_entries.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine/keys.h"
+#include "tests/test_util.h"
+
+namespace hearth::engine {
+namespace {
+
+schema::IndexDef Def(const std::string& json) {
+  auto cfg = schema::ParseIndexConfig(R"({"indexes":[)" + json + "]}", "test");
+  EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+  return cfg->indexes.at(0);
+}
+
+std::vector<std::string> Entries(const schema::IndexDef& def, const std::string& path, const MapValue& fields) {
+  std::vector<std::string> keys;
+  AppendIndexEntries(def, *schema::ParseDocumentPath(path), MapFieldSource(fields), &keys);
+  return keys;
+}
+
+TEST(IndexEntries, ADocumentLackingAnIndexedFieldHasNoEntry) {
+  auto def = Def(R"({"collectionGroup":"m","fields":[{"fieldPath":"a","order":"ASCENDING"},
+                    {"fieldPath":"b.c","order":"DESCENDING"}]})");
+  EXPECT_EQ(Entries(def, "m/1", testing::Fields(R"({"a":1,"b":{"c":2}})")).size(), 1u);
+  EXPECT_TRUE(Entries(def, "m/1", testing::Fields(R"({"a":1,"b":{"d":2}})")).empty());
+  EXPECT_TRUE(Entries(def, "m/1", testing::Fields(R"({"b":{"c":2}})")).empty());
+  EXPECT_EQ(Entries(def, "m/1", testing::Fields(R"({"a":null,"b":{"c":null}})")).size(), 1u);  // null is a value
+}
+
+TEST(IndexEntries, ArrayContainsFansOutOverDistinctElements) {
+  auto def = Def(R"({"collectionGroup":"m","fields":[{"fieldPath":"tags","arrayConfig":"CONTAINS"},
+                    {"fieldPath":"t","order":"ASCENDING"}]})");
+  EXPECT_EQ(Entries(def, "m/1", testing::Fields(R"({"tags":["x","y","x",1,1.0],"t":1})")).size(), 3u);
+  EXPECT_TRUE(Entries(def, "m/1", testing::Fields(R"({"tags":[],"t":1})")).empty());
+  EXPECT_TRUE(Entries(def, "m/1", testing::Fields(R"({"tags":"x","t":1})")).empty());
+}
+
+TEST(IndexEntries, EntryOrderFollowsFieldDirectionsThenName) {
+  // (a ASC, b DESC, __name__ DESC): ordered by a up, then b down, then name down.
+  auto def = Def(R"({"collectionGroup":"m","fields":[{"fieldPath":"a","order":"ASCENDING"},
+                    {"fieldPath":"b","order":"DESCENDING"}]})");
+  auto key = [&](const std::string& path, int a, int b) {
+    return Entries(def, path, testing::Fields(R"({"a":)" + std::to_string(a) + R"(,"b":)" + std::to_string(b) + "}"))[0];
+  };
+  EXPECT_LT(key("m/1", 1, 5), key("m/1", 2, 9));
+  EXPECT_LT(key("m/1", 1, 9), key("m/1", 1, 5));
+  EXPECT_LT(key("m/2", 1, 5), key("m/1", 1, 5));
+  EXPECT_LT(key("m/10", 1, 5), key("m/1", 1, 5));
+}
+
+TEST(IndexEntries, CollectionScopeKeysStartWithTheParentCollection) {
+  auto def = Def(R"({"collectionGroup":"s","fields":[{"fieldPath":"a","order":"ASCENDING"},
+                    {"fieldPath":"b","order":"ASCENDING"}]})");
+  auto f = testing::Fields(R"({"a":1,"b":2})");
+  std::string under_m1 = Entries(def, "m/1/s/x", f)[0];
+  std::string prefix;
+  schema::AppendCollectionPrefix(&prefix, schema::ResourcePath({"m", "1", "s"}));
+  EXPECT_EQ(under_m1.substr(0, prefix.size()), prefix);
+  std::string root_prefix;
+  schema::AppendCollectionPrefix(&root_prefix, schema::ResourcePath({"s"}));
+  EXPECT_NE(under_m1.substr(0, root_prefix.size()), root_prefix);
+  // A collection-group index is keyed by the values first, then the full path.
+  auto group = Def(R"({"collectionGroup":"s","queryScope":"COLLECTION_GROUP","fields":[
+                      {"fieldPath":"a","order":"ASCENDING"},{"fieldPath":"b","order":"ASCENDING"}]})");
+  EXPECT_LT(Entries(group, "z/1/s/x", testing::Fields(R"({"a":0,"b":2})"))[0], Entries(group, "s/x", f)[0]);
+}
+
+TEST(Keys, DescribeKeyNamesDocumentsAndEntries) {
+  auto path = *schema::ParseDocumentPath("snapshots/m1_1");
+  auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, Value::String("m1"), Value::Time({1767225600, 0}));
+  ASSERT_TRUE(pk.ok());
+  std::string d = DescribeKey("doc.snapshots", *pk);
+  EXPECT_NE(d.find("document snapshots/m1_1"), std::string::npos) << d;
+  EXPECT_NE(d.find("\"m1\""), std::string::npos) << d;
+  EXPECT_NE(d.find("2026-01-01T00:00:00Z"), std::string::npos) << d;
+  EXPECT_NE(DescribeKey("doc.monitors", PlainDocumentKey(*schema::ParseDocumentPath("monitors/a"))).find("monitors/a"),
+            std::string::npos);
+  EXPECT_EQ(DescribeKey("log", LogKey(7)), "change record #7");
+  EXPECT_NE(DescribeKey("doc.x", "\x01garbage").find("malformed"), std::string::npos);
+}
+
+TEST(Keys, TimeSeriesKeysDecodeBackToTheirPath) {
+  for (const char* p : {"snapshots/a", "monitors/m1/snapshots/a_b", "x/y/z/w/snapshots/\x19weird"}) {
+    auto path = *schema::ParseDocumentPath(p);
+    auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, Value::Integer(5), Value::Time({1, 2}));
+    ASSERT_TRUE(pk.ok());
+    schema::ResourcePath back;
+    ASSERT_TRUE(DocumentPathFromKey(*pk, true, &back)) << p;
+    EXPECT_EQ(back.ToString(), p);
+  }
+}
+
+}  // namespace
+}  // namespace hearth::engine

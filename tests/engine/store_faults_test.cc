@@ -1,0 +1,125 @@
+// Damage injected below hearth (straight into RocksDB) is reported, never
+// crashes and never returns garbage.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "engine/keys.h"
+#include "tests/test_util.h"
+
+namespace hearth::testing {
+namespace {
+
+class StoreFaults : public ::testing::Test {
+ protected:
+  std::string Path() { return dir_.path() + "/db"; }
+  void WithRocks(const std::function<void(rocksdb::DB*, std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& f) {
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), Path(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    rocksdb::ColumnFamilyOptions meta_opts;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), Path(), descs, &handles, &raw).ok());
+    std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs;
+    for (size_t i = 0; i < names.size(); i++) cfs[names[i]] = handles[i];
+    f(raw, cfs);
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  std::unique_ptr<Database> OpenDb() {
+    auto db = Database::Open(Options(), Path());
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return std::move(db).value();
+  }
+  TempDir dir_;
+};
+
+TEST_F(StoreFaults, ACorruptedDocumentIsDataLossNamingIt) {
+  {
+    auto db = OpenDb();
+    ASSERT_TRUE(db->Set("monitors/m1", Fields(R"({"user_id":"u","next_check":null})")).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  WithRocks([](rocksdb::DB* raw, auto& cfs) {
+    std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath("monitors/m1"));
+    std::string v;
+    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
+    v[v.size() - 3] ^= 0x40;
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v).ok());
+  });
+  auto db = OpenDb();
+  auto d = db->Get("monitors/m1");
+  EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(d.status().message().find("monitors/m1"), std::string::npos);
+  auto scan = db->Scan("monitors", [](const Document&) { return true; });
+  EXPECT_EQ(scan.code(), StatusCode::kDataLoss);
+  auto check = db->Check();
+  ASSERT_TRUE(check.ok());
+  ASSERT_FALSE(check->ok());
+  EXPECT_NE(check->problems[0].find("monitors/m1"), std::string::npos) << check->problems[0];
+  // Overwriting a corrupted document is refused rather than guessing its index entries.
+  EXPECT_EQ(db->Set("monitors/m1", Fields("{}")).status().code(), StatusCode::kDataLoss);
+}
+
+TEST_F(StoreFaults, CheckFindsMissingAndStrayIndexEntries) {
+  {
+    auto db = OpenDb();
+    for (int i = 0; i < 5; i++)
+      ASSERT_TRUE(db->Set("monitors/m" + std::to_string(i), FieldsFor("monitors", R"({"user_id":"u","status":"active",
+          "created_at":"2026-01-01T00:00:00Z"})"))
+                      .ok());
+    ASSERT_TRUE(db->Check()->ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  const std::string idx = "idx.monitors.collection.user_id:asc,status:asc,created_at:desc";
+  WithRocks([&](rocksdb::DB* raw, auto& cfs) {
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), cfs[idx]));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs[idx], it->key()).ok());
+    std::string stray = it->key().ToString();
+    stray.insert(stray.size() - 3, "zz");  // an entry for a document id that does not exist
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs[idx], stray, "").ok());
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs[idx], stray + "x", "").ok());
+  });
+  auto db = OpenDb();
+  auto check = db->Check();
+  ASSERT_TRUE(check.ok());
+  ASSERT_FALSE(check->ok());
+  std::string all;
+  for (const auto& p : check->problems) all += p + "\n";
+  EXPECT_NE(all.find("lacks its index entry"), std::string::npos) << all;
+  EXPECT_NE(all.find("matches no stored document"), std::string::npos) << all;
+}
+
+TEST_F(StoreFaults, AnUnknownFormatVersionRefusesToOpen) {
+  { auto db = OpenDb(); }
+  WithRocks([](rocksdb::DB* raw, auto& cfs) {
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["meta"], "format_version", "99").ok());
+  });
+  auto db = Database::Open(Options(), Path());
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(db.status().message().find("format version 99"), std::string::npos);
+}
+
+TEST_F(StoreFaults, OpeningAMissingStoreWithoutCreateSaysHowToMakeOne) {
+  Options o;
+  o.create_if_missing = false;
+  auto db = Database::Open(o, Path());
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(db.status().message().find("hearth init"), std::string::npos);
+}
+
+TEST_F(StoreFaults, ASecondOpenOfTheSameStoreIsRefused) {
+  auto db = OpenDb();
+  auto second = Database::Open(Options(), Path());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("in use"), std::string::npos) << second.status().message();
+}
+
+}  // namespace
+}  // namespace hearth::testing

@@ -1,0 +1,163 @@
+// The hearth program end to end: the real binary, run as a user would.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tests/test_util.h"
+
+namespace hearth::testing {
+namespace {
+
+struct CommandResult {
+  int exit_code;
+  std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  CommandResult Hearth(const std::string& args, const std::string& stdin_file = "/dev/null") {
+    std::string out = dir_.path() + "/out", err = dir_.path() + "/err";
+    std::string cmd = std::string(HEARTH_BINARY) + " --db " + dir_.path() + "/db " + args + " < " + stdin_file +
+                      " > " + out + " 2> " + err;
+    int rc = std::system(cmd.c_str());
+    return CommandResult{WEXITSTATUS(rc), Slurp(out), Slurp(err)};
+  }
+  std::string Slurp(const std::string& f) {
+    std::ifstream in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string p = dir_.path() + "/" + name;
+    std::ofstream(p) << content;
+    return p;
+  }
+  TempDir dir_;
+};
+
+std::vector<std::string> SortedLines(const std::string& s) {
+  std::vector<std::string> lines;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST_F(Cli, GenImportCheckExportRoundTrip) {
+  std::string gen_file = dir_.path() + "/gen.jsonl";
+  ASSERT_EQ(Hearth("gen snapshots --monitors 20 --hours 30 --seed 3 > " + gen_file + " #").exit_code, 0);
+  CommandResult init = Hearth("init");
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  CommandResult imp = Hearth("import snapshots " + gen_file);
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  EXPECT_NE(imp.out.find("imported 600 documents into snapshots"), std::string::npos) << imp.out;
+  EXPECT_NE(imp.out.find("documents/s"), std::string::npos);
+  CommandResult check = Hearth("check");
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_NE(check.out.find("ok: 600 documents"), std::string::npos) << check.out;
+  CommandResult exp = Hearth("export snapshots");
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  // Export adds "__name__" first; without it each line is the generated line, byte for byte.
+  std::string stripped;
+  std::istringstream in(exp.out);
+  for (std::string l; std::getline(in, l);) {
+    size_t comma = l.find(',');
+    ASSERT_EQ(l.substr(0, 25), R"({"__name__":"snapshots/mo)");
+    stripped += "{" + l.substr(comma + 1) + "\n";
+  }
+  EXPECT_EQ(SortedLines(stripped), SortedLines(Slurp(gen_file)));
+  // And an export imports back unchanged, keeping its names.
+  std::string exp_file = Write("exp.jsonl", exp.out);
+  ASSERT_EQ(Hearth("import snapshots " + exp_file).exit_code, 0);
+  EXPECT_EQ(Hearth("export snapshots").out, exp.out);
+  CommandResult stats = Hearth("stats --json");
+  EXPECT_NE(stats.out.find(R"("id":"snapshots","time_series":true,"documents":600)"), std::string::npos) << stats.out;
+}
+
+TEST_F(Cli, PutGetDeleteInBothJsonForms) {
+  CommandResult put = Hearth(R"(put monitors/m1 '{"user_id":"u1","created_at":"2026-01-01T00:00:00","n":5}')");
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  CommandResult get = Hearth("get monitors/m1");
+  EXPECT_EQ(get.out, R"({"__name__":"monitors/m1","created_at":"2026-01-01T00:00:00Z","n":5,"user_id":"u1"})"
+                     "\n");
+  CommandResult rest = Hearth("get monitors/m1 --format rest --project demo");
+  EXPECT_NE(rest.out.find(R"("name":"projects/demo/databases/(default)/documents/monitors/m1")"), std::string::npos);
+  EXPECT_NE(rest.out.find(R"("created_at":{"timestampValue":"2026-01-01T00:00:00Z"})"), std::string::npos);
+  std::string rest_in = Write("doc.json", R"({"fields":{"n":{"integerValue":"7"}}})");
+  ASSERT_EQ(Hearth("put monitors/m2 --format rest", rest_in).exit_code, 0);
+  EXPECT_NE(Hearth("get monitors/m2").out.find(R"("n":7)"), std::string::npos);
+  CommandResult create = Hearth(R"(put monitors/m2 --create '{"n":1}')");
+  EXPECT_EQ(create.exit_code, 1);
+  EXPECT_NE(create.err.find("ALREADY_EXISTS"), std::string::npos) << create.err;
+  ASSERT_EQ(Hearth("delete monitors/m2").exit_code, 0);
+  CommandResult gone = Hearth("get monitors/m2");
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.err.find("NOT_FOUND"), std::string::npos);
+}
+
+TEST_F(Cli, BadInputFailsWithOneLineNamingTheProblemAndWritesNothing) {
+  ASSERT_EQ(Hearth("init").exit_code, 0);
+  struct Case {
+    std::string args, input, needle;
+  };
+  std::string good = R"({"monitor_id":"m1","timestamp":"2026-01-01T00:00:00Z"})";
+  std::vector<Case> cases = {
+      {"import snapshots", good + "\n{not json}\n", "line 2"},
+      {"import snapshotz", good + "\n", "unknown collection \"snapshotz\""},
+      {"import snapshots", good + "\n" + R"({"monitor_id":"m1","timestamp":"noon"})" + "\n", "declared a timestamp"},
+      {"import snapshots",
+       good + "\n" + R"({"monitor_id":"m1","timestamp":"2026-01-01T01:00:00Z","x":")" + std::string(1100000, 'y') +
+           "\"}\n",
+       "1 MiB"},
+      {"put monitors", "{}", "even number of segments"},
+      {"put monitors/a/b", "{}", "even number of segments"},
+      {"put monitors/__x__", "{}", "reserved"},
+      {"put monitors/m1", "[1]", "must be a JSON object"},
+  };
+  for (const auto& c : cases) {
+    std::string input = Write("in.jsonl", c.input);
+    CommandResult r = Hearth(c.args + (c.args.rfind("import", 0) == 0 ? " " + input : ""), input);
+    EXPECT_EQ(r.exit_code, 1) << c.args;
+    // The first line of stderr names the problem.
+    std::string first = r.err.substr(0, r.err.find('\n'));
+    EXPECT_NE(first.find(c.needle), std::string::npos) << c.args << ": " << r.err.substr(0, 300);
+  }
+  CommandResult stats = Hearth("stats --json");
+  EXPECT_EQ(stats.out.find(R"("documents":1)"), std::string::npos) << stats.out;  // nothing was written
+}
+
+TEST_F(Cli, ReadingAStoreThatDoesNotExistSaysHowToCreateOne) {
+  CommandResult r = Hearth("check");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("hearth init"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, EditedIndexFileIsAppliedAtTheNextOpen) {
+  std::string idx = Write("firestore.indexes.json", R"({"indexes":[]})");
+  ASSERT_EQ(Hearth("--indexes " + idx + " init").exit_code, 0);
+  ASSERT_EQ(Hearth(R"(put alerts/a1 '{"monitor_id":"m","severity":3}')").exit_code, 0);
+  EXPECT_NE(Hearth("check").out.find("0 index entries"), std::string::npos);
+  Write("firestore.indexes.json", R"({"indexes":[{"collectionGroup":"alerts","fields":[
+      {"fieldPath":"monitor_id","order":"ASCENDING"},{"fieldPath":"severity","order":"ASCENDING"}]}]})");
+  CommandResult check = Hearth("check");  // no --indexes: the remembered file is re-read
+  EXPECT_NE(check.out.find("ok: 1 documents, 1 index entries"), std::string::npos) << check.out << check.err;
+  Write("firestore.indexes.json", R"({"indexes":[{"collectionGroup":"alerts","fields":[{"fieldPath":"x"}]}]})");
+  CommandResult bad = Hearth("check");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("firestore.indexes.json: indexes[0] (collectionGroup \"alerts\")"), std::string::npos)
+      << bad.err;
+}
+
+TEST_F(Cli, HelpExplainsEveryCommand) {
+  CommandResult r = Hearth("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"init", "put", "get", "delete", "import", "export", "check", "stats", "gen"})
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  EXPECT_NE(Hearth("import --help").out.find("--id-field"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::testing
