@@ -2,6 +2,7 @@
 // document it touches, then writes documents, removed and added index
 // entries, name entries, counters and change records in one RocksDB
 // WriteBatch, so a crash leaves the old state or the new one.
+#include <deque>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -94,8 +95,10 @@ struct Touched {
   Timestamp old_create;
   std::vector<Entry> old_entries;
   bool has = false;
-  bool fields_loaded = false;
-  MapValue fields;
+  // The current fields: borrowed from the batch for set/create, owned after
+  // an update (which merges into a copy).
+  const MapValue* fields = nullptr;
+  MapValue owned;
 };
 
 void AppendEntries(const CollectionState& c, const schema::DocumentPath& path, const FieldSource& src,
@@ -158,7 +161,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   }
 
   std::lock_guard lock(write_mu_);
-  std::vector<Touched> touched;
+  std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
   std::unordered_map<std::string, size_t> by_path;
   rocksdb::ReadOptions ro;
 
@@ -194,11 +197,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     touched.push_back(std::move(t));
     return &touched.back();
   };
-  auto load_fields = [](Touched* t) -> Status {
-    if (t->fields_loaded) return Status::OK();
-    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t->old_bytes, t->path_str));
-    t->fields = sd.Fields();
-    t->fields_loaded = true;
+  // Makes t->owned hold the current fields, for an update to merge into.
+  auto own_fields = [](Touched* t) -> Status {
+    if (t->fields == &t->owned) return Status::OK();
+    if (t->fields != nullptr) {
+      t->owned = *t->fields;
+    } else {
+      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t->old_bytes, t->path_str));
+      t->owned = sd.Fields();
+    }
+    t->fields = &t->owned;
     return Status::OK();
   };
 
@@ -212,22 +220,21 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
         [[fallthrough]];
       case WriteBatch::Kind::kSet:
         t->has = true;
-        t->fields = op.fields;
-        t->fields_loaded = true;
+        t->fields = &op.fields;
         break;
       case WriteBatch::Kind::kUpdate:
         if (!t->has)
           return Status::NotFound("document " + t->path_str +
                                   " does not exist; update needs an existing document (set creates one)");
-        HEARTH_RETURN_IF_ERROR(load_fields(t));
-        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->fields, op.fields, op.update_mask).WithContext("document " + t->path_str));
-        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->fields));
-        HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->fields));
+        HEARTH_RETURN_IF_ERROR(own_fields(t));
+        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, op.fields, op.update_mask).WithContext("document " + t->path_str));
+        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned));
+        HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->owned));
         break;
       case WriteBatch::Kind::kDelete:
         t->has = false;
-        t->fields.clear();
-        t->fields_loaded = true;
+        t->fields = nullptr;
+        t->owned.clear();
         break;
     }
   }
@@ -242,21 +249,22 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     std::string pk;
     new_entries.clear();
     if (t.has) {
-      std::string bytes = schema::EncodeStoredDocument(t.fields, t.had ? t.old_create : commit, commit);
+      const MapValue& fields = *t.fields;
+      std::string bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit);
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
-        auto part = t.fields.find(ts.partition_field);
-        auto time = t.fields.find(ts.time_field);
+        auto part = fields.find(ts.partition_field);
+        auto time = fields.find(ts.time_field);
         HEARTH_ASSIGN_OR_RETURN(
-            pk, TimeSeriesPrimaryKey(ts, t.path, part == t.fields.end() ? std::nullopt : std::optional<Value>(part->second),
-                              time == t.fields.end() ? std::nullopt : std::optional<Value>(time->second)));
+            pk, TimeSeriesPrimaryKey(ts, t.path, part == fields.end() ? std::nullopt : std::optional<Value>(part->second),
+                                     time == fields.end() ? std::nullopt : std::optional<Value>(time->second)));
       } else {
         pk = t.name_key;
       }
       wb.Put(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
-      AppendEntries(c, t.path, MapFieldSource(t.fields), &new_entries);
+      AppendEntries(c, t.path, MapFieldSource(fields), &new_entries);
       delta.first += t.had ? 0 : 1;
       delta.second += static_cast<int64_t>(bytes.size()) - static_cast<int64_t>(t.had ? t.old_bytes.size() : 0);
     } else if (t.had) {

@@ -1,6 +1,9 @@
 #include "schema/json.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -19,6 +22,9 @@ constexpr unsigned kParseFlags =
     rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag | rapidjson::kParseValidateEncodingFlag;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
                                      rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
+
+void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void WriteKey(JsonWriter& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
 Status ParseJson(std::string_view json, rapidjson::Document* doc) {
   doc->Parse<kParseFlags>(json.data(), json.size());
@@ -64,31 +70,6 @@ StatusOr<Value> FromPlain(const rapidjson::Value& j, const std::string& where) {
   return Value::Null();
 }
 
-StatusOr<Value> TimestampFromPlain(const rapidjson::Value& j, const std::string& field) {
-  auto wrap = [&](const Status& s) {
-    return s.WithContext("field \"" + field + "\" is declared a timestamp");
-  };
-  if (j.IsNull()) return Value::Null();
-  if (j.IsString()) {
-    auto t = ParseRfc3339(std::string_view(j.GetString(), j.GetStringLength()));
-    if (!t.ok()) return wrap(t.status());
-    return Value::Time(*t);
-  }
-  if (j.IsInt64()) {
-    auto t = FromEpochSeconds(j.GetInt64());
-    if (!t.ok()) return wrap(t.status());
-    return Value::Time(*t);
-  }
-  if (j.IsNumber()) {
-    auto t = FromEpochSeconds(j.GetDouble());
-    if (!t.ok()) return wrap(t.status());
-    return Value::Time(*t);
-  }
-  return wrap(Status::InvalidArgument(std::string("holds ") +
-                                      (j.IsBool() ? "a boolean" : j.IsArray() ? "an array" : "an object") +
-                                      ", not an RFC 3339 string or epoch seconds"));
-}
-
 void WritePlain(JsonWriter& w, const Value& v) {
   switch (v.type()) {
     case Value::Type::kNull: w.Null(); return;
@@ -97,19 +78,19 @@ void WritePlain(JsonWriter& w, const Value& v) {
     case Value::Type::kDouble: w.Double(v.dbl() == 0 && std::signbit(v.dbl()) ? -0.0 : v.dbl()); return;
     case Value::Type::kTimestamp: {
       std::string s = FormatRfc3339(v.timestamp());
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      WriteString(w, s);
       return;
     }
     case Value::Type::kString:
-      w.String(v.string().data(), static_cast<rapidjson::SizeType>(v.string().size()));
+      WriteString(w, v.string());
       return;
     case Value::Type::kBytes: {
       std::string s = Base64Encode(v.bytes());
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      WriteString(w, s);
       return;
     }
     case Value::Type::kReference:
-      w.String(v.reference().data(), static_cast<rapidjson::SizeType>(v.reference().size()));
+      WriteString(w, v.reference());
       return;
     case Value::Type::kGeoPoint:
       w.StartObject();
@@ -127,7 +108,7 @@ void WritePlain(JsonWriter& w, const Value& v) {
     case Value::Type::kMap:
       w.StartObject();
       for (const auto& [k, e] : v.map()) {
-        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        WriteKey(w, k);
         WritePlain(w, e);
       }
       w.EndObject();
@@ -249,7 +230,7 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
     case Value::Type::kInteger: {
       w.Key("integerValue");
       std::string s = std::to_string(v.integer());
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      WriteString(w, s);
       break;
     }
     case Value::Type::kDouble: {
@@ -267,23 +248,23 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
     case Value::Type::kTimestamp: {
       w.Key("timestampValue");
       std::string s = FormatRfc3339(v.timestamp());
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      WriteString(w, s);
       break;
     }
     case Value::Type::kString:
       w.Key("stringValue");
-      w.String(v.string().data(), static_cast<rapidjson::SizeType>(v.string().size()));
+      WriteString(w, v.string());
       break;
     case Value::Type::kBytes: {
       w.Key("bytesValue");
       std::string s = Base64Encode(v.bytes());
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      WriteString(w, s);
       break;
     }
     case Value::Type::kReference: {
       w.Key("referenceValue");
       std::string name = "projects/" + std::string(project) + "/databases/(default)/documents/" + v.reference();
-      w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+      WriteString(w, name);
       break;
     }
     case Value::Type::kGeoPoint:
@@ -310,7 +291,7 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
       w.Key("fields");
       w.StartObject();
       for (const auto& [k, e] : v.map()) {
-        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        WriteKey(w, k);
         WriteRest(w, e, project);
       }
       w.EndObject();
@@ -322,24 +303,163 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
 
 }  // namespace
 
-StatusOr<ParsedDocument> ParsePlainDocument(std::string_view json, const CollectionDef* def) {
-  rapidjson::Document doc;
-  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("a document must be a JSON object");
-  ParsedDocument out;
-  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-    std::string k = Str(it->name);
-    if (k == "__name__") {
-      if (!it->value.IsString()) return Status::InvalidArgument("\"__name__\" must be a document path string");
-      out.name = std::string(RelativeDocumentPath(std::string_view(it->value.GetString(), it->value.GetStringLength())));
-      continue;
-    }
-    bool declared = def != nullptr && std::find(def->timestamp_fields.begin(), def->timestamp_fields.end(), k) !=
-                                          def->timestamp_fields.end();
-    HEARTH_ASSIGN_OR_RETURN(Value v, declared ? TimestampFromPlain(it->value, k) : FromPlain(it->value, k));
-    out.fields.insert_or_assign(std::move(k), std::move(v));
+namespace {
+
+// Builds a document straight from RapidJSON's SAX events (no intermediate
+// DOM): the import path's hot loop.
+class PlainDocumentHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PlainDocumentHandler> {
+ public:
+  explicit PlainDocumentHandler(const CollectionDef* def) : def_(def) {}
+
+  bool Null() { return Put(Value::Null()); }
+  bool Bool(bool b) { return Declared() ? Reject("a boolean") : Put(Value::Boolean(b)); }
+  bool Int(int i) { return Int64(i); }
+  bool Uint(unsigned u) { return Int64(u); }
+  bool Int64(int64_t i) {
+    if (Declared()) return PutTime(FromEpochSeconds(i));
+    return Put(Value::Integer(i));
   }
-  return out;
+  bool Uint64(uint64_t u) {
+    if (u <= static_cast<uint64_t>(INT64_MAX)) return Int64(static_cast<int64_t>(u));
+    error_ = Status::InvalidArgument("field " + Where() + ": integer " + std::to_string(u) +
+                                     " does not fit in a signed 64-bit integer");
+    return false;
+  }
+  bool Double(double d) {
+    if (Declared()) return PutTime(FromEpochSeconds(d));
+    return Put(Value::Double(d));
+  }
+  bool String(const char* str, rapidjson::SizeType len, bool) {
+    std::string_view v(str, len);
+    if (stack_.size() == 1 && key_ == "__name__") {
+      doc_.name = std::string(RelativeDocumentPath(v));
+      return true;
+    }
+    if (Declared()) return PutTime(ParseRfc3339(v));
+    return Put(Value::String(std::string(v)));
+  }
+  bool StartObject() {
+    if (stack_.empty()) {
+      stack_.push_back(Frame{true, {}, {}, {}});
+      return true;
+    }
+    if (Declared()) return Reject("an object");
+    stack_.push_back(Frame{true, {}, {}, std::move(key_)});
+    return true;
+  }
+  bool Key(const char* str, rapidjson::SizeType len, bool) {
+    key_.assign(str, len);
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (stack_.empty()) {
+      doc_.fields = std::move(f.map);
+      return true;
+    }
+    key_ = std::move(f.key);
+    return Put(Value::Map(std::move(f.map)));
+  }
+  bool StartArray() {
+    if (stack_.empty()) {
+      error_ = Status::InvalidArgument("a document must be a JSON object");
+      return false;
+    }
+    if (Declared()) return Reject("an array");
+    stack_.push_back(Frame{false, {}, {}, std::move(key_)});
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    key_ = std::move(f.key);
+    return Put(Value::Array(std::move(f.array)));
+  }
+
+  ParsedDocument& doc() { return doc_; }
+  const Status& error() const { return error_; }
+
+ private:
+  struct Frame {
+    bool is_map;
+    MapValue map;
+    ArrayValue array;
+    std::string key;  // the key this container is stored under in its parent
+  };
+
+  // Is the value being read a top-level field the collection declares a timestamp?
+  bool Declared() const {
+    if (def_ == nullptr || stack_.size() != 1) return false;
+    for (const auto& f : def_->timestamp_fields)
+      if (f == key_) return true;
+    return false;
+  }
+  bool Put(Value v) {
+    if (stack_.empty()) {
+      error_ = Status::InvalidArgument("a document must be a JSON object");
+      return false;
+    }
+    Frame& top = stack_.back();
+    if (top.is_map) {
+      if (stack_.size() == 1 && key_ == "__name__") {
+        error_ = Status::InvalidArgument("\"__name__\" must be a document path string");
+        return false;
+      }
+      top.map.insert_or_assign(std::move(key_), std::move(v));
+    } else {
+      top.array.push_back(std::move(v));
+    }
+    return true;
+  }
+  bool PutTime(const StatusOr<Timestamp>& t) {
+    if (!t.ok()) {
+      error_ = t.status().WithContext("field \"" + key_ + "\" is declared a timestamp");
+      return false;
+    }
+    return Put(Value::Time(*t));
+  }
+  bool Reject(const char* what) {
+    error_ = Status::InvalidArgument("field \"" + key_ + "\" is declared a timestamp: holds " + what +
+                                     ", not an RFC 3339 string or epoch seconds");
+    return false;
+  }
+  std::string Where() const {
+    std::string w;
+    for (size_t i = 1; i < stack_.size(); i++) {
+      if (!w.empty() && !stack_[i].key.empty()) w += ".";
+      w += stack_[i].key;
+      if (!stack_[i - 1].is_map) w += "[" + std::to_string(stack_[i - 1].array.size()) + "]";
+    }
+    if (!stack_.empty() && stack_.back().is_map) {
+      if (!w.empty()) w += ".";
+      w += key_;
+    } else if (!stack_.empty()) {
+      w += "[" + std::to_string(stack_.back().array.size()) + "]";
+    }
+    return w;
+  }
+
+  const CollectionDef* def_;
+  std::vector<Frame> stack_;
+  std::string key_;
+  ParsedDocument doc_;
+  Status error_;
+};
+
+}  // namespace
+
+StatusOr<ParsedDocument> ParsePlainDocument(std::string_view json, const CollectionDef* def) {
+  PlainDocumentHandler handler(def);
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream ms(json.data(), json.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
+  rapidjson::ParseResult r = reader.Parse<kParseFlags>(is, handler);
+  if (!handler.error().ok()) return handler.error();
+  if (r.IsError())
+    return Status::InvalidArgument(std::string("malformed JSON at offset ") + std::to_string(r.Offset()) + ": " +
+                                   rapidjson::GetParseError_En(r.Code()));
+  return std::move(handler.doc());
 }
 
 StatusOr<Value> ParsePlainValue(std::string_view json) {
@@ -354,10 +474,10 @@ std::string PlainDocumentJson(const MapValue& fields, std::string_view name) {
   w.StartObject();
   if (!name.empty()) {
     w.Key("__name__");
-    w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    WriteString(w, name);
   }
   for (const auto& [k, v] : fields) {
-    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    WriteKey(w, k);
     WritePlain(w, v);
   }
   w.EndObject();
@@ -414,19 +534,19 @@ std::string RestDocumentJson(const Document& d, std::string_view project) {
   w.StartObject();
   std::string name = "projects/" + std::string(project) + "/databases/(default)/documents/" + d.path;
   w.Key("name");
-  w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  WriteString(w, name);
   w.Key("fields");
   w.StartObject();
   for (const auto& [k, v] : d.fields) {
-    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    WriteKey(w, k);
     WriteRest(w, v, project);
   }
   w.EndObject();
   std::string ct = FormatRfc3339(d.create_time), ut = FormatRfc3339(d.update_time);
   w.Key("createTime");
-  w.String(ct.data(), static_cast<rapidjson::SizeType>(ct.size()));
+  WriteString(w, ct);
   w.Key("updateTime");
-  w.String(ut.data(), static_cast<rapidjson::SizeType>(ut.size()));
+  WriteString(w, ut);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

@@ -50,45 +50,75 @@ size_t DocumentStorageSize(const DocumentPath& path, const MapValue& fields) {
 
 namespace {
 
-Status ValidateValue(const Value& v, int depth, const std::string& where) {
+// The path to the value being checked, as segments; turned into text
+// ("m.x[0]") only when there is an error to report.
+class Where {
+ public:
+  void PushKey(const std::string* k) { segs_.push_back({k, 0}); }
+  void PushIndex(size_t i) { segs_.push_back({nullptr, i}); }
+  void Pop() { segs_.pop_back(); }
+  std::string Text() const {
+    std::string w;
+    for (const auto& s : segs_) {
+      if (s.key) {
+        if (!w.empty()) w += '.';
+        w += *s.key;
+      } else {
+        w += "[" + std::to_string(s.index) + "]";
+      }
+    }
+    return w;
+  }
+
+ private:
+  struct Seg {
+    const std::string* key;
+    size_t index;
+  };
+  std::vector<Seg> segs_;
+};
+
+Status Bad(const Where& where, const std::string& why) {
+  return Status::InvalidArgument("field " + where.Text() + ": " + why);
+}
+
+Status ValidateValue(const Value& v, int depth, Where& where) {
   switch (v.type()) {
     case Value::Type::kString:
-      if (!IsValidUtf8(v.string())) return Status::InvalidArgument("field " + where + ": string is not valid UTF-8");
+      if (!IsValidUtf8(v.string())) return Bad(where, "string is not valid UTF-8");
       return Status::OK();
     case Value::Type::kTimestamp:
-      if (!v.timestamp().IsValid())
-        return Status::InvalidArgument("field " + where + ": timestamp outside 0001-01-01..9999-12-31");
+      if (!v.timestamp().IsValid()) return Bad(where, "timestamp outside 0001-01-01..9999-12-31");
       return Status::OK();
     case Value::Type::kGeoPoint: {
       const GeoPoint& g = v.geo();
       if (!(g.latitude >= -90 && g.latitude <= 90 && g.longitude >= -180 && g.longitude <= 180))
-        return Status::InvalidArgument("field " + where + ": geo point outside latitude [-90, 90], longitude [-180, 180]");
+        return Bad(where, "geo point outside latitude [-90, 90], longitude [-180, 180]");
       return Status::OK();
     }
     case Value::Type::kReference: {
       auto p = ParseDocumentPath(v.reference());
-      if (!p.ok()) return p.status().WithContext("field " + where + ": reference");
+      if (!p.ok()) return p.status().WithContext("field " + where.Text() + ": reference");
       return Status::OK();
     }
     case Value::Type::kArray:
-      if (depth + 1 > kMaxNestingDepth)
-        return Status::InvalidArgument("field " + where + ": maps and arrays nest deeper than the limit of 20");
+      if (depth + 1 > kMaxNestingDepth) return Bad(where, "maps and arrays nest deeper than the limit of 20");
       for (size_t i = 0; i < v.array().size(); i++) {
         const Value& e = v.array()[i];
-        std::string w = where + "[" + std::to_string(i) + "]";
-        if (e.type() == Value::Type::kArray)
-          return Status::InvalidArgument("field " + w + ": an array cannot directly contain an array");
-        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, w));
+        where.PushIndex(i);
+        if (e.type() == Value::Type::kArray) return Bad(where, "an array cannot directly contain an array");
+        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where));
+        where.Pop();
       }
       return Status::OK();
     case Value::Type::kMap:
-      if (depth + 1 > kMaxNestingDepth)
-        return Status::InvalidArgument("field " + where + ": maps and arrays nest deeper than the limit of 20");
+      if (depth + 1 > kMaxNestingDepth) return Bad(where, "maps and arrays nest deeper than the limit of 20");
       for (const auto& [k, e] : v.map()) {
-        std::string w = where + "." + k;
+        where.PushKey(&k);
         Status s = ValidateFieldName(k);
-        if (!s.ok()) return s.WithContext("field " + w);
-        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, w));
+        if (!s.ok()) return s.WithContext("field " + where.Text());
+        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where));
+        where.Pop();
       }
       return Status::OK();
     default:
@@ -99,11 +129,14 @@ Status ValidateValue(const Value& v, int depth, const std::string& where) {
 }  // namespace
 
 Status ValidateDocument(const DocumentPath& path, const MapValue& fields) {
+  Where where;
   for (const auto& [k, v] : fields) {
     Status s = ValidateFieldName(k);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
-    s = ValidateValue(v, 0, k);
+    where.PushKey(&k);
+    s = ValidateValue(v, 0, where);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
+    where.Pop();
   }
   size_t size = DocumentStorageSize(path, fields);
   if (size > kMaxDocumentBytes)

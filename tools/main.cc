@@ -275,6 +275,7 @@ int main(int argc, char** argv) {
       "Documents are addressed by Firestore paths (collection/id[/collection/id...]); composite indexes come\n"
       "from firestore.indexes.json."};
   app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the subcommand too
   Globals g;
   app.add_option("--db", g.db, "store directory")->capture_default_str();
   app.add_option("--indexes", g.indexes,
