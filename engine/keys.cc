@@ -8,6 +8,7 @@ namespace hearth::engine {
 namespace cf {
 std::string Docs(std::string_view id) { return std::string(kDocPrefix) + std::string(id); }
 std::string Names(std::string_view id) { return std::string(kNamePrefix) + std::string(id); }
+std::string Auto(std::string_view id) { return std::string(kAutoPrefix) + std::string(id); }
 }  // namespace cf
 
 namespace meta {
@@ -15,6 +16,7 @@ std::string IndexState(std::string_view n) { return "index_state/" + std::string
 std::string Collection(std::string_view id) { return "collection/" + std::string(id); }
 std::string DocumentCount(std::string_view id) { return "count/" + std::string(id); }
 std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id); }
+std::string AutoConfig(std::string_view id) { return "auto_config/" + std::string(id); }
 }  // namespace meta
 
 namespace {
@@ -173,6 +175,9 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
   }
   if (column_family.substr(0, cf::kIndexPrefix.size()) == cf::kIndexPrefix)
     return "index entry (" + DescribeValues(key) + ") in " + cfn;
+  if (column_family.substr(0, cf::kAutoPrefix.size()) == cf::kAutoPrefix && !key.empty())
+    return std::string(key[0] == 0x02 ? "collection-group " : "") + "automatic index entry (" +
+           DescribeValues(key.substr(1)) + ") in " + cfn;
   return "key " + Hex(key) + " in " + cfn;
 }
 

@@ -14,6 +14,7 @@
 //                             collection-group scope:
 //                               enc±(f1)..enc±(fn) path±(document)
 //                                                              -> primary key (time series) or empty
+//   auto.<collection id>      automatic single-field entries (engine/auto_index.h)
 //   log                       sequence (8 bytes, big-endian)   -> change record
 //
 // prefix(collection) is every segment of the collection path followed by
@@ -48,8 +49,10 @@ constexpr std::string_view kLog = "log";
 constexpr std::string_view kDocPrefix = "doc.";
 constexpr std::string_view kNamePrefix = "name.";
 constexpr std::string_view kIndexPrefix = "idx.";
+constexpr std::string_view kAutoPrefix = "auto.";
 std::string Docs(std::string_view collection_id);
 std::string Names(std::string_view collection_id);
+std::string Auto(std::string_view collection_id);
 }  // namespace cf
 
 namespace meta {
@@ -61,6 +64,7 @@ std::string IndexState(std::string_view index_name);   // "ready" | "building"
 std::string Collection(std::string_view collection_id);  // "plain" | "ts <partition> <time>"
 std::string DocumentCount(std::string_view collection_id);  // int64 counter (merge add)
 std::string StoredBytes(std::string_view collection_id);    // int64 counter (merge add)
+std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
 }  // namespace meta
 
 // Primary key of a plain collection's document.

@@ -23,7 +23,9 @@
 #include "hearth/database.h"
 #include "hearth/document.h"
 #include "hearth/options.h"
+#include "engine/auto_index.h"
 #include "hearth/status.h"
+#include "schema/document_codec.h"
 #include "schema/index_config.h"
 #include "schema/path.h"
 
@@ -40,6 +42,9 @@ struct CollectionState {
   rocksdb::ColumnFamilyHandle* docs = nullptr;
   rocksdb::ColumnFamilyHandle* names = nullptr;  // time series only
   std::vector<const IndexState*> indexes;        // stored composite indexes
+  std::vector<const IndexState*> primary_indexes;  // composite indexes the primary key serves
+  rocksdb::ColumnFamilyHandle* auto_cf = nullptr;  // automatic single-field entries
+  AutoIndexConfig auto_config;
   bool time_series() const { return def.time_series.has_value(); }
 };
 
@@ -68,6 +73,14 @@ class Store {
   Status LoadFormat(bool* is_new);
   Status ApplyIndexConfig(bool is_new);
   Status BuildIndex(const IndexState& index);
+  // Rebuilds a collection's automatic entries when their configuration changed.
+  Status SyncAutoIndex(const std::string& collection_id);
+  // Writes, in batches, the entries `entries_of` gives for every stored
+  // document of a collection, reporting progress as `task`.
+  Status Backfill(const CollectionState& c, const std::string& task, rocksdb::ColumnFamilyHandle* target,
+                  const std::function<void(const schema::DocumentPath&, const schema::StoredDocument&,
+                                           std::vector<std::string>*)>& entries_of);
+  std::vector<std::string> RegisteredCollections();
   StatusOr<rocksdb::ColumnFamilyHandle*> CreateCf(const std::string& name);
   rocksdb::ColumnFamilyOptions CfOptions(std::string_view name) const;
   std::optional<CollectionDef> DefinitionFor(std::string_view id) const;

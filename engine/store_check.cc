@@ -2,6 +2,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/auto_index.h"
 #include "engine/counter_merge.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
@@ -34,30 +35,43 @@ class Problems {
   uint64_t extra_ = 0;
 };
 
-std::vector<std::string> RegisteredCollections(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+}  // namespace
+
+std::vector<std::string> Store::RegisteredCollections() {
   std::vector<std::string> ids;
   std::string prefix = meta::Collection("");
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), meta));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
     ids.push_back(it->key().ToString().substr(prefix.size()));
   return ids;
 }
-
-}  // namespace
 
 StatusOr<CheckReport> Store::Check() {
   CheckReport report;
   Problems problems(&report);
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
-  // Index entries each document should have, counted per index.
-  std::unordered_map<rocksdb::ColumnFamilyHandle*, uint64_t> expected_per_index;
   std::vector<const CollectionState*> colls;
-  for (const auto& id : RegisteredCollections(db_.get(), meta_)) {
+  for (const auto& id : RegisteredCollections()) {
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
     colls.push_back(c);
   }
+  // An index-like column family and the keys each document should have in it.
+  struct Source {
+    rocksdb::ColumnFamilyHandle* cf;
+    std::string name;
+    std::function<void(const schema::DocumentPath&, const schema::StoredDocument&, std::vector<std::string>*)> keys_of;
+    uint64_t expected = 0;
+  };
   for (const CollectionState* c : colls) {
+    std::vector<Source> sources;
+    for (const IndexState* idx : c->indexes)
+      sources.push_back({idx->cf, idx->name, [idx](const auto& path, const auto& sd, auto* keys) {
+                           AppendIndexEntries(idx->def, path, StoredFieldSource(sd), keys);
+                         }});
+    sources.push_back({c->auto_cf, cf::Auto(c->def.id), [c](const auto& path, const auto& sd, auto* keys) {
+                         AppendAutoEntries(c->auto_config, path, sd.Fields(), keys);
+                       }});
     const std::string docs_cf = cf::Docs(c->def.id);
     uint64_t count = 0;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
@@ -81,19 +95,19 @@ StatusOr<CheckReport> Store::Check() {
         rocksdb::Status s = db_->Get(ro, c->names, PlainDocumentKey(path), &pk);
         if (!s.ok() || pk != key) problems.Add("document " + path.ToString() + " has no matching name entry");
       }
-      for (const IndexState* idx : c->indexes) {
+      for (Source& src : sources) {
         keys.clear();
-        AppendIndexEntries(idx->def, path, StoredFieldSource(*sd), &keys);
+        src.keys_of(path, *sd, &keys);
         for (const auto& k : keys) {
-          expected_per_index[idx->cf]++;
+          src.expected++;
           std::string v;
-          rocksdb::Status s = db_->Get(ro, idx->cf, k, &v);
+          rocksdb::Status s = db_->Get(ro, src.cf, k, &v);
           if (s.IsNotFound()) {
-            problems.Add("document " + path.ToString() + " lacks its " + DescribeKey(idx->name, k));
+            problems.Add("document " + path.ToString() + " lacks its " + DescribeKey(src.name, k));
           } else if (!s.ok()) {
-            return FromRocks(s, "reading " + idx->name);
+            return FromRocks(s, "reading " + src.name);
           } else if (c->time_series() && v != key) {
-            problems.Add(DescribeKey(idx->name, k) + " does not point at document " + path.ToString());
+            problems.Add(DescribeKey(src.name, k) + " does not point at document " + path.ToString());
           }
         }
       }
@@ -113,14 +127,15 @@ StatusOr<CheckReport> Store::Check() {
         problems.Add(cf::Names(c->def.id) + " holds " + std::to_string(names) + " name entries for " +
                      std::to_string(count) + " documents");
     }
-    // Entries that no document accounts for: count, and on a mismatch list them.
-    for (const IndexState* idx : c->indexes) {
+    // Entries no document accounts for: count them, and on a mismatch list them.
+    for (Source& src : sources) {
       uint64_t entries = 0;
-      std::unique_ptr<rocksdb::Iterator> ii(db_->NewIterator(ro, idx->cf));
+      std::unique_ptr<rocksdb::Iterator> ii(db_->NewIterator(ro, src.cf));
       for (ii->SeekToFirst(); ii->Valid(); ii->Next()) entries++;
-      HEARTH_RETURN_IF_ERROR(FromRocks(ii->status(), "scanning " + idx->name));
+      HEARTH_RETURN_IF_ERROR(FromRocks(ii->status(), "scanning " + src.name));
       report.index_entries += entries;
-      if (entries == expected_per_index[idx->cf]) continue;
+      report.entries_by_index[src.name] += entries;
+      if (entries == src.expected) continue;
       std::unordered_set<std::string> expected;
       std::unique_ptr<rocksdb::Iterator> di(db_->NewIterator(ro, c->docs));
       for (di->SeekToFirst(); di->Valid(); di->Next()) {
@@ -130,12 +145,12 @@ StatusOr<CheckReport> Store::Check() {
         auto sd = schema::StoredDocument::Parse(std::string_view(di->value().data(), di->value().size()), path.ToString());
         if (!sd.ok()) continue;
         keys.clear();
-        AppendIndexEntries(idx->def, path, StoredFieldSource(*sd), &keys);
+        src.keys_of(path, *sd, &keys);
         expected.insert(keys.begin(), keys.end());
       }
       for (ii->SeekToFirst(); ii->Valid(); ii->Next())
         if (!expected.count(ii->key().ToString()))
-          problems.Add(DescribeKey(idx->name, std::string_view(ii->key().data(), ii->key().size())) +
+          problems.Add(DescribeKey(src.name, std::string_view(ii->key().data(), ii->key().size())) +
                        " matches no stored document");
     }
   }
@@ -145,7 +160,7 @@ StatusOr<CheckReport> Store::Check() {
 
 StatusOr<Stats> Store::GetStats() {
   Stats stats;
-  for (const auto& id : RegisteredCollections(db_.get(), meta_)) {
+  for (const auto& id : RegisteredCollections()) {
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
     CollectionStats cs;
     cs.id = id;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 
+#include "engine/auto_index.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
@@ -118,6 +119,7 @@ Status Store::ApplyIndexConfig(bool is_new) {
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::IndexState(idx->name), kReady),
                                      "marking index " + idx->name));
   }
+  for (const auto& id : RegisteredCollections()) HEARTH_RETURN_IF_ERROR(SyncAutoIndex(id));
   rocksdb::WriteBatch wb;
   wb.Put(meta_, meta::kIndexConfig, json);
   wb.Put(meta_, meta::kIndexConfigSource, source);
@@ -129,43 +131,72 @@ Status Store::ApplyIndexConfig(bool is_new) {
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "recording the index configuration");
 }
 
-Status Store::BuildIndex(const IndexState& index) {
-  const std::string& group = index.def.collection_group;
-  auto coll = ResolveCollection(group, false);
-  if (!coll.ok()) return coll.status().code() == StatusCode::kNotFound ? Status::OK() : coll.status();
-  const CollectionState* c = *coll;
-  HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(group)));
-  Progress progress{"building index " + index.name, 0, total};
+Status Store::Backfill(const CollectionState& c, const std::string& task, rocksdb::ColumnFamilyHandle* target,
+                       const std::function<void(const schema::DocumentPath&, const schema::StoredDocument&,
+                                                std::vector<std::string>*)>& entries_of) {
+  HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(c.def.id)));
+  Progress progress{task, 0, total};
   if (options_.progress) options_.progress(progress);
-
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c.docs));
   rocksdb::WriteBatch wb;
   std::vector<std::string> keys;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     schema::ResourcePath p;
-    if (!DocumentPathFromKey(key, c->time_series(), &p))
-      return Status::DataLoss("building " + index.name + ": malformed " + DescribeKey(cf::Docs(group), key));
+    if (!DocumentPathFromKey(key, c.time_series(), &p))
+      return Status::DataLoss(task + ": malformed " + DescribeKey(cf::Docs(c.def.id), key));
     schema::DocumentPath path{p};
     HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
                                                            std::string_view(it->value().data(), it->value().size()),
                                                            path.ToString()));
     keys.clear();
-    AppendIndexEntries(index.def, path, StoredFieldSource(sd), &keys);
-    for (const auto& k : keys) wb.Put(index.cf, k, c->time_series() ? std::string(key) : std::string());
+    entries_of(path, sd, &keys);
+    for (const auto& k : keys) wb.Put(target, k, c.time_series() ? std::string(key) : std::string());
     progress.done++;
     if (progress.done % 4096 == 0) {
-      HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "building " + index.name));
+      HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), task));
       wb.Clear();
       if (options_.progress) options_.progress(progress);
     }
   }
-  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "building " + index.name));
-  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "building " + index.name));
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), task));
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), task));
   if (options_.progress) options_.progress(progress);
   return Status::OK();
+}
+
+Status Store::BuildIndex(const IndexState& index) {
+  auto coll = ResolveCollection(index.def.collection_group, false);
+  if (!coll.ok()) return coll.status().code() == StatusCode::kNotFound ? Status::OK() : coll.status();
+  return Backfill(**coll, "building index " + index.name, index.cf,
+                  [&](const schema::DocumentPath& path, const schema::StoredDocument& sd, std::vector<std::string>* keys) {
+                    AppendIndexEntries(index.def, path, StoredFieldSource(sd), keys);
+                  });
+}
+
+Status Store::SyncAutoIndex(const std::string& id) {
+  HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
+  std::string recorded;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, meta::AutoConfig(id), &recorded);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + meta::AutoConfig(id));
+  const std::string wanted = c->auto_config.Fingerprint();
+  if (s.ok() && recorded == wanted) return Status::OK();
+  // Every automatic key starts with a scope byte, 01 or 02.
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), c->auto_cf, std::string(1, '\0'),
+                                                    std::string(1, '\x03')),
+                                   "clearing " + cf::Auto(id)));
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::AutoConfig(id), "building"),
+                                   "marking " + cf::Auto(id)));
+  if (c->auto_config.enabled()) {
+    HEARTH_RETURN_IF_ERROR(Backfill(*c, "building automatic indexes of " + id, c->auto_cf,
+                                    [&](const schema::DocumentPath& path, const schema::StoredDocument& sd,
+                                        std::vector<std::string>* keys) {
+                                      AppendAutoEntries(c->auto_config, path, sd.Fields(), keys);
+                                    }));
+  }
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::AutoConfig(id), wanted), "marking " + cf::Auto(id));
 }
 
 }  // namespace hearth::engine

@@ -198,12 +198,18 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   if (state->time_series()) {
     HEARTH_ASSIGN_OR_RETURN(state->names, CreateCf(cf::Names(id)));
   }
+  HEARTH_ASSIGN_OR_RETURN(state->auto_cf, CreateCf(cf::Auto(id)));
+  state->auto_config = AutoIndexConfig(index_config_, id, options_.automatic_indexes);
   if (!exists) {
-    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::Collection(id), RegistrationOf(*def)),
-                                     "registering collection " + id));
+    rocksdb::WriteBatch wb;
+    wb.Put(meta_, meta::Collection(id), RegistrationOf(*def));
+    wb.Put(meta_, meta::AutoConfig(id), state->auto_config.Fingerprint());
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "registering collection " + id));
   }
-  for (const auto& idx : indexes_)
-    if (idx->def.collection_group == id && idx->cf != nullptr) state->indexes.push_back(idx.get());
+  for (const auto& idx : indexes_) {
+    if (idx->def.collection_group != id) continue;
+    (idx->cf != nullptr ? state->indexes : state->primary_indexes).push_back(idx.get());
+  }
   const CollectionState* out = state.get();
   collections_[id] = std::move(state);
   return out;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/auto_index.h"
 #include "engine/counter_merge.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
@@ -101,13 +102,19 @@ struct Touched {
   MapValue owned;
 };
 
+// Composite entries from `src`; automatic ones from `all` (every field).
 void AppendEntries(const CollectionState& c, const schema::DocumentPath& path, const FieldSource& src,
-                   std::vector<Entry>* out) {
+                   const MapValue& all, std::vector<Entry>* out) {
   std::vector<std::string> keys;
   for (const IndexState* idx : c.indexes) {
     keys.clear();
     AppendIndexEntries(idx->def, path, src, &keys);
     for (auto& k : keys) out->push_back(Entry{idx->cf, std::move(k)});
+  }
+  if (c.auto_config.enabled()) {
+    keys.clear();
+    AppendAutoEntries(c.auto_config, path, all, &keys);
+    for (auto& k : keys) out->push_back(Entry{c.auto_cf, std::move(k)});
   }
 }
 
@@ -190,7 +197,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (t.had) {
       HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t.old_bytes, ps));
       t.old_create = sd.create_time();
-      AppendEntries(*t.coll, t.path, StoredFieldSource(sd), &t.old_entries);
+      AppendEntries(*t.coll, t.path, StoredFieldSource(sd), t.coll->auto_config.enabled() ? sd.Fields() : MapValue{},
+                    &t.old_entries);
     }
     t.has = t.had;
     by_path.emplace(ps, touched.size());
@@ -264,7 +272,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       wb.Put(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
-      AppendEntries(c, t.path, MapFieldSource(fields), &new_entries);
+      AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
       delta.first += t.had ? 0 : 1;
       delta.second += static_cast<int64_t>(bytes.size()) - static_cast<int64_t>(t.had ? t.old_bytes.size() : 0);
     } else if (t.had) {

@@ -201,7 +201,8 @@ int CmdCheck(const Globals& g) {
   if (!r.ok()) return Fail(r.status());
   for (const auto& p : r->problems) std::cout << "problem: " << p << "\n";
   std::cout << (r->ok() ? "ok: " : "FAILED: ") << r->documents << " documents, " << r->index_entries
-            << " index entries, " << r->problems.size() << " problems\n";
+            << " index entries (" << r->EntriesWithPrefix("idx.") << " composite, " << r->EntriesWithPrefix("auto.")
+            << " automatic), " << r->problems.size() << " problems\n";
   return r->ok() ? 0 : 1;
 }
 

@@ -16,7 +16,12 @@ class DatabaseContract : public DatabaseTest {
     auto r = db_->Check();
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_TRUE(r->ok()) << (r->problems.empty() ? "" : r->problems[0]);
-    return r->index_entries;
+    return r->EntriesWithPrefix("idx.");  // composite entries
+  }
+  uint64_t AutomaticEntries() {
+    auto r = db_->Check();
+    EXPECT_TRUE(r.ok() && r->ok());
+    return r->EntriesWithPrefix("auto.");
   }
   uint64_t Documents(const std::string& collection) {
     auto st = db_->GetStats();
@@ -253,6 +258,17 @@ TEST_P(DatabaseContract, ConcurrentWritersKeepDocumentsAndIndexesConsistent) {
   EXPECT_EQ(Documents("snapshots"), 160u);
 }
 
+TEST_P(DatabaseContract, EveryFieldGetsAutomaticEntriesUnlessExempted) {
+  // user_id, tags (whole array), config (whole map), config.freq: 4 value entries;
+  // tags' distinct elements "a" and "b": 2 array-contains entries.
+  ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"user_id":"u","tags":["a","b","a"],"config":{"freq":"daily"}})")).ok());
+  EXPECT_EQ(AutomaticEntries(), 6u);
+  ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"user_id":"u"})")).ok());
+  EXPECT_EQ(AutomaticEntries(), 1u);
+  ASSERT_TRUE(db_->Delete("monitors/m1").ok());
+  EXPECT_EQ(AutomaticEntries(), 0u);
+}
+
 // Behaviour across a close and reopen: the on-disk backend only.
 class PersistentDatabase : public DatabaseContract {};
 
@@ -308,6 +324,36 @@ TEST_P(PersistentDatabase, AnInvalidIndexConfigurationFailsOpenNamingTheEntry) {
   ASSERT_FALSE(db.ok());
   EXPECT_NE(db.status().message().find("indexes[0] (collectionGroup \"a\")"), std::string::npos)
       << db.status().message();
+}
+
+TEST_P(PersistentDatabase, FieldOverridesAndTheAutomaticSwitchRebuildEntriesAtOpen) {
+  ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"user_id":"u","tags":["a","b"],"config":{"freq":"daily"}})")).ok());
+  EXPECT_EQ(AutomaticEntries(), 6u);
+  Options o;
+  // An exemption applies to the field and, inherited, to its subfields; a
+  // subfield's own override wins over its parent's.
+  o.indexes_json = R"({"indexes":[],"fieldOverrides":[
+      {"collectionGroup":"monitors","fieldPath":"config","indexes":[]},
+      {"collectionGroup":"monitors","fieldPath":"tags","indexes":[{"arrayConfig":"CONTAINS","queryScope":"COLLECTION"}]}]})";
+  std::vector<Progress> seen;
+  o.progress = [&](const Progress& p) { seen.push_back(p); };
+  Reopen(o);
+  EXPECT_EQ(AutomaticEntries(), 3u);  // user_id; tags contains a, b
+  ASSERT_FALSE(seen.empty());
+  EXPECT_NE(seen.back().task.find("automatic indexes of monitors"), std::string::npos);
+  o.indexes_json = R"({"indexes":[],"fieldOverrides":[
+      {"collectionGroup":"monitors","fieldPath":"config","indexes":[]},
+      {"collectionGroup":"monitors","fieldPath":"config.freq","indexes":[{"order":"ASCENDING","queryScope":"COLLECTION"}]}]})";
+  Reopen(o);
+  EXPECT_EQ(AutomaticEntries(), 6u - 1u);  // config itself stays exempt
+  Options off;
+  off.automatic_indexes = false;
+  Reopen(off);
+  EXPECT_EQ(AutomaticEntries(), 0u);
+  ASSERT_TRUE(db_->Set("monitors/m2", Fields(R"({"user_id":"u"})")).ok());
+  EXPECT_EQ(AutomaticEntries(), 0u);
+  Reopen();
+  EXPECT_EQ(AutomaticEntries(), 5u + 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),

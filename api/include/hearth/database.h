@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,7 +58,15 @@ class WriteBatch {
 // What `Check()` found.
 struct CheckReport {
   uint64_t documents = 0;
-  uint64_t index_entries = 0;
+  uint64_t index_entries = 0;  // all index column families together
+  // Entries per index column family ("idx.<index>" composite, "auto.<collection>" automatic).
+  std::map<std::string, uint64_t> entries_by_index;
+  uint64_t EntriesWithPrefix(std::string_view prefix) const {
+    uint64_t n = 0;
+    for (const auto& [name, count] : entries_by_index)
+      if (name.compare(0, prefix.size(), prefix) == 0) n += count;
+    return n;
+  }
   std::vector<std::string> problems;  // empty when the store is consistent
   bool ok() const { return problems.empty(); }
 };

@@ -53,6 +53,13 @@ struct Options {
   // collection. Default: false.
   bool allow_undeclared_collections = false;
 
+  // Keep Firestore's automatic single-field indexes (an ascending and an
+  // array-contains entry for every field, subject to fieldOverrides). Without
+  // them only composite indexes, the primary key and __name__ serve queries.
+  // Changing it rebuilds or removes the entries at the next open.
+  // Default: true.
+  bool automatic_indexes = true;
+
   // Append a change record for every write to the change log (the outbox the
   // Firestore sync adapter reads). Default: true.
   bool change_log = true;

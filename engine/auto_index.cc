@@ -1,0 +1,114 @@
+#include "engine/auto_index.h"
+
+#include <algorithm>
+
+#include "schema/key_encoding.h"
+
+namespace hearth::engine {
+
+AutoIndexConfig::AutoIndexConfig(const schema::IndexConfig& config, const std::string& group, bool enabled)
+    : enabled_(enabled) {
+  for (const auto& o : config.field_overrides) {
+    if (o.collection_group != group) continue;
+    AutoModes m{false, false, false, false};
+    for (const auto& i : o.indexes) {
+      bool contains = i.mode == schema::FieldMode::kContains;
+      bool group_scope = i.scope == schema::QueryScope::kCollectionGroup;
+      (group_scope ? (contains ? m.group_contains : m.group_value) : (contains ? m.contains : m.value)) = true;
+    }
+    overrides_.emplace_back(o.field.segments(), m);
+  }
+  // Longest paths first, so the first prefix match is the nearest ancestor.
+  std::sort(overrides_.begin(), overrides_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+}
+
+AutoModes AutoIndexConfig::ModesFor(const std::vector<std::string>& field) const {
+  for (const auto& [path, modes] : overrides_)
+    if (path.size() <= field.size() && std::equal(path.begin(), path.end(), field.begin())) return modes;
+  return AutoModes{};
+}
+
+std::string AutoIndexConfig::Fingerprint() const {
+  if (!enabled_) return "off";
+  auto sorted = overrides_;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string f = "v1";
+  for (const auto& [path, m] : sorted) {
+    f += ";" + schema::FieldPath(path).ToString() + "=";
+    f += m.value ? 'v' : '-';
+    f += m.contains ? 'c' : '-';
+    f += m.group_value ? 'V' : '-';
+    f += m.group_contains ? 'C' : '-';
+  }
+  return f;
+}
+
+std::string AutoKeyPrefix(bool group_scope, const schema::ResourcePath& collection, char kind,
+                          const schema::FieldPath& field) {
+  std::string k;
+  k.push_back(group_scope ? kAutoGroupScope : kAutoCollectionScope);
+  if (!group_scope) schema::AppendCollectionPrefix(&k, collection);
+  k.push_back(kind);
+  const auto& segs = field.segments();
+  for (size_t i = 0; i < segs.size(); i++) schema::AppendEscaped(&k, segs[i], i + 1 == segs.size() ? 1 : 2);
+  return k;
+}
+
+namespace {
+
+struct Emitter {
+  const AutoIndexConfig& config;
+  const schema::DocumentPath& path;
+  schema::ResourcePath collection;
+  std::string id_suffix, path_suffix;
+  std::vector<std::string>* keys;
+
+  void Field(std::vector<std::string>& field, const Value& v) {
+    AutoModes m = config.ModesFor(field);
+    schema::FieldPath fp(field);
+    if (m.value || m.group_value) {
+      std::string enc = schema::EncodeValue(v);
+      if (m.value) keys->push_back(AutoKeyPrefix(false, collection, kAutoValue, fp) + enc + id_suffix);
+      if (m.group_value) keys->push_back(AutoKeyPrefix(true, collection, kAutoValue, fp) + enc + path_suffix);
+    }
+    if ((m.contains || m.group_contains) && v.type() == Value::Type::kArray && !v.array().empty()) {
+      std::vector<std::string> elems;
+      for (const auto& e : v.array()) elems.push_back(schema::EncodeValue(e));
+      std::sort(elems.begin(), elems.end());
+      elems.erase(std::unique(elems.begin(), elems.end()), elems.end());
+      std::string cp = m.contains ? AutoKeyPrefix(false, collection, kAutoContains, fp) : "";
+      std::string gp = m.group_contains ? AutoKeyPrefix(true, collection, kAutoContains, fp) : "";
+      for (const auto& e : elems) {
+        if (m.contains) keys->push_back(cp + e + id_suffix);
+        if (m.group_contains) keys->push_back(gp + e + path_suffix);
+      }
+    }
+    if (v.type() == Value::Type::kMap) {
+      for (const auto& [k, sub] : v.map()) {
+        field.push_back(k);
+        Field(field, sub);
+        field.pop_back();
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void AppendAutoEntries(const AutoIndexConfig& config, const schema::DocumentPath& path, const MapValue& fields,
+                       std::vector<std::string>* keys) {
+  if (!config.enabled()) return;
+  auto segs = path.path.segments();
+  segs.pop_back();
+  Emitter e{config, path, schema::ResourcePath(std::move(segs)), {}, {}, keys};
+  schema::AppendEscaped(&e.id_suffix, path.id(), 1);
+  schema::AppendDocumentPath(&e.path_suffix, path.path);
+  std::vector<std::string> field;
+  for (const auto& [k, v] : fields) {
+    field.assign(1, k);
+    e.Field(field, v);
+  }
+}
+
+}  // namespace hearth::engine
