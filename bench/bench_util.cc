@@ -1,0 +1,38 @@
+#include "bench/bench_util.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace hearth::bench {
+
+std::string MachineDescription() {
+  std::string model = "unknown CPU";
+  std::ifstream cpu("/proc/cpuinfo");
+  for (std::string line; std::getline(cpu, line);)
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  double gib = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) /
+               (1024.0 * 1024 * 1024);
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%u cores, %.1f GiB, %s", std::thread::hardware_concurrency(), gib, model.c_str());
+  return buf;
+}
+
+ScratchDir::ScratchDir(const std::string& name) {
+  const char* tmp = std::getenv("TMPDIR");
+  path_ = std::string(tmp ? tmp : "/tmp") + "/hearth-bench-" + name + "-" + std::to_string(getpid());
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace hearth::bench
