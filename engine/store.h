@@ -56,6 +56,8 @@ class Store {
   StatusOr<Document> Get(std::string_view path);
   StatusOr<Timestamp> Write(const WriteBatch& batch);
   Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit);
+  Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit);
+  StatusOr<std::string> ExplainQuery(const Query& query);
   StatusOr<CheckReport> Check();
   StatusOr<Stats> GetStats();
   std::optional<CollectionDef> Collection(std::string_view id) const;
@@ -85,6 +87,8 @@ class Store {
   rocksdb::ColumnFamilyOptions CfOptions(std::string_view name) const;
   std::optional<CollectionDef> DefinitionFor(std::string_view id) const;
   StatusOr<uint64_t> ReadCounter(const std::string& key);
+  // The collection a query reads: null when it has never been declared or written.
+  StatusOr<const CollectionState*> QueryCollection(const std::string& id);
   Timestamp NextCommitTime();
 
   Options options_;

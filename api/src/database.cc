@@ -51,6 +51,10 @@ class DatabaseImpl final : public Database {
   Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit) override {
     return store_->Scan(collection_path, visit);
   }
+  Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit) override {
+    return store_->RunQuery(query, visit);
+  }
+  StatusOr<std::string> ExplainQuery(const Query& query) override { return store_->ExplainQuery(query); }
   StatusOr<CheckReport> Check() override { return store_->Check(); }
   StatusOr<Stats> GetStats() override { return store_->GetStats(); }
   std::optional<CollectionDef> Collection(std::string_view id) const override { return store_->Collection(id); }

@@ -17,6 +17,7 @@
 
 #include "hearth/document.h"
 #include "hearth/options.h"
+#include "hearth/query.h"
 #include "hearth/status.h"
 #include "hearth/value.h"
 
@@ -126,6 +127,16 @@ class Database {
   // collections and by (partition, time, id) for time-series collections.
   virtual Status Scan(std::string_view collection_path,
                       const std::function<bool(const Document&)>& visit) = 0;
+
+  // Runs a Firestore query, calling `visit` for each result in order until it
+  // returns false. The query runs only on an index that serves it; otherwise
+  // it fails with FAILED_PRECONDITION naming the index to add. Invalid
+  // queries fail with INVALID_ARGUMENT. The work done grows with the results
+  // read, not with the collection's size.
+  virtual Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit) = 0;
+
+  // The plan for `query` in words: the index chosen and the key ranges scanned.
+  virtual StatusOr<std::string> ExplainQuery(const Query& query) = 0;
 
   // Verifies that every index entry matches a stored document and every
   // document has all of its entries.

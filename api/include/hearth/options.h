@@ -69,6 +69,10 @@ struct Options {
   // Default: false.
   bool sync_writes = false;
 
+  // Project id used where Firestore names one: REST resource names and the
+  // console link in a missing-index error. Default: "hearth-local".
+  std::string project_id = "hearth-local";
+
   // RocksDB block cache shared by all column families. Default: 64 MiB.
   size_t block_cache_bytes = size_t{64} << 20;
 
