@@ -164,14 +164,14 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
     std::string_view k = key;
     if (schema::DecodeDocumentPath(&k, schema::Direction::kAscending, &p) && k.empty())
       return "name entry of document " + p.ToString() + " in " + cfn;
-    return "malformed name key " + Hex(key) + " in " + cfn;
+    return "key prefix (" + DescribeValues(key) + ") in " + cfn;
   }
   if (column_family.substr(0, cf::kDocPrefix.size()) == cf::kDocPrefix) {
     schema::ResourcePath p;
     if (DocumentPathFromKey(key, false, &p)) return "document " + p.ToString() + " (key in " + cfn + ")";
     if (DocumentPathFromKey(key, true, &p))
       return "document " + p.ToString() + " (time-series key " + DescribeValues(key) + " in " + cfn + ")";
-    return "malformed document key " + Hex(key) + " in " + cfn;
+    return "key prefix (" + DescribeValues(key) + ") in " + cfn;  // a range bound, or damage
   }
   if (column_family.substr(0, cf::kIndexPrefix.size()) == cf::kIndexPrefix)
     return "index entry (" + DescribeValues(key) + ") in " + cfn;

@@ -10,8 +10,10 @@
 #include "hearth/database.h"
 #include "schema/json.h"
 #include "schema/path.h"
+#include "schema/structured_query.h"
 #include "schema/time_format.h"
 #include "tools/import.h"
+#include "tools/query_args.h"
 #include "tools/snapshot_generator.h"
 
 namespace {
@@ -194,6 +196,44 @@ int CmdExport(const Globals& g, const std::string& collection) {
   return 0;
 }
 
+int CmdQuery(const Globals& g, hearth::tools::QueryArgs args, const std::string& structured, const std::string& parent,
+             bool explain, const std::string& format, const std::string& project) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  hearth::StatusOr<hearth::Query> q = hearth::Status::InvalidArgument("no query");
+  if (!structured.empty()) {
+    auto text = ReadAll(structured);
+    if (!text.ok()) return Fail(text.status());
+    q = hearth::schema::ParseStructuredQuery(*text, parent);
+  } else {
+    if (args.collection.empty()) return Fail(hearth::Status::InvalidArgument("name a COLLECTION or --structured-query"));
+    auto coll = hearth::schema::ParseCollectionPath(args.collection);
+    if (!coll.ok()) return Fail(coll.status());
+    auto def = (*db)->Collection(coll->collection_id());
+    q = hearth::tools::BuildQuery(args, def ? &*def : nullptr);
+  }
+  if (!q.ok()) return Fail(q.status());
+  if (explain) {
+    auto plan = (*db)->ExplainQuery(*q);
+    if (!plan.ok()) return Fail(plan.status());
+    std::cout << *plan;
+    return 0;
+  }
+  std::string buf;
+  hearth::Status s = (*db)->RunQuery(*q, [&](const hearth::Document& d) {
+    buf += format == "rest" ? hearth::schema::RestDocumentJson(d, project) : hearth::schema::PlainDocumentJson(d.fields, d.path);
+    buf += '\n';
+    if (buf.size() > (1 << 20)) {
+      std::fwrite(buf.data(), 1, buf.size(), stdout);
+      buf.clear();
+    }
+    return true;
+  });
+  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  if (!s.ok()) return Fail(s);
+  return 0;
+}
+
 int CmdCheck(const Globals& g) {
   auto db = OpenDb(g, false);
   if (!db.ok()) return Fail(db.status());
@@ -316,6 +356,29 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "print a collection as JSON lines, each with its \"__name__\"");
   exp->add_option("collection", collection, "collection path")->required();
 
+  hearth::tools::QueryArgs qargs;
+  std::string structured, qparent;
+  bool explain = false;
+  auto* query = app.add_subcommand("query", "run a Firestore query; prints JSON lines in query order");
+  query->add_option("collection", qargs.collection, "collection path, e.g. snapshots or monitors/m1/snapshots");
+  query->add_option("--where", qargs.where,
+                    "'FIELD OP VALUE' (repeatable; ANDed). OP: == != < <= > >= in not-in array-contains "
+                    "array-contains-any is-null is-nan is-not-null is-not-nan. VALUE is JSON; a string compared "
+                    "with a declared timestamp field is an RFC 3339 time");
+  query->add_option("--order-by", qargs.order_by, "'FIELD [asc|desc]' (repeatable)");
+  query->add_option("--limit", qargs.limit, "at most N results")->check(CLI::NonNegativeNumber);
+  query->add_option("--offset", qargs.offset, "skip the first N results")->check(CLI::NonNegativeNumber);
+  query->add_option("--start-at", qargs.start_at, "cursor VALUE[,VALUE...] on the ordering, inclusive");
+  query->add_option("--start-after", qargs.start_after, "cursor VALUE[,VALUE...], exclusive");
+  query->add_option("--end-at", qargs.end_at, "cursor VALUE[,VALUE...], inclusive");
+  query->add_option("--end-before", qargs.end_before, "cursor VALUE[,VALUE...], exclusive");
+  query->add_flag("--collection-group", qargs.collection_group, "query every collection with this id");
+  query->add_flag("--explain", explain, "print the index chosen and the key ranges scanned instead of results");
+  query->add_option("--structured-query", structured, "a Firestore REST StructuredQuery JSON file (- for stdin)");
+  query->add_option("--parent", qparent, "parent document of a --structured-query's collection (default: root)");
+  query->add_option("--format", format, "output form")->check(CLI::IsMember({"plain", "rest"}))->capture_default_str();
+  query->add_option("--project", project, "project id in REST resource names")->capture_default_str();
+
   auto* check = app.add_subcommand("check", "verify that documents and index entries match");
 
   bool json_out = false;
@@ -344,6 +407,7 @@ int main(int argc, char** argv) {
   if (*del) return CmdDelete(g, path);
   if (*imp) return CmdImport(g, collection, file, id_field, batch_size);
   if (*exp) return CmdExport(g, collection);
+  if (*query) return CmdQuery(g, qargs, structured, qparent, explain, format, project);
   if (*check) return CmdCheck(g);
   if (*stats) return CmdStats(g, json_out);
   if (*gen_snap) return CmdGen(monitors, hours, seed, start);
