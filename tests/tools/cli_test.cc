@@ -162,3 +162,65 @@ TEST_F(Cli, HelpExplainsEveryCommand) {
 
 }  // namespace
 }  // namespace hearth::testing
+
+namespace hearth::testing {
+namespace {
+
+TEST_F(Cli, QueryWithFiltersOrderingCursorsAndExplain) {
+  std::string gen_file = dir_.path() + "/gen.jsonl";
+  ASSERT_EQ(Hearth("gen snapshots --monitors 3 --hours 10 > " + gen_file + " #").exit_code, 0);
+  ASSERT_EQ(Hearth("import snapshots " + gen_file).exit_code, 0);
+  CommandResult r = Hearth(R"(query snapshots --where 'monitor_id == "mon-0001"' --order-by 'timestamp desc' --limit 2)");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = SortedLines(r.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(r.out.substr(0, 44), R"({"__name__":"snapshots/mon-0001_1767258000",)");  // hour 9 first
+  // A string compared with a declared timestamp field is a time; cursors too.
+  r = Hearth(R"(query snapshots --where 'monitor_id == "mon-0002"' --where 'timestamp >= "2026-01-01T05:00:00Z"' )"
+             R"(--order-by timestamp --end-before '"2026-01-01T07:00:00Z"')");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(SortedLines(r.out).size(), 2u);
+  EXPECT_NE(r.out.find("mon-0002_1767243600"), std::string::npos);
+  r = Hearth(R"(query snapshots --where 'monitor_id == "mon-0001"' --order-by 'timestamp desc' --explain)");
+  EXPECT_NE(r.out.find("time-series primary key"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("backwards"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, StructuredQueryAsTheOfficialClientSendsIt) {
+  ASSERT_EQ(Hearth(R"(put alerts/a1 '{"monitor_id":"m1","read":false,"created_at":"2026-01-01T00:00:00Z"}')").exit_code, 0);
+  ASSERT_EQ(Hearth(R"(put alerts/a2 '{"monitor_id":"m1","read":true,"created_at":"2026-01-02T00:00:00Z"}')").exit_code, 0);
+  ASSERT_EQ(Hearth(R"(put alerts/a3 '{"monitor_id":"m1","read":false,"created_at":"2026-01-03T00:00:00Z"}')").exit_code, 0);
+  // enum-encoding=int: op 5 is EQUAL, direction 2 DESCENDING, composite op 1 AND.
+  std::string q = Write("q.json", R"({"structuredQuery":{"from":[{"collectionId":"alerts"}],
+    "where":{"compositeFilter":{"op":1,"filters":[
+      {"fieldFilter":{"field":{"fieldPath":"monitor_id"},"op":5,"value":{"stringValue":"m1"}}},
+      {"fieldFilter":{"field":{"fieldPath":"read"},"op":"EQUAL","value":{"booleanValue":false}}}]}},
+    "orderBy":[{"field":{"fieldPath":"created_at"},"direction":2}],"limit":5}})");
+  CommandResult r = Hearth("query --structured-query " + q);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 27), R"({"__name__":"alerts/a3","cr)");
+  EXPECT_NE(r.out.find("alerts/a1"), std::string::npos);
+  EXPECT_EQ(r.out.find("alerts/a2"), std::string::npos);
+  r = Hearth("query --structured-query " + q + " --explain");
+  EXPECT_NE(r.out.find("idx.alerts.collection.monitor_id:asc,read:asc,created_at:desc"), std::string::npos) << r.out;
+  std::string bad = Write("bad.json", R"({"from":[{"collectionId":"alerts"}],"where":{"fieldFilter":{"field":{"fieldPath":"x"},"op":42,"value":{"nullValue":null}}}})");
+  r = Hearth("query --structured-query " + bad);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown field filter operator 42"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, QueryErrorsAreOneLineWithANonZeroExit) {
+  ASSERT_EQ(Hearth(R"(put alerts/a1 '{"monitor_id":"m1","severity":2}')").exit_code, 0);
+  CommandResult r = Hearth(R"(query alerts --where 'monitor_id == "m1"' --order-by 'severity desc')");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("FAILED_PRECONDITION: The query requires an index."), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  r = Hearth(R"(query alerts --where 'severity ~ 2')");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown operator \"~\""), std::string::npos) << r.err;
+  r = Hearth(R"(query alerts --where 'severity > {oops}')");
+  EXPECT_NE(r.err.find("VALUE is not JSON"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace hearth::testing
