@@ -24,11 +24,12 @@ enum class Verdict { kSkip, kEmit, kStop };
 class Resolver {
  public:
   Resolver(rocksdb::DB* db, const CollectionState& c, const schema::NormalizedQuery& q,
-           const std::vector<schema::QueryFilter>& filters)
-      : db_(db), c_(c), q_(q), filters_(filters), collection_(q.CollectionPath()) {}
+           const std::vector<schema::QueryFilter>& filters, QueryStats* stats)
+      : db_(db), c_(c), q_(q), filters_(filters), collection_(q.CollectionPath()), stats_(stats) {}
 
   // The document an entry of `layout` names, with its stored bytes.
   StatusOr<bool> Fetch(const EntryLayout& layout, std::string_view key, std::string_view value, Row* row) {
+    stats_->keys_read++;
     switch (layout.kind) {
       case EntryLayout::kDocument:
         if (!DocumentPathFromKey(key, layout.time_series, &row->path))
@@ -83,6 +84,7 @@ class Resolver {
       return Verdict::kSkip;
     }
     const std::string path = row->path.ToString();
+    stats_->documents_read++;
     HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(row->bytes, path));
     schema::FieldReader read = [&](const schema::FieldPath& f) -> std::optional<Value> {
       if (f.IsName()) return Value::Ref(path);
@@ -112,6 +114,7 @@ class Resolver {
   const schema::NormalizedQuery& q_;
   const std::vector<schema::QueryFilter>& filters_;
   schema::ResourcePath collection_;
+  QueryStats* stats_;
 };
 
 class RowStream {
@@ -281,11 +284,11 @@ class ZigZagStream final : public RowStream {
 }  // namespace
 
 Status ExecuteQuery(rocksdb::DB* db, const CollectionState& c, const schema::NormalizedQuery& q,
-                    const QueryPlan& plan, const std::function<bool(const Document&)>& visit) {
+                    const QueryPlan& plan, const std::function<bool(const Document&)>& visit, QueryStats* stats) {
   if (q.limit && *q.limit == 0) return Status::OK();
   std::vector<std::unique_ptr<RowStream>> streams;
   for (const auto& conj : plan.conjunctions) {
-    Resolver resolver(db, c, q, conj.filters);
+    Resolver resolver(db, c, q, conj.filters, stats);
     if (conj.zigzag) {
       streams.push_back(std::make_unique<ZigZagStream>(db, conj.sources, resolver));
       continue;
@@ -318,6 +321,7 @@ Status ExecuteQuery(rocksdb::DB* db, const CollectionState& c, const schema::Nor
       } else {
         HEARTH_ASSIGN_OR_RETURN(Document d, schema::DecodeStoredDocument(h.row.bytes, path));
         emitted++;
+        stats->results++;
         if (!visit(d) || (q.limit && emitted >= *q.limit)) return Status::OK();
       }
     }

@@ -11,11 +11,12 @@
 
 #include "engine/query_plan.h"
 #include "hearth/document.h"
+#include "hearth/query.h"
 #include "hearth/status.h"
 
 namespace hearth::engine {
 
 Status ExecuteQuery(rocksdb::DB* db, const CollectionState& c, const schema::NormalizedQuery& q,
-                    const QueryPlan& plan, const std::function<bool(const Document&)>& visit);
+                    const QueryPlan& plan, const std::function<bool(const Document&)>& visit, QueryStats* stats);
 
 }  // namespace hearth::engine

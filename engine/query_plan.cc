@@ -250,7 +250,80 @@ std::optional<bool> Serves(const Shape& s, const Needs& n) {
   return std::nullopt;
 }
 
-std::vector<KeyRange> RangesFor(const Shape& s, const std::vector<QueryFilter>& conj, const Needs& n) {
+// The cursor's values as a key prefix of the components after the equality
+// prefix: the shape's ordered fields, then __name__. `complete` is false
+// when only some leading values could be encoded (the bound is then kept
+// inclusive). Empty when the cursor does not align with the key.
+std::string CursorKey(const Cursor& cursor, const schema::NormalizedQuery& q, const Shape& s, const Needs& n,
+                      bool* complete) {
+  *complete = false;
+  const size_t k = n.equalities.size();
+  std::string out;
+  size_t component = k;  // index into s.fields, then s.fields.size() for __name__
+  for (size_t i = 0; i < cursor.values.size(); i++) {
+    const schema::OrderTerm& term = q.order[i];
+    bool fixed = std::find_if(n.order.begin(), n.order.end(),
+                              [&](const schema::OrderTerm& o) { return o.field == term.field; }) == n.order.end();
+    if (fixed) return std::string();  // a value for a field fixed by an equality: no seek
+    const Value& v = cursor.values[i];
+    if (component < s.fields.size()) {
+      Direction d = s.fields[component].second == FieldMode::kDescending ? Direction::kDescending : Direction::kAscending;
+      schema::AppendValue(&out, v, d);
+    } else {
+      if (v.type() != Value::Type::kReference) return out;
+      auto path = schema::ParseDocumentPath(v.reference());
+      if (!path.ok()) return out;
+      bool full = s.layout.full_path || (s.layout.kind != EntryLayout::kEntry && q.all_descendants) ||
+                  s.layout.kind == EntryLayout::kName;
+      if (full) {
+        schema::AppendDocumentPath(&out, path->path, s.name_direction);
+      } else {
+        auto parent = path->path.segments();
+        parent.pop_back();
+        if (schema::ResourcePath(parent) != q.CollectionPath()) return out;
+        std::string id;
+        schema::AppendEscaped(&id, path->id(), 1);
+        if (s.name_direction == Direction::kDescending) id = Invert(id);
+        out += id;
+      }
+      *complete = i + 1 == cursor.values.size();
+      return out;
+    }
+    component++;
+  }
+  *complete = true;
+  return out;
+}
+
+// Narrows [lower, upper) of the range under `prefix` to the cursors' span.
+void ApplyCursors(const schema::NormalizedQuery& q, const Shape& s, const Needs& n, bool reverse,
+                  const std::string& prefix, KeyRange* r) {
+  auto raise_lower = [&](const std::string& b) {
+    if (b > r->lower) r->lower = b;
+  };
+  auto drop_upper = [&](const std::string& b) {
+    if (!b.empty() && (r->upper.empty() || b < r->upper)) r->upper = b;
+  };
+  for (bool start : {true, false}) {
+    const std::optional<Cursor>& c = start ? q.start : q.end;
+    if (!c || c->values.empty()) continue;
+    bool complete;
+    std::string key = CursorKey(*c, q, s, n, &complete);
+    if (key.empty()) continue;
+    key = prefix + key;
+    // Whether rows equal to the cursor's prefix are excluded from this side.
+    bool exclusive = complete && (start ? !c->before : c->before);
+    const bool low_side = start != reverse;  // a start cursor bounds the low keys on a forward scan
+    if (low_side) {
+      raise_lower(exclusive ? schema::PrefixSuccessor(key) : key);
+    } else {
+      drop_upper(exclusive ? key : schema::PrefixSuccessor(key));
+    }
+  }
+}
+
+std::vector<KeyRange> RangesFor(const Shape& s, const std::vector<QueryFilter>& conj, const Needs& n,
+                                const schema::NormalizedQuery& q, bool reverse) {
   std::vector<std::string> prefixes = {s.prefix};
   const size_t k = n.equalities.size();
   for (size_t i = 0; i < k; i++) {
@@ -285,6 +358,7 @@ std::vector<KeyRange> RangesFor(const Shape& s, const std::vector<QueryFilter>& 
         r.lower = iv.hi ? p + DescKey(*iv.hi) : p;
         r.upper = iv.lo ? p + DescKey(*iv.lo) : end;
       }
+      ApplyCursors(q, s, n, reverse, p, &r);
       if (r.upper.empty() || r.lower < r.upper) ranges.push_back(std::move(r));
     }
   }
@@ -342,7 +416,7 @@ StatusOr<QueryPlan> PlanQuery(const schema::NormalizedQuery& q, const Collection
         if (!reverse) continue;
         ConjunctionPlan cp;
         cp.index = s.description;
-        cp.sources.push_back(SourceOf(s, *reverse, RangesFor(s, conj, n)));
+        cp.sources.push_back(SourceOf(s, *reverse, RangesFor(s, conj, n, q, *reverse)));
         chosen = std::move(cp);
         break;
       }

@@ -16,12 +16,13 @@ StatusOr<const CollectionState*> Store::QueryCollection(const std::string& id) {
   return *c;
 }
 
-Status Store::RunQuery(const Query& query, const std::function<bool(const Document&)>& visit) {
+Status Store::RunQuery(const Query& query, const std::function<bool(const Document&)>& visit, QueryStats* stats) {
   HEARTH_ASSIGN_OR_RETURN(schema::NormalizedQuery q, schema::Normalize(query));
   HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, QueryCollection(q.collection_id));
   HEARTH_ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(q, c, index_config_.field_overrides, options_.project_id));
   if (c == nullptr) return Status::OK();
-  return ExecuteQuery(db_.get(), *c, q, plan, visit);
+  QueryStats local;
+  return ExecuteQuery(db_.get(), *c, q, plan, visit, stats ? stats : &local);
 }
 
 StatusOr<std::string> Store::ExplainQuery(const Query& query) {

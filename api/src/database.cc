@@ -51,8 +51,8 @@ class DatabaseImpl final : public Database {
   Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit) override {
     return store_->Scan(collection_path, visit);
   }
-  Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit) override {
-    return store_->RunQuery(query, visit);
+  Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit, QueryStats* stats) override {
+    return store_->RunQuery(query, visit, stats);
   }
   StatusOr<std::string> ExplainQuery(const Query& query) override { return store_->ExplainQuery(query); }
   StatusOr<CheckReport> Check() override { return store_->Check(); }

@@ -133,7 +133,9 @@ class Database {
   // it fails with FAILED_PRECONDITION naming the index to add. Invalid
   // queries fail with INVALID_ARGUMENT. The work done grows with the results
   // read, not with the collection's size.
-  virtual Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit) = 0;
+  // When `stats` is given it receives what the query read.
+  virtual Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit,
+                          QueryStats* stats = nullptr) = 0;
 
   // The plan for `query` in words: the index chosen and the key ranges scanned.
   virtual StatusOr<std::string> ExplainQuery(const Query& query) = 0;

@@ -92,4 +92,12 @@ struct Query {
   int64_t offset = 0;
 };
 
+// What running a query cost: index or document keys read, and documents
+// decoded and checked against the filters.
+struct QueryStats {
+  uint64_t keys_read = 0;
+  uint64_t documents_read = 0;
+  uint64_t results = 0;
+};
+
 }  // namespace hearth
