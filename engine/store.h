@@ -60,6 +60,7 @@ class Store {
   StatusOr<std::string> ExplainQuery(const Query& query);
   StatusOr<CheckReport> Check();
   StatusOr<Stats> GetStats();
+  Status Compact();
   std::optional<CollectionDef> Collection(std::string_view id) const;
   const schema::IndexConfig& index_config() const { return index_config_; }
   Status Close();

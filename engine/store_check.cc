@@ -158,6 +158,19 @@ StatusOr<CheckReport> Store::Check() {
   return report;
 }
 
+Status Store::Compact() {
+  std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> cfs;
+  {
+    std::shared_lock lock(collections_mu_);
+    cfs.assign(cfs_.begin(), cfs_.end());
+  }
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (const auto& [name, h] : cfs)
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->CompactRange(o, h, nullptr, nullptr), "compacting " + name));
+  return Status::OK();
+}
+
 StatusOr<Stats> Store::GetStats() {
   Stats stats;
   for (const auto& id : RegisteredCollections()) {

@@ -56,6 +56,25 @@ class ProgressLine {
   bool shown_ = false;
 };
 
+// Buffers output lines and writes them to stdout in large chunks.
+class LineWriter {
+ public:
+  void Line(const std::string& s) {
+    buf_ += s;
+    buf_ += '\n';
+    if (buf_.size() > (1 << 20)) Flush();
+  }
+  bool Flush() {
+    bool ok = std::fwrite(buf_.data(), 1, buf_.size(), stdout) == buf_.size();
+    buf_.clear();
+    return ok && std::fflush(stdout) == 0;
+  }
+  ~LineWriter() { Flush(); }
+
+ private:
+  std::string buf_;
+};
+
 hearth::StatusOr<std::unique_ptr<hearth::Database>> OpenDb(const Globals& g, bool create) {
   hearth::Options o;
   o.create_if_missing = create;
@@ -181,17 +200,12 @@ int CmdImport(const Globals& g, const std::string& collection, const std::string
 int CmdExport(const Globals& g, const std::string& collection) {
   auto db = OpenDb(g, false);
   if (!db.ok()) return Fail(db.status());
-  std::string buf;
+  LineWriter out;
   Status s = (*db)->Scan(collection, [&](const hearth::Document& d) {
-    buf += hearth::schema::PlainDocumentJson(d.fields, d.path);
-    buf += '\n';
-    if (buf.size() > (1 << 20)) {
-      std::fwrite(buf.data(), 1, buf.size(), stdout);
-      buf.clear();
-    }
+    out.Line(hearth::schema::PlainDocumentJson(d.fields, d.path));
     return true;
   });
-  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  out.Flush();
   if (!s.ok()) return Fail(s);
   return 0;
 }
@@ -219,17 +233,13 @@ int CmdQuery(const Globals& g, hearth::tools::QueryArgs args, const std::string&
     std::cout << *plan;
     return 0;
   }
-  std::string buf;
+  LineWriter out;
   hearth::Status s = (*db)->RunQuery(*q, [&](const hearth::Document& d) {
-    buf += format == "rest" ? hearth::schema::RestDocumentJson(d, project) : hearth::schema::PlainDocumentJson(d.fields, d.path);
-    buf += '\n';
-    if (buf.size() > (1 << 20)) {
-      std::fwrite(buf.data(), 1, buf.size(), stdout);
-      buf.clear();
-    }
+    out.Line(format == "rest" ? hearth::schema::RestDocumentJson(d, project)
+                              : hearth::schema::PlainDocumentJson(d.fields, d.path));
     return true;
   });
-  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  out.Flush();
   if (!s.ok()) return Fail(s);
   return 0;
 }
@@ -295,17 +305,9 @@ int CmdGen(int monitors, int hours, uint64_t seed, const std::string& start) {
   }
   hearth::tools::SnapshotGenerator gen(o);
   hearth::MapValue s;
-  std::string buf;
-  while (gen.Next(&s)) {
-    buf += hearth::schema::PlainDocumentJson(s);
-    buf += '\n';
-    if (buf.size() > (1 << 20)) {
-      std::fwrite(buf.data(), 1, buf.size(), stdout);
-      buf.clear();
-    }
-  }
-  std::fwrite(buf.data(), 1, buf.size(), stdout);
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  LineWriter out;
+  while (gen.Next(&s)) out.Line(hearth::schema::PlainDocumentJson(s));
+  return out.Flush() ? 0 : 1;
 }
 
 }  // namespace

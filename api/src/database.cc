@@ -57,6 +57,7 @@ class DatabaseImpl final : public Database {
   StatusOr<std::string> ExplainQuery(const Query& query) override { return store_->ExplainQuery(query); }
   StatusOr<CheckReport> Check() override { return store_->Check(); }
   StatusOr<Stats> GetStats() override { return store_->GetStats(); }
+  Status Compact() override { return store_->Compact(); }
   std::optional<CollectionDef> Collection(std::string_view id) const override { return store_->Collection(id); }
   Status Close() override { return store_->Close(); }
 

@@ -146,6 +146,11 @@ class Database {
 
   virtual StatusOr<Stats> GetStats() = 0;
 
+  // Rewrites every column family fully compacted: reads touch fewer files
+  // and space held by deleted or overwritten data is returned. Takes time
+  // proportional to the store's size; reads and writes continue meanwhile.
+  virtual Status Compact() = 0;
+
   // The collection definition hearth applies to collection id `id`, if any.
   virtual std::optional<CollectionDef> Collection(std::string_view id) const = 0;
 
