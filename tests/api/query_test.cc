@@ -26,6 +26,7 @@ class QueryTest : public DatabaseTest {
     DatabaseTest::SetUp();
     // "items" is declared by an index configuration with one composite index.
     Options o;
+    o.allow_undeclared_collections = true;  // for "things"
     o.indexes_json = R"({"indexes":[
       {"collectionGroup":"items","fields":[{"fieldPath":"kind","order":"ASCENDING"},{"fieldPath":"n","order":"DESCENDING"}]},
       {"collectionGroup":"items","queryScope":"COLLECTION_GROUP","fields":[{"fieldPath":"kind","order":"ASCENDING"},
@@ -288,6 +289,27 @@ TEST_P(QueryTest, InvalidQueriesFailWithFirestoresMessages) {
   q.start_at.reset();
   q.limit = -1;
   expect(q, "limit");
+}
+
+TEST_P(QueryTest, ArraysAndMapsOrderAsFirestoreOrdersThem) {
+  Put("things/p", R"({"v":[1,2,3]})");
+  Put("things/q", R"({"v":[1,2,3,1]})");
+  Put("things/r", R"({"v":[2]})");
+  Put("things/s", R"({"v":{"a":1}})");
+  Put("things/t", R"({"v":{"a":1,"b":0}})");
+  Put("things/u", R"({"v":{"b":0}})");
+  Put("things/w", R"({"v":[1.5]})");
+  Put("things/x", R"({"v":-0.0})");
+  Put("things/y", R"({"v":0})");
+  Query q;
+  q.collection_id = "things";
+  q.order_by = {{"v", SortDirection::kAscending}};
+  // Numbers (-0.0 == 0, then by name), arrays element-wise shorter first, maps by key then value then size.
+  EXPECT_EQ(Ids(q), (V{"x", "y", "p", "q", "w", "r", "s", "t", "u"}));
+  q.where = Where("v", FilterOp::kGreaterThan, Ints({1, 2, 3}));  // arrays compare with arrays only
+  EXPECT_EQ(Ids(q), (V{"q", "w", "r"}));
+  q.where = Where("v", FilterOp::kEqual, Value::Map({{"a", Value::Integer(1)}}));
+  EXPECT_EQ(Ids(q), (V{"s"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, QueryTest, ::testing::Values(Backend::kInMemory, Backend::kOnDisk), BackendName);
