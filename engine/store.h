@@ -58,6 +58,10 @@ class Store {
   Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit);
   Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit, QueryStats* stats = nullptr);
   StatusOr<std::string> ExplainQuery(const Query& query);
+  Status ScanSeries(const SeriesScan& scan, const std::function<bool(const DocumentView&)>& visit);
+  StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion);
+  uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener);
+  void RemoveSeriesListener(uint64_t id);
   StatusOr<CheckReport> Check();
   StatusOr<Stats> GetStats();
   Status Compact();
@@ -106,6 +110,16 @@ class Store {
 
   mutable std::shared_mutex collections_mu_;
   std::map<std::string, std::unique_ptr<CollectionState>, std::less<>> collections_;
+
+  // Deletes one partition's documents in [range_start, range_end) of its
+  // primary key with their secondary entries; counts into *count.
+  Status DeletePartitionRange(const CollectionState& c, const std::string& range_start, const std::string& range_end,
+                              bool dry_run, uint64_t* count);
+  void NotifySeries(const std::string& collection, const Value& partition);
+
+  std::mutex listeners_mu_;
+  std::map<uint64_t, std::function<void(const std::string&, const Value&)>> listeners_;  // guarded by listeners_mu_
+  uint64_t next_listener_ = 1;
 
   std::mutex write_mu_;
   uint64_t next_log_seq_ = 1;              // guarded by write_mu_

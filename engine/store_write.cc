@@ -308,6 +308,21 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   wo.sync = options_.sync_writes;
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
+  // Tell time-series listeners (query caches) which partitions changed.
+  for (const Touched& t : touched) {
+    if (!t.coll->time_series()) continue;
+    const std::string& field = t.coll->def.time_series->partition_field;
+    if (t.has) {
+      auto it = t.fields->find(field);
+      if (it != t.fields->end()) NotifySeries(t.coll->def.id, it->second);
+    }
+    if (t.had) {
+      auto sd = schema::StoredDocument::Parse(t.old_bytes, t.path_str);
+      if (sd.ok())
+        if (auto old = sd->Field(field); old && !(t.has && t.fields->count(field) && t.fields->at(field) == *old))
+          NotifySeries(t.coll->def.id, *old);
+    }
+  }
   return commit;
 }
 

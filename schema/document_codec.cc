@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "document_generated.h"
+#include "hearth/document_view.h"
 
 namespace hearth::schema {
 
@@ -148,6 +149,13 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
 }
 
 StatusOr<StoredDocument> StoredDocument::Parse(std::string_view bytes, std::string_view what) {
+  HEARTH_ASSIGN_OR_RETURN(size_t offset, BodyOffset(bytes, what));
+  return StoredDocument(fb::GetDocument(bytes.data() + offset));
+}
+
+StoredDocument StoredDocument::OverVerifiedBody(const void* body) { return StoredDocument(fb::GetDocument(body)); }
+
+StatusOr<size_t> StoredDocument::BodyOffset(std::string_view bytes, std::string_view what) {
   auto corrupt = [&](std::string_view why) {
     return Status::DataLoss("stored document " + std::string(what) + " is corrupted: " + std::string(why));
   };
@@ -173,7 +181,7 @@ StatusOr<StoredDocument> StoredDocument::Parse(std::string_view bytes, std::stri
   if (Checksum(body) != sum) return corrupt("checksum mismatch");
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(body.data()), body.size());
   if (!fb::VerifyDocumentBuffer(verifier)) return corrupt("body does not verify");
-  return StoredDocument(fb::GetDocument(body.data()));
+  return pos;
 }
 
 Timestamp StoredDocument::create_time() const { return {root_->create_seconds(), root_->create_nanos()}; }
@@ -214,3 +222,38 @@ StatusOr<Document> DecodeStoredDocument(std::string_view bytes, std::string path
 }
 
 }  // namespace hearth::schema
+
+namespace hearth {
+
+StatusOr<DocumentView> DocumentView::FromStored(std::string path, std::string stored) {
+  HEARTH_ASSIGN_OR_RETURN(size_t offset, schema::StoredDocument::BodyOffset(stored, path));
+  return DocumentView(std::move(path), std::move(stored), offset);
+}
+
+const void* DocumentView::Root() const { return stored_.data() + body_offset_; }
+
+std::string_view DocumentView::id() const {
+  std::string_view p = path_;
+  size_t slash = p.rfind('/');
+  return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+Timestamp DocumentView::create_time() const { return schema::StoredDocument::OverVerifiedBody(Root()).create_time(); }
+Timestamp DocumentView::update_time() const { return schema::StoredDocument::OverVerifiedBody(Root()).update_time(); }
+
+std::optional<Value> DocumentView::Get(std::string_view field) const {
+  return schema::StoredDocument::OverVerifiedBody(Root()).Field(field);
+}
+
+std::optional<Value> DocumentView::Get(const std::vector<std::string>& segments) const {
+  return schema::StoredDocument::OverVerifiedBody(Root()).FieldAt(segments);
+}
+
+MapValue DocumentView::Fields() const { return schema::StoredDocument::OverVerifiedBody(Root()).Fields(); }
+
+Document DocumentView::ToDocument() const {
+  auto sd = schema::StoredDocument::OverVerifiedBody(Root());
+  return Document{path_, sd.Fields(), sd.create_time(), sd.update_time()};
+}
+
+}  // namespace hearth

@@ -43,6 +43,10 @@ class StoredDocument {
   // Checks the header, checksum and FlatBuffer. `what` names the document in
   // errors. The view borrows `bytes`; keep them alive while using it.
   static StatusOr<StoredDocument> Parse(std::string_view bytes, std::string_view what);
+  // Where the FlatBuffers body starts in verified stored bytes.
+  static StatusOr<size_t> BodyOffset(std::string_view bytes, std::string_view what);
+  // A view over a body already verified (BodyOffset on the same bytes).
+  static StoredDocument OverVerifiedBody(const void* body);
 
   Timestamp create_time() const;
   Timestamp update_time() const;

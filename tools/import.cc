@@ -9,66 +9,11 @@
 #include <cstdio>
 #include <random>
 
+#include "schema/document_ids.h"
 #include "schema/json.h"
 #include "schema/path.h"
 
 namespace hearth::tools {
-
-namespace {
-
-std::string EpochText(const Timestamp& t) {
-  std::string s = std::to_string(t.seconds);
-  if (t.nanos != 0) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, ".%09d", t.nanos);
-    std::string frac(buf);
-    while (frac.back() == '0') frac.pop_back();
-    s += frac;
-  }
-  return s;
-}
-
-StatusOr<std::string> IdText(const Value& v, const std::string& field) {
-  if (v.type() == Value::Type::kString) return v.string();
-  if (v.type() == Value::Type::kInteger) return std::to_string(v.integer());
-  return Status::InvalidArgument("field \"" + field + "\" must be a string or integer to serve as the document id, not a " +
-                                 std::string(TypeName(v.type())));
-}
-
-}  // namespace
-
-std::string RandomDocumentId() {
-  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::string id(20, ' ');
-  for (auto& c : id) c = kChars[rng() % 62];
-  return id;
-}
-
-StatusOr<std::string> DocumentIdFor(const CollectionDef* def, const MapValue& fields, const std::string& id_field) {
-  if (!id_field.empty()) {
-    auto it = fields.find(id_field);
-    if (it == fields.end()) return Status::InvalidArgument("missing id field \"" + id_field + "\"");
-    return IdText(it->second, id_field);
-  }
-  if (def != nullptr && def->time_series && def->id_rule != IdRule::kRandom) {
-    const auto& ts = *def->time_series;
-    auto part = fields.find(ts.partition_field);
-    auto time = fields.find(ts.time_field);
-    if (part == fields.end()) return Status::InvalidArgument("missing field \"" + ts.partition_field + "\"");
-    if (time == fields.end() || time->second.type() != Value::Type::kTimestamp)
-      return Status::InvalidArgument("field \"" + ts.time_field + "\" must hold a timestamp");
-    HEARTH_ASSIGN_OR_RETURN(std::string p, IdText(part->second, ts.partition_field));
-    if (def->id_rule == IdRule::kPartitionPeriodAndTime) {
-      auto period = fields.find("period");
-      if (period == fields.end() || period->second.type() != Value::Type::kString)
-        return Status::InvalidArgument("field \"period\" must hold a string");
-      return p + "_" + period->second.string() + "_" + std::to_string(time->second.timestamp().seconds);
-    }
-    return p + "_" + EpochText(time->second.timestamp());
-  }
-  return RandomDocumentId();
-}
 
 namespace {
 
@@ -151,7 +96,7 @@ void ParseLines(std::istream& in, const schema::CollectionPath& coll, const Coll
         return fail(Status::InvalidArgument("\"__name__\" " + *doc->name + " is not in collection " + coll.ToString()));
       path = p->ToString();
     } else {
-      auto id = DocumentIdFor(def, doc->fields, options.id_field);
+      auto id = schema::DocumentIdFor(def, doc->fields, options.id_field);
       if (!id.ok()) return fail(id.status());
       Status valid = schema::ValidateId(*id, "document id");
       if (!valid.ok()) return fail(valid);

@@ -34,12 +34,4 @@ struct ImportResult {
 StatusOr<ImportResult> ImportJsonLines(Database& db, std::istream& in, const ImportOptions& options,
                                        uint64_t* written);
 
-// The id of a document imported without one: --id-field, else the
-// collection's rule (snapshots: "{monitor_id}_{epoch seconds[.fraction]}"),
-// else a Firestore-style random id.
-StatusOr<std::string> DocumentIdFor(const CollectionDef* def, const MapValue& fields, const std::string& id_field);
-
-// A Firestore-style random id: 20 characters from [A-Za-z0-9].
-std::string RandomDocumentId();
-
 }  // namespace hearth::tools

@@ -55,6 +55,14 @@ class DatabaseImpl final : public Database {
     return store_->RunQuery(query, visit, stats);
   }
   StatusOr<std::string> ExplainQuery(const Query& query) override { return store_->ExplainQuery(query); }
+  Status ScanSeries(const SeriesScan& scan, const std::function<bool(const DocumentView&)>& visit) override {
+    return store_->ScanSeries(scan, visit);
+  }
+  StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion) override { return store_->DeleteSeries(deletion); }
+  uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) override {
+    return store_->AddSeriesListener(std::move(listener));
+  }
+  void RemoveSeriesListener(uint64_t id) override { store_->RemoveSeriesListener(id); }
   StatusOr<CheckReport> Check() override { return store_->Check(); }
   StatusOr<Stats> GetStats() override { return store_->GetStats(); }
   Status Compact() override { return store_->Compact(); }

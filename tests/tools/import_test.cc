@@ -1,3 +1,4 @@
+#include "schema/document_ids.h"
 #include "tools/import.h"
 
 #include <gtest/gtest.h>
@@ -16,21 +17,21 @@ const CollectionDef* Def(const std::string& id) {
 }
 
 TEST(DocumentIds, SnapshotsUsePartitionAndFullPrecisionTime) {
-  auto whole = tools::DocumentIdFor(Def("snapshots"), FieldsFor("snapshots", R"({"monitor_id":"m1",
+  auto whole = schema::DocumentIdFor(Def("snapshots"), FieldsFor("snapshots", R"({"monitor_id":"m1",
       "timestamp":"2024-01-01T12:00:00Z"})"),
                                     "");
   EXPECT_EQ(*whole, "m1_1704110400");
-  auto frac = tools::DocumentIdFor(Def("snapshots"), FieldsFor("snapshots", R"({"monitor_id":"m1",
+  auto frac = schema::DocumentIdFor(Def("snapshots"), FieldsFor("snapshots", R"({"monitor_id":"m1",
       "timestamp":"2024-01-01T12:00:00.770517"})"),
                                    "");
   EXPECT_EQ(*frac, "m1_1704110400.770517");
-  auto agg = tools::DocumentIdFor(Def("aggregations"), FieldsFor("aggregations", R"({"monitor_id":"m1",
+  auto agg = schema::DocumentIdFor(Def("aggregations"), FieldsFor("aggregations", R"({"monitor_id":"m1",
       "period":"daily","start_time":"2024-01-01T00:00:00Z"})"),
                                   "");
   EXPECT_EQ(*agg, "m1_daily_1704067200");
-  EXPECT_EQ(*tools::DocumentIdFor(Def("monitors"), Fields(R"({"id":"abc"})"), "id"), "abc");
-  EXPECT_EQ(tools::DocumentIdFor(Def("monitors"), Fields(R"({})"), "").value().size(), 20u);
-  EXPECT_FALSE(tools::DocumentIdFor(Def("monitors"), Fields(R"({"id":[1]})"), "id").ok());
+  EXPECT_EQ(*schema::DocumentIdFor(Def("monitors"), Fields(R"({"id":"abc"})"), "id"), "abc");
+  EXPECT_EQ(schema::DocumentIdFor(Def("monitors"), Fields(R"({})"), "").value().size(), 20u);
+  EXPECT_FALSE(schema::DocumentIdFor(Def("monitors"), Fields(R"({"id":[1]})"), "id").ok());
 }
 
 class Import : public DatabaseTest {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hearth/document.h"
+#include "hearth/document_view.h"
 #include "hearth/options.h"
 #include "hearth/query.h"
 #include "hearth/status.h"
@@ -54,6 +55,26 @@ class WriteBatch {
 
  private:
   std::vector<Op> ops_;
+};
+
+// One partition of a time-series collection, in time order.
+struct SeriesScan {
+  std::string collection;           // collection path: "snapshots", "monitors/m1/snapshots"
+  Value partition;                  // the partition field's value: "mon-0001"
+  std::optional<Timestamp> start;   // inclusive; unset: from the first
+  std::optional<Timestamp> end;     // exclusive; unset: to the last
+  bool newest_first = false;
+  // Resume strictly after the document with this time and id, in scan order.
+  std::optional<std::pair<Timestamp, std::string>> after;
+  size_t limit = 0;                 // 0: no limit
+};
+
+// Which documents of a time-series collection to delete.
+struct SeriesDeletion {
+  std::string collection;          // collection path
+  std::optional<Value> partition;  // unset: every partition
+  Timestamp before;                // documents whose time is earlier are deleted
+  bool dry_run = false;            // count exactly what would be deleted, delete nothing
 };
 
 // What `Check()` found.
@@ -139,6 +160,22 @@ class Database {
 
   // The plan for `query` in words: the index chosen and the key ranges scanned.
   virtual StatusOr<std::string> ExplainQuery(const Query& query) = 0;
+
+  // Reads a time-series partition straight from its time-ordered primary
+  // key, calling `visit` until it returns false. FAILED_PRECONDITION if the
+  // collection is not a time series.
+  virtual Status ScanSeries(const SeriesScan& scan, const std::function<bool(const DocumentView&)>& visit) = 0;
+
+  // Deletes (or with dry_run, counts) the documents of a time-series
+  // collection older than a cutoff, with their index entries; the documents
+  // themselves go with one range deletion per partition. Returns the count.
+  virtual StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion) = 0;
+
+  // Calls `listener` after every committed write that adds, changes or
+  // removes a document of a time-series collection, with the collection id
+  // and the document's partition value. Returns an id for removal.
+  virtual uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) = 0;
+  virtual void RemoveSeriesListener(uint64_t id) = 0;
 
   // Verifies that every index entry matches a stored document and every
   // document has all of its entries.

@@ -1,0 +1,182 @@
+// Store: time-series primitives on the time-ordered primary key
+// (prefix(collection) enc(partition) enc(time) id), without query planning.
+#include "engine/auto_index.h"
+#include "engine/counter_merge.h"
+#include "engine/index_entries.h"
+#include "engine/keys.h"
+#include "engine/rocks_status.h"
+#include "engine/store.h"
+#include "schema/document_codec.h"
+
+namespace hearth::engine {
+
+namespace {
+
+StatusOr<const CollectionState*> SeriesCollection(Store* store, const schema::CollectionPath& cp) {
+  auto c = store->ResolveCollection(cp.collection_id(), false);
+  if (!c.ok()) {
+    if (c.status().code() == StatusCode::kNotFound) return static_cast<const CollectionState*>(nullptr);
+    return c.status();
+  }
+  if (!(*c)->time_series())
+    return Status::FailedPrecondition("collection \"" + cp.collection_id() + "\" is not a time series");
+  return *c;
+}
+
+std::string TimeKey(const std::string& prefix, const Timestamp& t) {
+  std::string k = prefix;
+  schema::AppendValue(&k, Value::Time(t));
+  return k;
+}
+
+// The id at the end of a primary key of this partition, after its time.
+bool IdOf(std::string_view key, size_t prefix_len, std::string* id) {
+  std::string_view rest = key.substr(prefix_len);
+  Value time;
+  bool last;
+  return schema::DecodeValue(&rest, schema::Direction::kAscending, &time) &&
+         schema::DecodeSegment(&rest, schema::Direction::kAscending, id, &last) && last && rest.empty();
+}
+
+}  // namespace
+
+Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const DocumentView&)>& visit) {
+  HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(scan.collection));
+  HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, SeriesCollection(this, cp));
+  if (c == nullptr) return Status::OK();
+  const std::string prefix = TimeSeriesPartitionPrefix(cp.path, scan.partition);
+  std::string lower = scan.start ? TimeKey(prefix, *scan.start) : prefix;
+  std::string upper = scan.end ? TimeKey(prefix, *scan.end) : schema::PrefixSuccessor(prefix);
+  if (scan.after) {
+    std::string k = TimeKey(prefix, scan.after->first);
+    schema::AppendEscaped(&k, scan.after->second, 1);
+    if (scan.newest_first) {
+      if (k < upper) upper = k;
+    } else {
+      std::string next = schema::PrefixSuccessor(k);
+      if (next > lower) lower = next;
+    }
+  }
+  if (!(lower < upper)) return Status::OK();
+  rocksdb::Slice lo(lower), hi(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lo;
+  ro.iterate_upper_bound = &hi;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  const std::string coll = cp.ToString() + "/";
+  size_t n = 0;
+  std::string id;
+  for (scan.newest_first ? it->SeekToLast() : it->SeekToFirst(); it->Valid();
+       scan.newest_first ? it->Prev() : it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!IdOf(key, prefix.size(), &id)) continue;  // a deeper collection's key (not this partition's)
+    HEARTH_ASSIGN_OR_RETURN(DocumentView v, DocumentView::FromStored(coll + id, it->value().ToString()));
+    if (!visit(v) || (scan.limit && ++n >= scan.limit)) return Status::OK();
+  }
+  return FromRocks(it->status(), "scanning " + cp.ToString());
+}
+
+Status Store::DeletePartitionRange(const CollectionState& c, const std::string& range_start,
+                                   const std::string& range_end, bool dry_run, uint64_t* count) {
+  rocksdb::Slice lo(range_start), hi(range_end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lo;
+  ro.iterate_upper_bound = &hi;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c.docs));
+  const Timestamp commit = NextCommitTime();
+  rocksdb::WriteBatch wb;
+  int64_t docs = 0, bytes = 0;
+  std::vector<std::string> keys;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    schema::ResourcePath p;
+    if (!DocumentPathFromKey(key, true, &p)) continue;
+    docs++;
+    if (dry_run) continue;
+    schema::DocumentPath path{p};
+    bytes += static_cast<int64_t>(it->value().size());
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
+                                                           std::string_view(it->value().data(), it->value().size()),
+                                                           path.ToString()));
+    wb.Delete(c.names, PlainDocumentKey(path));
+    for (const IndexState* idx : c.indexes) {
+      keys.clear();
+      AppendIndexEntries(idx->def, path, StoredFieldSource(sd), &keys);
+      for (const auto& k : keys) wb.Delete(idx->cf, k);
+    }
+    if (c.auto_config.enabled()) {
+      keys.clear();
+      AppendAutoEntries(c.auto_config, path, sd.Fields(), &keys);
+      for (const auto& k : keys) wb.Delete(c.auto_cf, k);
+    }
+    if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), ChangeRecord(ChangeOp::kDelete, commit, path.ToString()));
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c.def.id)));
+  *count += static_cast<uint64_t>(docs);
+  if (dry_run || docs == 0) return Status::OK();
+  // The documents themselves: one range tombstone for the whole span.
+  wb.DeleteRange(c.docs, range_start, range_end);
+  wb.Merge(meta_, meta::DocumentCount(c.def.id), EncodeCounter(-docs));
+  wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(-bytes));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocks(db_->Write(wo, &wb), "deleting from " + cf::Docs(c.def.id));
+}
+
+StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {
+  HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(d.collection));
+  HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, SeriesCollection(this, cp));
+  uint64_t count = 0;
+  if (c == nullptr) return count;
+  std::vector<Value> partitions;
+  if (d.partition) {
+    partitions.push_back(*d.partition);
+  } else {
+    // Every partition: skip from one partition's prefix to the next.
+    std::string coll_prefix;
+    schema::AppendCollectionPrefix(&coll_prefix, cp.path);
+    std::string end = schema::PrefixSuccessor(coll_prefix);
+    rocksdb::Slice hi(end);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &hi;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+    for (it->Seek(coll_prefix); it->Valid();) {
+      std::string_view rest(it->key().data() + coll_prefix.size(), it->key().size() - coll_prefix.size());
+      Value partition;
+      if (!schema::DecodeValue(&rest, schema::Direction::kAscending, &partition)) {
+        it->Next();  // a deeper collection's key
+        continue;
+      }
+      partitions.push_back(partition);
+      it->Seek(schema::PrefixSuccessor(TimeSeriesPartitionPrefix(cp.path, partition)));
+    }
+    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "listing partitions of " + cp.ToString()));
+  }
+  for (const auto& partition : partitions) {
+    const std::string prefix = TimeSeriesPartitionPrefix(cp.path, partition);
+    // Writers wait while a partition is deleted, so none lands in the span.
+    std::lock_guard lock(write_mu_);
+    HEARTH_RETURN_IF_ERROR(DeletePartitionRange(*c, prefix, TimeKey(prefix, d.before), d.dry_run, &count));
+    if (!d.dry_run) NotifySeries(c->def.id, partition);
+  }
+  return count;
+}
+
+uint64_t Store::AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) {
+  std::lock_guard lock(listeners_mu_);
+  listeners_[next_listener_] = std::move(listener);
+  return next_listener_++;
+}
+
+void Store::RemoveSeriesListener(uint64_t id) {
+  std::lock_guard lock(listeners_mu_);
+  listeners_.erase(id);
+}
+
+void Store::NotifySeries(const std::string& collection, const Value& partition) {
+  std::lock_guard lock(listeners_mu_);
+  for (const auto& [id, l] : listeners_) l(collection, partition);
+}
+
+}  // namespace hearth::engine
