@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "hearth/database.h"
+#include "hearth/timeseries.h"
 #include "schema/json.h"
 #include "schema/path.h"
 #include "schema/structured_query.h"
@@ -244,6 +245,92 @@ int CmdQuery(const Globals& g, hearth::tools::QueryArgs args, const std::string&
   return 0;
 }
 
+hearth::StatusOr<hearth::Timestamp> TimeArg(const std::string& text, const char* flag) {
+  auto t = hearth::schema::ParseRfc3339(text);
+  if (!t.ok()) return t.status().WithContext(flag);
+  return *t;
+}
+
+struct SnapshotArgs {
+  std::string monitor, from, to, page_token, time, metric, end, format = "plain", project = "hearth-local";
+  size_t limit = 100;
+  bool asc = false;
+  double tolerance_hours = 1;
+  int days = 30;
+};
+
+int CmdSnapshots(const Globals& g, const std::string& what, const SnapshotArgs& a) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  auto ts = hearth::TimeSeries::Open(db->get());
+  if (!ts.ok()) return Fail(ts.status());
+  LineWriter out;
+  auto print = [&](const hearth::DocumentView& v) {
+    out.Line(a.format == "rest" ? hearth::schema::RestDocumentJson(v.ToDocument(), a.project)
+                                : hearth::schema::PlainDocumentJson(v.Fields(), v.path()));
+  };
+  if (what == "latest") {
+    auto r = (*ts)->Latest(a.monitor);
+    if (!r.ok()) return Fail(r.status());
+    if (!*r) return Fail(Status::NotFound("monitor " + a.monitor + " has no snapshots"));
+    print(**r);
+  } else if (what == "range") {
+    auto from = TimeArg(a.from, "--from");
+    auto to = TimeArg(a.to, "--to");
+    if (!from.ok()) return Fail(from.status());
+    if (!to.ok()) return Fail(to.status());
+    hearth::RangeRequest req;
+    req.start = *from;
+    req.end = *to;
+    req.limit = a.limit;
+    req.page_token = a.page_token;
+    req.oldest_first = a.asc;
+    auto page = (*ts)->Range(a.monitor, req);
+    if (!page.ok()) return Fail(page.status());
+    for (const auto& d : page->documents) print(d);
+    out.Flush();
+    if (!page->next_page_token.empty()) std::cerr << "next page token: " << page->next_page_token << "\n";
+  } else if (what == "at") {
+    auto t = TimeArg(a.time, "--time");
+    if (!t.ok()) return Fail(t.status());
+    auto tol = std::chrono::nanoseconds(static_cast<int64_t>(a.tolerance_hours * 3600e9));
+    auto r = (*ts)->AtTime(a.monitor, *t, tol);
+    if (!r.ok()) return Fail(r.status());
+    if (!*r) return Fail(Status::NotFound("no snapshot of " + a.monitor + " within the tolerance"));
+    print(**r);
+  } else if (what == "trend") {
+    std::optional<hearth::Timestamp> end;
+    if (!a.end.empty()) {
+      auto e = TimeArg(a.end, "--end");
+      if (!e.ok()) return Fail(e.status());
+      end = *e;
+    }
+    auto r = (*ts)->Trend(a.monitor, a.metric, a.days, end);
+    if (!r.ok()) return Fail(r.status());
+    for (const auto& p : *r)
+      out.Line("{\"timestamp\":\"" + hearth::schema::FormatRfc3339(p.time) +
+               "\",\"value\":" + hearth::schema::PlainValueJson(p.value) + "}");
+  }
+  return 0;
+}
+
+int CmdRetention(const Globals& g, const std::string& collection, int days, const std::string& monitor, bool dry_run) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  hearth::TimeSeriesOptions o;
+  o.collection = collection;
+  auto ts = hearth::TimeSeries::Open(db->get(), o);
+  if (!ts.ok()) return Fail(ts.status());
+  hearth::Timestamp now = hearth::Timestamp::Now();
+  hearth::Timestamp cutoff{now.seconds - int64_t{days} * 86400, now.nanos};
+  auto n = (*ts)->DeleteBefore(cutoff, monitor.empty() ? std::nullopt : std::optional<std::string>(monitor), dry_run);
+  if (!n.ok()) return Fail(n.status());
+  std::cout << (dry_run ? "would delete " : "deleted ") << *n << " documents of " << collection << " older than "
+            << hearth::schema::FormatRfc3339(cutoff) << (monitor.empty() ? "" : " for monitor " + monitor) << "\n";
+  hearth::Status c = (*ts)->Close();
+  return c.ok() ? 0 : Fail(c);
+}
+
 int CmdCheck(const Globals& g) {
   auto db = OpenDb(g, false);
   if (!db.ok()) return Fail(db.status());
@@ -381,6 +468,38 @@ int main(int argc, char** argv) {
   query->add_option("--format", format, "output form")->check(CLI::IsMember({"plain", "rest"}))->capture_default_str();
   query->add_option("--project", project, "project id in REST resource names")->capture_default_str();
 
+  SnapshotArgs sargs;
+  auto* snapshots = app.add_subcommand("snapshots", "read a monitor's snapshots: latest, range, at, trend");
+  snapshots->require_subcommand(1);
+  auto* s_latest = snapshots->add_subcommand("latest", "the newest snapshot of a monitor");
+  auto* s_range = snapshots->add_subcommand("range", "snapshots in [--from, --to), newest first; paged");
+  auto* s_at = snapshots->add_subcommand("at", "the snapshot nearest to --time within the tolerance");
+  auto* s_trend = snapshots->add_subcommand("trend", "a metric's values over the last --days, oldest first");
+  for (auto* sub : {s_latest, s_range, s_at, s_trend}) {
+    sub->add_option("monitor", sargs.monitor, "monitor id")->required();
+    sub->add_option("--format", sargs.format, "output form")->check(CLI::IsMember({"plain", "rest"}))->capture_default_str();
+  }
+  s_range->add_option("--from", sargs.from, "start, inclusive (RFC 3339)")->required();
+  s_range->add_option("--to", sargs.to, "end, exclusive (RFC 3339)")->required();
+  s_range->add_option("--limit", sargs.limit, "snapshots per page")->capture_default_str()->check(CLI::PositiveNumber);
+  s_range->add_option("--page-token", sargs.page_token, "the token printed on stderr by the previous page");
+  s_range->add_flag("--asc", sargs.asc, "oldest first");
+  s_at->add_option("--time", sargs.time, "the moment (RFC 3339)")->required();
+  s_at->add_option("--tolerance-hours", sargs.tolerance_hours, "how far from --time a snapshot may be")
+      ->capture_default_str();
+  s_trend->add_option("--metric", sargs.metric, "a key of financial_metrics, or news_sentiment")->required();
+  s_trend->add_option("--days", sargs.days, "days before --end")->capture_default_str()->check(CLI::PositiveNumber);
+  s_trend->add_option("--end", sargs.end, "end of the window (RFC 3339; default now)");
+
+  std::string ret_collection = "snapshots", ret_monitor;
+  int ret_days = 90;
+  bool ret_dry = false;
+  auto* retention = app.add_subcommand("retention", "delete time-series documents older than --days, with their index entries");
+  retention->add_option("--collection", ret_collection, "time-series collection")->capture_default_str();
+  retention->add_option("--days", ret_days, "keep this many days")->required()->check(CLI::NonNegativeNumber);
+  retention->add_option("--monitor-id", ret_monitor, "only this monitor (default: all)");
+  retention->add_flag("--dry-run", ret_dry, "count exactly what would be deleted, delete nothing");
+
   auto* check = app.add_subcommand("check", "verify that documents and index entries match");
 
   bool json_out = false;
@@ -409,6 +528,9 @@ int main(int argc, char** argv) {
   if (*del) return CmdDelete(g, path);
   if (*imp) return CmdImport(g, collection, file, id_field, batch_size);
   if (*exp) return CmdExport(g, collection);
+  for (auto* sub : {s_latest, s_range, s_at, s_trend})
+    if (*sub) return CmdSnapshots(g, sub->get_name(), sargs);
+  if (*retention) return CmdRetention(g, ret_collection, ret_days, ret_monitor, ret_dry);
   if (*query) return CmdQuery(g, qargs, structured, qparent, explain, format, project);
   if (*check) return CmdCheck(g);
   if (*stats) return CmdStats(g, json_out);

@@ -224,3 +224,44 @@ TEST_F(Cli, QueryErrorsAreOneLineWithANonZeroExit) {
 
 }  // namespace
 }  // namespace hearth::testing
+
+namespace hearth::testing {
+namespace {
+
+TEST_F(Cli, SnapshotsLatestRangeAtTrendAndRetention) {
+  std::string gen_file = dir_.path() + "/gen.jsonl";
+  ASSERT_EQ(Hearth("gen snapshots --monitors 2 --hours 48 --start 2026-01-01T00:00:00Z > " + gen_file + " #").exit_code, 0);
+  ASSERT_EQ(Hearth("import snapshots " + gen_file).exit_code, 0);
+  CommandResult r = Hearth("snapshots latest mon-0001");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 44), R"({"__name__":"snapshots/mon-0001_1767394800",)");  // hour 47
+  r = Hearth("snapshots range mon-0001 --from 2026-01-01T10:00:00Z --to 2026-01-01T15:00:00Z --limit 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+  size_t at = r.err.find("next page token: ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  std::string token = r.err.substr(at + 17, r.err.find('\n', at) - at - 17);
+  r = Hearth("snapshots range mon-0001 --from 2026-01-01T10:00:00Z --to 2026-01-01T15:00:00Z --limit 3 --page-token " +
+             token);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2);  // 10:00 and 11:00; 15:00 is outside
+  EXPECT_EQ(r.err.find("next page token"), std::string::npos);
+  r = Hearth("snapshots at mon-0000 --time 2026-01-01T06:20:00Z --tolerance-hours 1");
+  EXPECT_NE(r.out.find("mon-0000_1767247200"), std::string::npos) << r.out.substr(0, 80);  // 06:00
+  r = Hearth("snapshots at mon-0000 --time 2026-01-05T00:00:00Z --tolerance-hours 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("NOT_FOUND"), std::string::npos);
+  r = Hearth("snapshots trend mon-0000 --metric revenue --days 1 --end 2026-01-01T03:00:00Z");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);  // hours 0, 1, 2
+  EXPECT_EQ(r.out.substr(0, 38), R"({"timestamp":"2026-01-01T00:00:00Z","v)");
+  r = Hearth("retention --days 0 --monitor-id mon-0000 --dry-run");
+  EXPECT_NE(r.out.find("would delete 48 documents"), std::string::npos) << r.out;
+  r = Hearth("retention --days 0 --monitor-id mon-0000");
+  EXPECT_NE(r.out.find("deleted 48 documents"), std::string::npos) << r.out;
+  EXPECT_NE(Hearth("check").out.find("ok: 48 documents"), std::string::npos);
+  r = Hearth("retention --collection monitors --days 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not a time-series collection"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace hearth::testing
