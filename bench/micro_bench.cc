@@ -49,6 +49,13 @@ void BM_ReadOneField(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadOneField);
 
+void BM_VerifyStored(benchmark::State& state) {
+  std::string stored = hearth::schema::EncodeStoredDocument(Snapshot(), {}, {});
+  for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::StoredDocument::BodyOffset(stored, "snapshots/x"));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * stored.size()));
+}
+BENCHMARK(BM_VerifyStored);
+
 void BM_ParsePlainJson(benchmark::State& state) {
   std::string json = hearth::schema::PlainDocumentJson(Snapshot());
   for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::ParsePlainDocument(json, nullptr));

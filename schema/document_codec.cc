@@ -227,10 +227,10 @@ namespace hearth {
 
 StatusOr<DocumentView> DocumentView::FromStored(std::string path, std::string stored) {
   HEARTH_ASSIGN_OR_RETURN(size_t offset, schema::StoredDocument::BodyOffset(stored, path));
-  return DocumentView(std::move(path), std::move(stored), offset);
+  return DocumentView(std::move(path), std::make_shared<const std::string>(std::move(stored)), offset);
 }
 
-const void* DocumentView::Root() const { return stored_.data() + body_offset_; }
+const void* DocumentView::Root() const { return stored_->data() + body_offset_; }
 
 std::string_view DocumentView::id() const {
   std::string_view p = path_;

@@ -1,7 +1,9 @@
 // A document as stored, read without building it: fields are decoded only
-// when asked for. Cheap to produce, so time-series reads hand these out.
+// when asked for. Cheap to produce and to copy (copies share the stored
+// bytes), so time-series reads and caches hand these out.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,14 +33,14 @@ class DocumentView {
   MapValue Fields() const;
   Document ToDocument() const;
   // Bytes held (stored form and path).
-  size_t ByteSize() const { return path_.size() + stored_.size(); }
+  size_t ByteSize() const { return path_.size() + stored_->size(); }
 
  private:
-  DocumentView(std::string path, std::string stored, size_t body_offset)
+  DocumentView(std::string path, std::shared_ptr<const std::string> stored, size_t body_offset)
       : path_(std::move(path)), stored_(std::move(stored)), body_offset_(body_offset) {}
   const void* Root() const;
   std::string path_;
-  std::string stored_;
+  std::shared_ptr<const std::string> stored_;
   size_t body_offset_ = 0;
 };
 
