@@ -13,6 +13,7 @@
 #include "engine/rocks_status.h"
 #include "engine/store.h"
 #include "schema/document_codec.h"
+#include "schema/legacy_compressed.h"
 #include "schema/limits.h"
 
 namespace hearth::engine {
@@ -156,12 +157,28 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   std::vector<const CollectionState*> colls;
   paths.reserve(batch.size());
   colls.reserve(batch.size());
-  for (const auto& op : batch.ops()) {
+  // Documents that carried the original system's compressed fields, expanded.
+  std::map<size_t, MapValue> expanded;
+  for (size_t i = 0; i < batch.size(); i++) {
+    const auto& op = batch.ops()[i];
+    bool marked = false;
+    for (const auto& [k, v] : op.fields) marked |= schema::IsCompressedMarker(v);
+    if (!marked) continue;
+    MapValue copy = op.fields;
+    HEARTH_RETURN_IF_ERROR(schema::ExpandCompressedFields(&copy).WithContext("document " + op.path));
+    expanded.emplace(i, std::move(copy));
+  }
+  auto fields_of = [&](size_t i) -> const MapValue& {
+    auto it = expanded.find(i);
+    return it == expanded.end() ? batch.ops()[i].fields : it->second;
+  };
+  for (size_t i = 0; i < batch.size(); i++) {
+    const auto& op = batch.ops()[i];
     HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
     if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
-      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, op.fields));
-      HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(c->def, p, op.fields));
+      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i)));
+      HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(c->def, p, fields_of(i)));
     }
     paths.push_back(std::move(p));
     colls.push_back(c);
@@ -228,14 +245,14 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
         [[fallthrough]];
       case WriteBatch::Kind::kSet:
         t->has = true;
-        t->fields = &op.fields;
+        t->fields = &fields_of(i);
         break;
       case WriteBatch::Kind::kUpdate:
         if (!t->has)
           return Status::NotFound("document " + t->path_str +
                                   " does not exist; update needs an existing document (set creates one)");
         HEARTH_RETURN_IF_ERROR(own_fields(t));
-        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, op.fields, op.update_mask).WithContext("document " + t->path_str));
+        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, fields_of(i), op.update_mask).WithContext("document " + t->path_str));
         HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned));
         HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->owned));
         break;
