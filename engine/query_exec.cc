@@ -86,6 +86,7 @@ class Resolver {
     const std::string path = row->path.ToString();
     stats_->documents_read++;
     HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(row->bytes, path));
+    if (c_.Expired(sd, now_)) return Verdict::kSkip;
     schema::FieldReader read = [&](const schema::FieldPath& f) -> std::optional<Value> {
       if (f.IsName()) return Value::Ref(path);
       return sd.FieldAt(f.segments());
@@ -115,6 +116,7 @@ class Resolver {
   const std::vector<schema::QueryFilter>& filters_;
   schema::ResourcePath collection_;
   QueryStats* stats_;
+  Timestamp now_ = Timestamp::Now();
 };
 
 class RowStream {

@@ -44,6 +44,10 @@ struct CollectionState {
   std::vector<const IndexState*> indexes;        // stored composite indexes
   std::vector<const IndexState*> primary_indexes;  // composite indexes the primary key serves
   rocksdb::ColumnFamilyHandle* auto_cf = nullptr;  // automatic single-field entries
+  // The TTL field (fieldOverrides "ttl": true): a timestamp there in the past
+  // hides the document from every read until it is deleted.
+  std::optional<std::vector<std::string>> ttl_field;
+  bool Expired(const schema::StoredDocument& d, const Timestamp& now) const;
   AutoIndexConfig auto_config;
   bool time_series() const { return def.time_series.has_value(); }
 };
@@ -62,6 +66,7 @@ class Store {
   StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion);
   uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener);
   void RemoveSeriesListener(uint64_t id);
+  StatusOr<uint64_t> DeleteExpired(const std::string& collection_path, bool dry_run);
   StatusOr<CheckReport> Check();
   StatusOr<Stats> GetStats();
   Status Compact();

@@ -143,6 +143,13 @@ std::optional<CollectionDef> Store::Collection(std::string_view id) const {
   return DefinitionFor(id);
 }
 
+bool CollectionState::Expired(const schema::StoredDocument& d, const Timestamp& now) const {
+  if (!ttl_field) return false;
+  std::optional<Value> v = d.FieldAt(*ttl_field);
+  // Only a timestamp expires a document (any other value, or none, disables it).
+  return v && v->type() == Value::Type::kTimestamp && v->timestamp() <= now;
+}
+
 StatusOr<rocksdb::ColumnFamilyHandle*> Store::CreateCf(const std::string& name) {
   auto it = cfs_.find(name);
   if (it != cfs_.end()) return it->second;
@@ -200,6 +207,8 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   }
   HEARTH_ASSIGN_OR_RETURN(state->auto_cf, CreateCf(cf::Auto(id)));
   state->auto_config = AutoIndexConfig(index_config_, id, options_.automatic_indexes);
+  for (const auto& o : index_config_.field_overrides)
+    if (o.ttl && o.collection_group == id) state->ttl_field = o.field.segments();
   if (!exists) {
     rocksdb::WriteBatch wb;
     wb.Put(meta_, meta::Collection(id), RegistrationOf(*def));

@@ -64,6 +64,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   ro.iterate_upper_bound = &hi;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
   const std::string coll = cp.ToString() + "/";
+  const Timestamp now = Timestamp::Now();
   size_t n = 0;
   std::string id;
   for (scan.newest_first ? it->SeekToLast() : it->SeekToFirst(); it->Valid();
@@ -71,6 +72,10 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
     std::string_view key(it->key().data(), it->key().size());
     if (!IdOf(key, prefix.size(), &id)) continue;  // a deeper collection's key (not this partition's)
     HEARTH_ASSIGN_OR_RETURN(DocumentView v, DocumentView::FromStored(coll + id, it->value().ToString()));
+    if (c->ttl_field) {
+      std::optional<Value> t = v.Get(*c->ttl_field);
+      if (t && t->type() == Value::Type::kTimestamp && t->timestamp() <= now) continue;  // expired (TTL)
+    }
     if (!visit(v) || (scan.limit && ++n >= scan.limit)) return Status::OK();
   }
   return FromRocks(it->status(), "scanning " + cp.ToString());
@@ -160,6 +165,38 @@ StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {
     HEARTH_RETURN_IF_ERROR(DeletePartitionRange(*c, prefix, TimeKey(prefix, d.before), d.dry_run, &count));
     if (!d.dry_run) NotifySeries(c->def.id, partition);
   }
+  return count;
+}
+
+StatusOr<uint64_t> Store::DeleteExpired(const std::string& collection_path, bool dry_run) {
+  HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(collection_path));
+  auto coll = ResolveCollection(cp.collection_id(), false);
+  if (!coll.ok()) return coll.status().code() == StatusCode::kNotFound ? StatusOr<uint64_t>(uint64_t{0}) : coll.status();
+  const CollectionState* c = *coll;
+  uint64_t count = 0;
+  if (!c->ttl_field) return count;
+  // Every collection with this id holds its documents in doc.<id>; delete in
+  // batches through the ordinary write path, so index entries go too.
+  const Timestamp now = Timestamp::Now();
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  WriteBatch batch;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    schema::ResourcePath p;
+    std::string_view key(it->key().data(), it->key().size());
+    if (!DocumentPathFromKey(key, c->time_series(), &p)) continue;
+    auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), p.ToString());
+    if (!sd.ok() || !c->Expired(*sd, now)) continue;
+    count++;
+    if (!dry_run) batch.Delete(p.ToString());
+    if (batch.size() == 1000) {
+      HEARTH_RETURN_IF_ERROR(Write(batch).status());
+      batch.Clear();
+    }
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c->def.id)));
+  if (!batch.empty()) HEARTH_RETURN_IF_ERROR(Write(batch).status());
   return count;
 }
 

@@ -147,6 +147,8 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
     return Status::NotFound("document " + path.ToString() + " not found");
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + path.ToString()));
+  HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(value, path.ToString()));
+  if (c->Expired(sd, Timestamp::Now())) return Status::NotFound("document " + path.ToString() + " not found (expired)");
   return schema::DecodeStoredDocument(value, path.ToString());
 }
 
@@ -355,12 +357,19 @@ Status Store::Scan(std::string_view collection_path, const std::function<bool(co
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  const Timestamp now = Timestamp::Now();
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     schema::ResourcePath p;
     std::string_view key(it->key().data(), it->key().size());
     if (!DocumentPathFromKey(key, c->time_series(), &p))
       return Status::DataLoss("malformed " + DescribeKey(cf::Docs(c->def.id), key));
     if (p.size() != cp.path.size() + 1) continue;  // a deeper collection with the same id
+    if (c->ttl_field) {
+      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
+                                                             std::string_view(it->value().data(), it->value().size()),
+                                                             p.ToString()));
+      if (c->Expired(sd, now)) continue;
+    }
     HEARTH_ASSIGN_OR_RETURN(Document d,
                             schema::DecodeStoredDocument(std::string_view(it->value().data(), it->value().size()),
                                                          p.ToString()));

@@ -327,6 +327,10 @@ int CmdRetention(const Globals& g, const std::string& collection, int days, cons
   if (!n.ok()) return Fail(n.status());
   std::cout << (dry_run ? "would delete " : "deleted ") << *n << " documents of " << collection << " older than "
             << hearth::schema::FormatRfc3339(cutoff) << (monitor.empty() ? "" : " for monitor " + monitor) << "\n";
+  // Documents past their TTL field's time (fieldOverrides "ttl": true) go too.
+  auto expired = (*db)->DeleteExpired(collection, dry_run);
+  if (!expired.ok()) return Fail(expired.status());
+  if (*expired) std::cout << (dry_run ? "would delete " : "deleted ") << *expired << " expired documents (TTL)\n";
   hearth::Status c = (*ts)->Close();
   return c.ok() ? 0 : Fail(c);
 }

@@ -59,6 +59,9 @@ class DatabaseImpl final : public Database {
     return store_->ScanSeries(scan, visit);
   }
   StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion) override { return store_->DeleteSeries(deletion); }
+  StatusOr<uint64_t> DeleteExpired(const std::string& collection_path, bool dry_run) override {
+    return store_->DeleteExpired(collection_path, dry_run);
+  }
   uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) override {
     return store_->AddSeriesListener(std::move(listener));
   }

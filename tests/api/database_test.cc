@@ -269,6 +269,47 @@ TEST_P(DatabaseContract, EveryFieldGetsAutomaticEntriesUnlessExempted) {
   EXPECT_EQ(AutomaticEntries(), 0u);
 }
 
+TEST_P(DatabaseContract, ExpiredDocumentsVanishFromReadsAndRetentionDeletesThem) {
+  Options o;
+  // emplace: assigning a literal here trips a GCC 12 -Wmaybe-uninitialized false positive
+  o.indexes_json.emplace(R"({"indexes":[],"fieldOverrides":[
+      {"collectionGroup":"alerts","fieldPath":"expire_at","ttl":true,"indexes":[]},
+      {"collectionGroup":"snapshots","fieldPath":"expire_at","ttl":true,"indexes":[]}]})");
+  Reopen(o);
+  const int64_t past = Timestamp::Now().seconds - 60, future = Timestamp::Now().seconds + 3600;
+  auto alert = [&](int64_t expire) {
+    return MapValue{{"monitor_id", Value::String("m1")}, {"expire_at", Value::Time({expire, 0})}};
+  };
+  ASSERT_TRUE(db_->Set("alerts/old", alert(past)).ok());
+  ASSERT_TRUE(db_->Set("alerts/new", alert(future)).ok());
+  ASSERT_TRUE(db_->Set("alerts/text", MapValue{{"monitor_id", Value::String("m1")}, {"expire_at", Value::String("yesterday")}}).ok());
+  EXPECT_EQ(db_->Get("alerts/old").status().code(), StatusCode::kNotFound);  // hidden at once
+  EXPECT_TRUE(db_->Get("alerts/new").ok());
+  EXPECT_TRUE(db_->Get("alerts/text").ok());  // only a timestamp expires a document
+  EXPECT_EQ(ScanPaths("alerts"), (std::vector<std::string>{"alerts/new", "alerts/text"}));
+  Query q;
+  q.collection_id = "alerts";
+  q.where = Filter::Field("monitor_id", FilterOp::kEqual, Value::String("m1"));
+  std::vector<std::string> found;
+  ASSERT_TRUE(db_->RunQuery(q, [&](const Document& d) { return found.push_back(d.path), true; }).ok());
+  EXPECT_EQ(found, (std::vector<std::string>{"alerts/new", "alerts/text"}));
+  MapValue snap{{"monitor_id", Value::String("m1")}, {"timestamp", Value::Time({1767225600, 0})},
+                {"expire_at", Value::Time({past, 0})}};
+  ASSERT_TRUE(db_->Set("snapshots/s1", snap).ok());
+  size_t series = 0;
+  ASSERT_TRUE(db_->ScanSeries(SeriesScan{"snapshots", Value::String("m1"), {}, {}, false, {}, 0},
+                              [&](const DocumentView&) { return ++series, true; })
+                  .ok());
+  EXPECT_EQ(series, 0u);
+  EXPECT_EQ(*db_->DeleteExpired("alerts", true), 1u);
+  EXPECT_EQ(Documents("alerts"), 3u);  // a dry run deletes nothing
+  EXPECT_EQ(*db_->DeleteExpired("alerts"), 1u);
+  EXPECT_EQ(*db_->DeleteExpired("snapshots"), 1u);
+  EXPECT_EQ(Documents("alerts"), 2u);
+  EXPECT_EQ(Documents("snapshots"), 0u);
+  IndexEntries();  // check passes
+}
+
 // Behaviour across a close and reopen: the on-disk backend only.
 class PersistentDatabase : public DatabaseContract {};
 

@@ -171,6 +171,12 @@ class Database {
   // themselves go with one range deletion per partition. Returns the count.
   virtual StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion) = 0;
 
+  // Deletes (or with dry_run, counts) the documents of every collection with
+  // this collection path's id whose TTL field (fieldOverrides "ttl": true)
+  // holds a time now past. Reads hide such documents from the moment they
+  // expire; this removes them and their index entries. Returns the count.
+  virtual StatusOr<uint64_t> DeleteExpired(const std::string& collection_path, bool dry_run = false) = 0;
+
   // Calls `listener` after every committed write that adds, changes or
   // removes a document of a time-series collection, with the collection id
   // and the document's partition value. Returns an id for removal.
