@@ -2,6 +2,7 @@
 
 #include <queue>
 
+#include "engine/bounded_iterator.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
 #include "engine/store.h"
@@ -130,14 +131,7 @@ class RowStream {
 class RangeStream final : public RowStream {
  public:
   RangeStream(rocksdb::DB* db, const ScanSource& src, const KeyRange& range, Resolver resolver)
-      : src_(src), lower_(range.lower), upper_(range.upper), resolver_(std::move(resolver)) {
-    rocksdb::ReadOptions ro;
-    lower_slice_ = rocksdb::Slice(lower_);
-    upper_slice_ = rocksdb::Slice(upper_);
-    ro.iterate_lower_bound = &lower_slice_;
-    if (!upper_.empty()) ro.iterate_upper_bound = &upper_slice_;
-    it_.reset(db->NewIterator(ro, src.cf));
-  }
+      : src_(src), it_(db, src.cf, range.lower, range.upper), resolver_(std::move(resolver)) {}
 
   StatusOr<bool> Next(Row* row) override {
     while (true) {
@@ -145,14 +139,9 @@ class RangeStream final : public RowStream {
       if (!started_) {
         started_ = true;
         if (src_.reverse) {
-          if (upper_.empty()) {
-            it_->SeekToLast();
-          } else {
-            it_->SeekForPrev(upper_slice_);
-            if (it_->Valid() && it_->key() == upper_slice_) it_->Prev();
-          }
+          it_->SeekToLast();  // the last key below the upper bound
         } else {
-          it_->Seek(lower_slice_);
+          it_->Seek(it_.lower());
         }
       } else if (src_.reverse) {
         it_->Prev();
@@ -176,9 +165,7 @@ class RangeStream final : public RowStream {
 
  private:
   const ScanSource& src_;
-  std::string lower_, upper_;
-  rocksdb::Slice lower_slice_, upper_slice_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  BoundedIterator it_;
   Resolver resolver_;
   bool started_ = false, done_ = false;
 };

@@ -1,6 +1,7 @@
 // Store: time-series primitives on the time-ordered primary key
 // (prefix(collection) enc(partition) enc(time) id), without query planning.
 #include "engine/auto_index.h"
+#include "engine/bounded_iterator.h"
 #include "engine/counter_merge.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
@@ -58,11 +59,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
     }
   }
   if (!(lower < upper)) return Status::OK();
-  rocksdb::Slice lo(lower), hi(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_lower_bound = &lo;
-  ro.iterate_upper_bound = &hi;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  BoundedIterator it(db_.get(), c->docs, lower, upper);
   const std::string coll = cp.ToString() + "/";
   const Timestamp now = Timestamp::Now();
   size_t n = 0;
@@ -83,12 +80,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
 
 Status Store::DeletePartitionRange(const CollectionState& c, const std::string& range_start,
                                    const std::string& range_end, bool dry_run, uint64_t* count) {
-  rocksdb::Slice lo(range_start), hi(range_end);
-  rocksdb::ReadOptions ro;
-  ro.iterate_lower_bound = &lo;
-  ro.iterate_upper_bound = &hi;
-  ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c.docs));
+  BoundedIterator it(db_.get(), c.docs, range_start, range_end, /*fill_cache=*/false);
   const Timestamp commit = NextCommitTime();
   rocksdb::WriteBatch wb;
   int64_t docs = 0, bytes = 0;
@@ -141,11 +133,7 @@ StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {
     // Every partition: skip from one partition's prefix to the next.
     std::string coll_prefix;
     schema::AppendCollectionPrefix(&coll_prefix, cp.path);
-    std::string end = schema::PrefixSuccessor(coll_prefix);
-    rocksdb::Slice hi(end);
-    rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = &hi;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+    BoundedIterator it(db_.get(), c->docs, coll_prefix, schema::PrefixSuccessor(coll_prefix));
     for (it->Seek(coll_prefix); it->Valid();) {
       std::string_view rest(it->key().data() + coll_prefix.size(), it->key().size() - coll_prefix.size());
       Value partition;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "engine/auto_index.h"
+#include "engine/bounded_iterator.h"
 #include "engine/counter_merge.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
@@ -352,11 +353,7 @@ Status Store::Scan(std::string_view collection_path, const std::function<bool(co
   const CollectionState* c = *coll;
   std::string prefix;
   schema::AppendCollectionPrefix(&prefix, cp.path);
-  std::string upper = schema::PrefixSuccessor(prefix);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  BoundedIterator it(db_.get(), c->docs, prefix, schema::PrefixSuccessor(prefix));
   const Timestamp now = Timestamp::Now();
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     schema::ResourcePath p;
