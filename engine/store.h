@@ -82,8 +82,8 @@ class Store {
   explicit Store(const Options& options) : options_(options) {}
 
   Status OpenDb(const std::string& path);
-  Status LoadFormat(bool* is_new);
-  Status ApplyIndexConfig(bool is_new);
+  Status LoadFormat();
+  Status ApplyIndexConfig();
   Status BuildIndex(const IndexState& index);
   // Rebuilds a collection's automatic entries when their configuration changed.
   Status SyncAutoIndex(const std::string& collection_id);

@@ -39,7 +39,7 @@ bool ServedByPrimaryKey(const schema::IndexDef& def, const std::optional<Collect
 
 }  // namespace
 
-Status Store::ApplyIndexConfig(bool is_new) {
+Status Store::ApplyIndexConfig() {
   rocksdb::ReadOptions ro;
   std::string stored_json, remembered_file;
   rocksdb::Status s = db_->Get(ro, meta_, meta::kIndexConfig, &stored_json);
@@ -68,7 +68,6 @@ Status Store::ApplyIndexConfig(bool is_new) {
     json = std::string(schema::DefaultIndexConfigJson());
     source = "hearth's built-in firestore.indexes.json";
   }
-  (void)is_new;
   HEARTH_ASSIGN_OR_RETURN(index_config_, schema::ParseIndexConfig(json, source));
 
   std::set<std::string> wanted;

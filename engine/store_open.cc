@@ -26,9 +26,8 @@ std::string RegistrationOf(const CollectionDef& def) {
 StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::string& path) {
   std::unique_ptr<Store> store(new Store(options));
   HEARTH_RETURN_IF_ERROR(store->OpenDb(path));
-  bool is_new = false;
-  HEARTH_RETURN_IF_ERROR(store->LoadFormat(&is_new));
-  HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig(is_new));
+  HEARTH_RETURN_IF_ERROR(store->LoadFormat());
+  HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));
   it->SeekToLast();
@@ -106,16 +105,14 @@ Status Store::OpenDb(const std::string& path_in) {
   return Status::OK();
 }
 
-Status Store::LoadFormat(bool* is_new) {
+Status Store::LoadFormat() {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, meta::kFormatVersion, &v);
-  if (s.IsNotFound()) {
-    *is_new = true;
+  if (s.IsNotFound()) {  // a new store
     return FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::kFormatVersion, std::to_string(kKeyFormatVersion)),
                      "writing the format version");
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading the format version"));
-  *is_new = false;
   if (v != std::to_string(kKeyFormatVersion))
     return Status::FailedPrecondition("the store has format version " + v + "; this hearth reads version " +
                                       std::to_string(kKeyFormatVersion));

@@ -159,12 +159,11 @@ StatusOr<std::vector<std::vector<QueryFilter>>> ToDnf(const Filter& f, const Nor
 }
 
 Status ValidateFilters(const NormalizedQuery& q, bool has_or) {
-  size_t not_equal = 0, not_in = 0, disjunctions = 0, filters = 0;
+  size_t not_equal = 0, not_in = 0, disjunctions = 0;
   bool has_in = false, has_any = false;
   for (const auto& conj : q.disjuncts) {
     size_t width = 1, contains = 0, contains_any = 0;
     for (const auto& f : conj) {
-      filters++;
       if (f.op == FilterOp::kNotEqual || f.op == FilterOp::kIsNotNull || f.op == FilterOp::kIsNotNan) not_equal++;
       if (f.op == FilterOp::kNotIn) not_in++;
       if (f.op == FilterOp::kIn) has_in = true;
@@ -195,7 +194,6 @@ Status ValidateFilters(const NormalizedQuery& q, bool has_or) {
   if (disjunctions > kMaxDisjunctions)
     return Invalid("The query has " + std::to_string(disjunctions) +
                    " disjunctions in disjunctive normal form; at most 30 are allowed.");
-  (void)filters;
   return Status::OK();
 }
 
