@@ -116,6 +116,22 @@ std::string Hex(std::string_view s) {
   return out;
 }
 
+// Text with control bytes shown as \xNN, so a key's structure stays visible.
+std::string Printable(std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string DescribeValues(std::string_view rest) {
   // Decodes as many values as possible in either direction, then shows the
   // remainder in hex.
@@ -134,10 +150,10 @@ std::string DescribeValues(std::string_view rest) {
       bool last;
       std::string_view a = rest, d = rest;
       if (schema::DecodeSegment(&a, schema::Direction::kAscending, &seg, &last)) {
-        out += (out.empty() ? "" : ", ") + std::string("segment \"") + seg + "\"";
+        out += (out.empty() ? "" : ", ") + std::string("segment \"") + Printable(seg) + "\"";
         rest = a;
       } else if (schema::DecodeSegment(&d, schema::Direction::kDescending, &seg, &last)) {
-        out += (out.empty() ? "" : ", ") + std::string("desc segment \"") + seg + "\"";
+        out += (out.empty() ? "" : ", ") + std::string("desc segment \"") + Printable(seg) + "\"";
         rest = d;
       } else {
         out += (out.empty() ? "" : ", ") + std::string("bytes ") + Hex(rest);
@@ -149,6 +165,17 @@ std::string DescribeValues(std::string_view rest) {
 }
 
 }  // namespace
+
+std::string DescribeKeyPrefix(std::string_view column_family, std::string_view prefix) {
+  std::string_view body = prefix;
+  std::string scope;
+  if (column_family.substr(0, cf::kAutoPrefix.size()) == cf::kAutoPrefix && !body.empty()) {
+    scope = body[0] == 0x02 ? "collection-group " : "";
+    body.remove_prefix(1);
+  }
+  return scope + "key prefix (" + (body.empty() ? std::string("start") : DescribeValues(body)) + ") in " +
+         std::string(column_family);
+}
 
 std::string DescribeKey(std::string_view column_family, std::string_view key) {
   std::string cfn(column_family);
@@ -168,9 +195,9 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
   }
   if (column_family.substr(0, cf::kDocPrefix.size()) == cf::kDocPrefix) {
     schema::ResourcePath p;
-    if (DocumentPathFromKey(key, false, &p)) return "document " + p.ToString() + " (key in " + cfn + ")";
     if (DocumentPathFromKey(key, true, &p))
-      return "document " + p.ToString() + " (time-series key " + DescribeValues(key) + " in " + cfn + ")";
+      return "document " + Printable(p.ToString()) + " (time-series key " + DescribeValues(key) + " in " + cfn + ")";
+    if (DocumentPathFromKey(key, false, &p)) return "document " + Printable(p.ToString()) + " (key in " + cfn + ")";
     return "key prefix (" + DescribeValues(key) + ") in " + cfn;  // a range bound, or damage
   }
   if (column_family.substr(0, cf::kIndexPrefix.size()) == cf::kIndexPrefix)

@@ -86,5 +86,7 @@ std::string ChangeRecord(ChangeOp op, Timestamp update_time, std::string_view pa
 
 // Any key of any column family in words, for logs and `hearth check`.
 std::string DescribeKey(std::string_view column_family, std::string_view key);
+// A range bound (a key prefix) in words: its values and path segments.
+std::string DescribeKeyPrefix(std::string_view column_family, std::string_view prefix);
 
 }  // namespace hearth::engine

@@ -445,7 +445,8 @@ std::string QueryPlan::Explain() const {
       out += "  scan " + s.cf_name + (s.reverse ? " backwards" : " forwards") + ", " +
              std::to_string(s.ranges.size()) + (s.ranges.size() == 1 ? " range" : " ranges") + "\n";
       for (const auto& r : s.ranges)
-        out += "    from " + DescribeKey(s.cf_name, r.lower) + "\n      to " + DescribeKey(s.cf_name, r.upper) + "\n";
+        out += "    from " + DescribeKeyPrefix(s.cf_name, r.lower) + "\n      to " +
+               (r.upper.empty() ? std::string("the end") : DescribeKeyPrefix(s.cf_name, r.upper)) + "\n";
     }
     std::string fs;
     for (const auto& f : c.filters) fs += (fs.empty() ? "" : ", ") + schema::DescribeFilter(f);
