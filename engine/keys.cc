@@ -17,6 +17,7 @@ std::string Collection(std::string_view id) { return "collection/" + std::string
 std::string DocumentCount(std::string_view id) { return "count/" + std::string(id); }
 std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id); }
 std::string AutoConfig(std::string_view id) { return "auto_config/" + std::string(id); }
+std::string Retention(std::string_view id) { return "retention/" + std::string(id); }
 }  // namespace meta
 
 namespace {

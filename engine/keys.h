@@ -65,6 +65,7 @@ std::string Collection(std::string_view collection_id);  // "plain" | "ts <parti
 std::string DocumentCount(std::string_view collection_id);  // int64 counter (merge add)
 std::string StoredBytes(std::string_view collection_id);    // int64 counter (merge add)
 std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
+std::string Retention(std::string_view collection_id);      // retention policy: days to keep (decimal)
 }  // namespace meta
 
 // Primary key of a plain collection's document.

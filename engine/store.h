@@ -66,6 +66,8 @@ class Store {
   StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion);
   uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener);
   void RemoveSeriesListener(uint64_t id);
+  Status SetRetentionDays(const std::string& collection_id, std::optional<int> days);
+  StatusOr<std::map<std::string, int>> RetentionPolicies();
   StatusOr<uint64_t> DeleteExpired(const std::string& collection_path, bool dry_run);
   StatusOr<CheckReport> Check();
   StatusOr<Stats> GetStats();

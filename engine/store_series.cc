@@ -188,6 +188,36 @@ StatusOr<uint64_t> Store::DeleteExpired(const std::string& collection_path, bool
   return count;
 }
 
+Status Store::SetRetentionDays(const std::string& collection_id, std::optional<int> days) {
+  if (days) {
+    if (*days < 0) return Status::InvalidArgument("retention days must not be negative");
+    std::optional<CollectionDef> def = Collection(collection_id);
+    if (!def || !def->time_series)
+      return Status::FailedPrecondition("collection \"" + collection_id + "\" is not a time series; retention " +
+                                        "policies apply to time-series collections");
+    return FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::Retention(collection_id), std::to_string(*days)),
+                     "storing the retention policy");
+  }
+  return FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_, meta::Retention(collection_id)),
+                   "removing the retention policy");
+}
+
+StatusOr<std::map<std::string, int>> Store::RetentionPolicies() {
+  std::map<std::string, int> out;
+  const std::string prefix = meta::Retention("");
+  BoundedIterator it(db_.get(), meta_, prefix, schema::PrefixSuccessor(prefix));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    std::string id = it->key().ToString().substr(prefix.size());
+    try {
+      out[id] = std::stoi(it->value().ToString());
+    } catch (...) {
+      return Status::DataLoss("retention policy of " + id + " is not a number");
+    }
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "reading retention policies"));
+  return out;
+}
+
 uint64_t Store::AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) {
   std::lock_guard lock(listeners_mu_);
   listeners_[next_listener_] = std::move(listener);

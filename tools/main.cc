@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -314,25 +315,56 @@ int CmdSnapshots(const Globals& g, const std::string& what, const SnapshotArgs& 
   return 0;
 }
 
-int CmdRetention(const Globals& g, const std::string& collection, int days, const std::string& monitor, bool dry_run) {
+struct RetentionArgs {
+  std::string collection = "snapshots", monitor;
+  std::optional<int> days, set_days;
+  bool clear = false, dry_run = false;
+};
+
+int CmdRetention(const Globals& g, const RetentionArgs& a) {
   auto db = OpenDb(g, false);
   if (!db.ok()) return Fail(db.status());
-  hearth::TimeSeriesOptions o;
-  o.collection = collection;
-  auto ts = hearth::TimeSeries::Open(db->get(), o);
-  if (!ts.ok()) return Fail(ts.status());
+  if (a.set_days || a.clear) {
+    hearth::Status s = (*db)->SetRetentionDays(a.collection, a.clear ? std::nullopt : a.set_days);
+    if (!s.ok()) return Fail(s);
+    std::cout << (a.clear ? "removed the retention policy of " + a.collection
+                          : "retention policy of " + a.collection + ": keep " + std::to_string(*a.set_days) + " days")
+              << "\n";
+    if (a.clear) return 0;
+  }
+  // One-off days, else the stored policies (of every collection when none is named).
+  std::map<std::string, int> plan;
+  if (a.days) {
+    plan[a.collection] = *a.days;
+  } else {
+    auto policies = (*db)->RetentionPolicies();
+    if (!policies.ok()) return Fail(policies.status());
+    plan = *policies;
+    if (plan.empty()) {
+      std::cout << "no retention policies (set one with --set-days, or give --days)\n";
+      return 0;
+    }
+  }
   hearth::Timestamp now = hearth::Timestamp::Now();
-  hearth::Timestamp cutoff{now.seconds - int64_t{days} * 86400, now.nanos};
-  auto n = (*ts)->DeleteBefore(cutoff, monitor.empty() ? std::nullopt : std::optional<std::string>(monitor), dry_run);
-  if (!n.ok()) return Fail(n.status());
-  std::cout << (dry_run ? "would delete " : "deleted ") << *n << " documents of " << collection << " older than "
-            << hearth::schema::FormatRfc3339(cutoff) << (monitor.empty() ? "" : " for monitor " + monitor) << "\n";
-  // Documents past their TTL field's time (fieldOverrides "ttl": true) go too.
-  auto expired = (*db)->DeleteExpired(collection, dry_run);
-  if (!expired.ok()) return Fail(expired.status());
-  if (*expired) std::cout << (dry_run ? "would delete " : "deleted ") << *expired << " expired documents (TTL)\n";
-  hearth::Status c = (*ts)->Close();
-  return c.ok() ? 0 : Fail(c);
+  for (const auto& [collection, days] : plan) {
+    hearth::TimeSeriesOptions o;
+    o.collection = collection;
+    auto ts = hearth::TimeSeries::Open(db->get(), o);
+    if (!ts.ok()) return Fail(ts.status());
+    hearth::Timestamp cutoff{now.seconds - int64_t{days} * 86400, now.nanos};
+    auto n = (*ts)->DeleteBefore(cutoff, a.monitor.empty() ? std::nullopt : std::optional<std::string>(a.monitor),
+                                 a.dry_run);
+    if (!n.ok()) return Fail(n.status());
+    std::cout << (a.dry_run ? "would delete " : "deleted ") << *n << " documents of " << collection << " older than "
+              << hearth::schema::FormatRfc3339(cutoff) << (a.monitor.empty() ? "" : " for monitor " + a.monitor) << "\n";
+    // Documents past their TTL field's time (fieldOverrides "ttl": true) go too.
+    auto expired = (*db)->DeleteExpired(collection, a.dry_run);
+    if (!expired.ok()) return Fail(expired.status());
+    if (*expired) std::cout << (a.dry_run ? "would delete " : "deleted ") << *expired << " expired documents (TTL)\n";
+    hearth::Status c = (*ts)->Close();
+    if (!c.ok()) return Fail(c);
+  }
+  return 0;
 }
 
 int CmdCheck(const Globals& g) {
@@ -495,14 +527,19 @@ int main(int argc, char** argv) {
   s_trend->add_option("--days", sargs.days, "days before --end")->capture_default_str()->check(CLI::PositiveNumber);
   s_trend->add_option("--end", sargs.end, "end of the window (RFC 3339; default now)");
 
-  std::string ret_collection = "snapshots", ret_monitor;
-  int ret_days = 90;
-  bool ret_dry = false;
-  auto* retention = app.add_subcommand("retention", "delete time-series documents older than --days, with their index entries");
-  retention->add_option("--collection", ret_collection, "time-series collection")->capture_default_str();
-  retention->add_option("--days", ret_days, "keep this many days")->required()->check(CLI::NonNegativeNumber);
-  retention->add_option("--monitor-id", ret_monitor, "only this monitor (default: all)");
-  retention->add_flag("--dry-run", ret_dry, "count exactly what would be deleted, delete nothing");
+  RetentionArgs rargs;
+  auto* retention = app.add_subcommand(
+      "retention",
+      "delete time-series documents older than --days (or than each collection's stored policy), with their index "
+      "entries, and documents past their TTL field");
+  retention->add_option("--collection", rargs.collection, "time-series collection")->capture_default_str();
+  retention->add_option("--days", rargs.days, "keep this many days (one-off; default: the stored policies)")
+      ->check(CLI::NonNegativeNumber);
+  retention->add_option("--set-days", rargs.set_days, "store a policy for --collection: keep this many days; then apply it")
+      ->check(CLI::NonNegativeNumber);
+  retention->add_flag("--clear-policy", rargs.clear, "remove --collection's stored policy");
+  retention->add_option("--monitor-id", rargs.monitor, "only this monitor (default: all)");
+  retention->add_flag("--dry-run", rargs.dry_run, "count exactly what would be deleted, delete nothing");
 
   auto* check = app.add_subcommand("check", "verify that documents and index entries match");
 
@@ -534,7 +571,11 @@ int main(int argc, char** argv) {
   if (*exp) return CmdExport(g, collection);
   for (auto* sub : {s_latest, s_range, s_at, s_trend})
     if (*sub) return CmdSnapshots(g, sub->get_name(), sargs);
-  if (*retention) return CmdRetention(g, ret_collection, ret_days, ret_monitor, ret_dry);
+  if (*retention) {
+    if (rargs.days && rargs.set_days) return Fail(Status::InvalidArgument("--days and --set-days exclude each other"));
+    if (rargs.set_days) rargs.days = rargs.set_days;
+    return CmdRetention(g, rargs);
+  }
   if (*query) return CmdQuery(g, qargs, structured, qparent, explain, format, project);
   if (*check) return CmdCheck(g);
   if (*stats) return CmdStats(g, json_out);

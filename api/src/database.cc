@@ -62,6 +62,10 @@ class DatabaseImpl final : public Database {
   StatusOr<uint64_t> DeleteExpired(const std::string& collection_path, bool dry_run) override {
     return store_->DeleteExpired(collection_path, dry_run);
   }
+  Status SetRetentionDays(const std::string& collection_id, std::optional<int> days) override {
+    return store_->SetRetentionDays(collection_id, days);
+  }
+  StatusOr<std::map<std::string, int>> RetentionPolicies() override { return store_->RetentionPolicies(); }
   uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) override {
     return store_->AddSeriesListener(std::move(listener));
   }

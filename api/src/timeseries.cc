@@ -1,5 +1,9 @@
 #include "hearth/timeseries.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "api/src/batch_writer.h"
 #include "api/src/query_cache.h"
 #include "schema/base64.h"
@@ -69,10 +73,44 @@ class TimeSeries::Impl {
     listener_ = db_->AddSeriesListener([this](const std::string& collection, const Value& partition) {
       if (collection == def_.id) cache_.Invalidate(MonitorKey(partition));
     });
+    if (options_.retention_interval.count() > 0) retention_thread_ = std::thread([this] { RetentionLoop(); });
   }
   ~Impl() {
+    StopRetention();
     (void)writer_.Close();
     db_->RemoveSeriesListener(listener_);
+  }
+
+  StatusOr<uint64_t> ApplyRetention() {
+    HEARTH_ASSIGN_OR_RETURN(auto policies, db_->RetentionPolicies());
+    auto it = policies.find(def_.id);
+    if (it == policies.end()) return uint64_t{0};
+    Timestamp now = Timestamp::Now();
+    SeriesDeletion d;
+    d.collection = options_.collection;
+    d.before = Timestamp{now.seconds - int64_t{it->second} * 86400, now.nanos};
+    return db_->DeleteSeries(d);
+  }
+
+  void RetentionLoop() {
+    std::unique_lock lock(retention_mu_);
+    while (!stop_retention_) {
+      if (retention_cv_.wait_for(lock, options_.retention_interval, [&] { return stop_retention_; })) break;
+      lock.unlock();
+      auto r = ApplyRetention();
+      lock.lock();
+      last_retention_ = r.ok() ? Status::OK() : r.status();
+      if (r.ok()) retention_deleted_ += *r;
+    }
+  }
+
+  void StopRetention() {
+    {
+      std::lock_guard lock(retention_mu_);
+      stop_retention_ = true;
+    }
+    retention_cv_.notify_all();
+    if (retention_thread_.joinable()) retention_thread_.join();
   }
 
   StatusOr<std::string> PathFor(const MapValue& snapshot) {
@@ -122,6 +160,12 @@ class TimeSeries::Impl {
   api::QueryCache cache_;
   api::BatchWriter writer_;
   uint64_t listener_ = 0;
+  std::mutex retention_mu_;
+  std::condition_variable retention_cv_;
+  bool stop_retention_ = false;
+  Status last_retention_;          // guarded by retention_mu_
+  uint64_t retention_deleted_ = 0;  // guarded by retention_mu_
+  std::thread retention_thread_;
 };
 
 TimeSeries::TimeSeries(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -262,6 +306,8 @@ StatusOr<uint64_t> TimeSeries::DeleteBefore(Timestamp cutoff, std::optional<std:
   return impl_->db_->DeleteSeries(d);
 }
 
+StatusOr<uint64_t> TimeSeries::ApplyRetention() { return impl_->ApplyRetention(); }
+
 StatusOr<TimeSeriesStats> TimeSeries::Stats() {
   TimeSeriesStats s;
   s.pending_writes = impl_->writer_.pending();
@@ -287,6 +333,9 @@ StatusOr<TimeSeriesStats> TimeSeries::Stats() {
   return s;
 }
 
-Status TimeSeries::Close() { return impl_->writer_.Close(); }
+Status TimeSeries::Close() {
+  impl_->StopRetention();
+  return impl_->writer_.Close();
+}
 
 }  // namespace hearth

@@ -397,6 +397,15 @@ TEST_P(PersistentDatabase, FieldOverridesAndTheAutomaticSwitchRebuildEntriesAtOp
   EXPECT_EQ(AutomaticEntries(), 5u + 1u);
 }
 
+TEST_P(PersistentDatabase, RetentionPoliciesSurviveAReopen) {
+  ASSERT_TRUE(db_->SetRetentionDays("snapshots", 30).ok());
+  ASSERT_TRUE(db_->SetRetentionDays("aggregations", 365).ok());
+  Reopen();
+  auto p = db_->RetentionPolicies();
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(*p, (std::map<std::string, int>{{"aggregations", 365}, {"snapshots", 30}}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),
                          BackendName);
 INSTANTIATE_TEST_SUITE_P(Reopen, PersistentDatabase, ::testing::Values(Backend::kOnDisk), BackendName);

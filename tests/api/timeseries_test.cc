@@ -267,6 +267,28 @@ TEST_P(TimeSeriesTest, RetentionDeletesExactlyWhatTheDryRunCounts) {
   EXPECT_EQ(check->documents, 60u);
 }
 
+TEST_P(TimeSeriesTest, StoredRetentionPoliciesApplyOnDemandAndInTheBackground) {
+  const int64_t now = Timestamp::Now().seconds;
+  for (int d = 0; d < 10; d++) Store(Snap("m1", now - d * 86400 - 60));  // 0..9 days old
+  EXPECT_EQ(*ts_->ApplyRetention(), 0u);  // no policy yet
+  EXPECT_EQ(db_->SetRetentionDays("monitors", 5).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(db_->SetRetentionDays("snapshots", -1).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(db_->SetRetentionDays("snapshots", 7).ok());
+  EXPECT_EQ(db_->RetentionPolicies()->at("snapshots"), 7);
+  EXPECT_EQ(*ts_->ApplyRetention(), 3u);  // 7, 8 and 9 days old
+  ASSERT_TRUE(db_->SetRetentionDays("snapshots", 2).ok());
+  TimeSeriesOptions o;
+  o.retention_interval = std::chrono::milliseconds(20);
+  OpenSeries(o);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ts_->Stats()->documents > 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(ts_->Stats()->documents, 2u);  // 0 and 1 day old remain
+  ASSERT_TRUE(db_->SetRetentionDays("snapshots", std::nullopt).ok());
+  EXPECT_TRUE(db_->RetentionPolicies()->empty());
+  EXPECT_TRUE(ts_->Close().ok());
+}
+
 TEST_P(TimeSeriesTest, WritersAndReadersRunConcurrently) {
   TimeSeriesOptions o;
   o.batch_delay = std::chrono::milliseconds(2);  // each batched store below waits for its outcome

@@ -258,6 +258,15 @@ TEST_F(Cli, SnapshotsLatestRangeAtTrendAndRetention) {
   r = Hearth("retention --days 0 --monitor-id mon-0000");
   EXPECT_NE(r.out.find("deleted 48 documents"), std::string::npos) << r.out;
   EXPECT_NE(Hearth("check").out.find("ok: 48 documents"), std::string::npos);
+  r = Hearth("retention");
+  EXPECT_NE(r.out.find("no retention policies"), std::string::npos) << r.out;
+  r = Hearth("retention --set-days 0 --dry-run");
+  EXPECT_NE(r.out.find("retention policy of snapshots: keep 0 days"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("would delete 48 documents"), std::string::npos) << r.out;
+  r = Hearth("retention");  // applies the stored policy
+  EXPECT_NE(r.out.find("deleted 48 documents of snapshots"), std::string::npos) << r.out;
+  EXPECT_EQ(Hearth("retention --clear-policy").exit_code, 0);
+  EXPECT_NE(Hearth("retention").out.find("no retention policies"), std::string::npos);
   r = Hearth("retention --collection monitors --days 1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("not a time-series collection"), std::string::npos) << r.err;

@@ -177,6 +177,12 @@ class Database {
   // expire; this removes them and their index entries. Returns the count.
   virtual StatusOr<uint64_t> DeleteExpired(const std::string& collection_path, bool dry_run = false) = 0;
 
+  // A collection's retention policy: keep `days` days of documents (by the
+  // time-series time field); unset removes the policy. Stored in the store.
+  virtual Status SetRetentionDays(const std::string& collection_id, std::optional<int> days) = 0;
+  // Every collection id with a policy, and its days.
+  virtual StatusOr<std::map<std::string, int>> RetentionPolicies() = 0;
+
   // Calls `listener` after every committed write that adds, changes or
   // removes a document of a time-series collection, with the collection id
   // and the document's partition value. Returns an id for removal.

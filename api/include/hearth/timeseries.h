@@ -44,6 +44,9 @@ struct TimeSeriesOptions {
   size_t cache_max_entries = 1000;
   // ... of at most this many bytes together. Default: 64 MiB.
   size_t cache_max_bytes = size_t{64} << 20;
+  // How often a background thread applies the collection's stored retention
+  // policy (Database::SetRetentionDays); zero runs none. Default: 0.
+  std::chrono::milliseconds retention_interval{0};
 };
 
 // The outcome of a batched store, known once its batch has been written.
@@ -122,6 +125,10 @@ class TimeSeries {
   // their index entries; a dry run counts exactly the same documents.
   StatusOr<uint64_t> DeleteBefore(Timestamp cutoff, std::optional<std::string> monitor_id = std::nullopt,
                                   bool dry_run = false);
+
+  // Applies the collection's stored retention policy now (deleting what is
+  // older than its days); 0 when the collection has none.
+  StatusOr<uint64_t> ApplyRetention();
 
   StatusOr<TimeSeriesStats> Stats();
   // Flushes and stops the batch writer; further stores fail.
