@@ -96,6 +96,7 @@ struct Touched {
   std::string old_pk;
   std::string old_bytes;
   Timestamp old_create;
+  std::optional<Value> old_partition;  // time series: the stored version's partition value
   std::vector<Entry> old_entries;
   bool has = false;
   // The current fields: borrowed from the batch for set/create, owned after
@@ -217,6 +218,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (t.had) {
       HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t.old_bytes, ps));
       t.old_create = sd.create_time();
+      if (t.coll->time_series()) t.old_partition = sd.Field(t.coll->def.time_series->partition_field);
       AppendEntries(*t.coll, t.path, StoredFieldSource(sd), t.coll->auto_config.enabled() ? sd.Fields() : MapValue{},
                     &t.old_entries);
     }
@@ -336,12 +338,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       auto it = t.fields->find(field);
       if (it != t.fields->end()) NotifySeries(t.coll->def.id, it->second);
     }
-    if (t.had) {
-      auto sd = schema::StoredDocument::Parse(t.old_bytes, t.path_str);
-      if (sd.ok())
-        if (auto old = sd->Field(field); old && !(t.has && t.fields->count(field) && t.fields->at(field) == *old))
-          NotifySeries(t.coll->def.id, *old);
-    }
+    const auto& old = t.old_partition;
+    if (old && !(t.has && t.fields->count(field) && t.fields->at(field) == *old)) NotifySeries(t.coll->def.id, *old);
   }
   return commit;
 }
