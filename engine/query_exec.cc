@@ -177,17 +177,8 @@ class ZigZagStream final : public RowStream {
  public:
   ZigZagStream(rocksdb::DB* db, const std::vector<ScanSource>& sources, Resolver resolver)
       : resolver_(std::move(resolver)) {
-    for (const auto& s : sources) {
-      auto leg = std::make_unique<Leg>();
-      leg->src = &s;
-      leg->prefix = s.ranges[0].lower;
-      leg->upper = s.ranges[0].upper;
-      leg->upper_slice = rocksdb::Slice(leg->upper);
-      rocksdb::ReadOptions ro;
-      if (!leg->upper.empty()) ro.iterate_upper_bound = &leg->upper_slice;
-      leg->it.reset(db->NewIterator(ro, s.cf));
-      legs_.push_back(std::move(leg));
-    }
+    for (const auto& s : sources)
+      legs_.push_back(std::make_unique<Leg>(&s, db));
     reverse_ = !sources.empty() && sources[0].reverse;
   }
 
@@ -196,12 +187,7 @@ class ZigZagStream final : public RowStream {
       started_ = true;
       for (auto& l : legs_) {
         if (reverse_) {
-          if (l->upper.empty()) {
-            l->it->SeekToLast();
-          } else {
-            l->it->SeekForPrev(l->upper_slice);
-            if (l->it->Valid() && l->it->key() == l->upper_slice) l->it->Prev();
-          }
+          l->it->SeekToLast();  // the last key below the upper bound
         } else {
           l->it->Seek(l->prefix);
         }
@@ -250,11 +236,13 @@ class ZigZagStream final : public RowStream {
   }
 
  private:
+  // One range; its keys are `prefix` followed by the document id.
   struct Leg {
+    Leg(const ScanSource* s, rocksdb::DB* db)
+        : src(s), prefix(s->ranges[0].lower), it(db, s->cf, s->ranges[0].lower, s->ranges[0].upper) {}
     const ScanSource* src;
-    std::string prefix, upper;
-    rocksdb::Slice upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it;
+    std::string prefix;
+    BoundedIterator it;
   };
   bool Valid(const Leg& l) const { return l.it->Valid() && l.it->key().starts_with(l.prefix); }
   void Step(Leg& l) {
