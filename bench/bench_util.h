@@ -4,11 +4,15 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace hearth::bench {
 
 // "2 cores, 23.4 GiB, <cpu model>"
 std::string MachineDescription();
+
+// The p-th percentile (0..1) of samples; 0 when there are none.
+double Percentile(std::vector<double> samples, double p);
 
 // Wall-clock seconds since construction.
 class Stopwatch {

@@ -70,10 +70,6 @@ void Warm(Database& db) {
   (void)db.Scan("items", [](const Document&) { return true; });
 }
 
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
-}
 
 void Measure(Database& db_small, Database& db_large, int small, int large, int queries);
 
@@ -162,9 +158,9 @@ void Measure(Database& db_small_ref, Database& db_large_ref, int small, int larg
         (which == 0 ? t_small : t_large).push_back(us);
       }
     }
-    double ps = Percentile(t_small, 0.5), pl = Percentile(t_large, 0.5);
-    std::printf("%-48s %12.1f %12.1f %12.1f %12.1f %8.2f\n", shape.name, ps, Percentile(t_small, 0.99), pl,
-                Percentile(t_large, 0.99), pl / ps);
+    double ps = bench::Percentile(t_small, 0.5), pl = bench::Percentile(t_large, 0.5);
+    std::printf("%-48s %12.1f %12.1f %12.1f %12.1f %8.2f\n", shape.name, ps, bench::Percentile(t_small, 0.99), pl,
+                bench::Percentile(t_large, 0.99), pl / ps);
   }
 }
 }  // namespace

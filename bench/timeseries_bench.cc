@@ -23,10 +23,6 @@ using namespace hearth;
 
 namespace {
 
-double Pct(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
-}
 
 template <typename F>
 std::vector<double> Time(int n, F&& f) {
@@ -41,7 +37,7 @@ std::vector<double> Time(int n, F&& f) {
 }
 
 void Report(const char* what, const std::vector<double>& us, double per = 0) {
-  std::printf("%-44s p50 %9.1f us   p99 %9.1f us", what, Pct(us, 0.5), Pct(us, 0.99));
+  std::printf("%-44s p50 %9.1f us   p99 %9.1f us", what, bench::Percentile(us, 0.5), bench::Percentile(us, 0.99));
   if (per > 0) std::printf("   (%.0f documents)", per);
   std::printf("\n");
 }
