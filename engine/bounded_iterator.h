@@ -14,10 +14,11 @@ class BoundedIterator {
  public:
   // An empty `upper` means no upper bound.
   BoundedIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string lower, std::string upper,
-                  bool fill_cache = true)
+                  bool fill_cache = true, bool pin_data = false)
       : lower_(std::move(lower)), upper_(std::move(upper)), lower_slice_(lower_), upper_slice_(upper_) {
     rocksdb::ReadOptions ro;
     ro.fill_cache = fill_cache;
+    ro.pin_data = pin_data;  // values stay valid until the iterator is gone
     ro.iterate_lower_bound = &lower_slice_;
     if (!upper_.empty()) ro.iterate_upper_bound = &upper_slice_;
     it_.reset(db->NewIterator(ro, cf));

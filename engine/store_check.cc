@@ -85,7 +85,8 @@ StatusOr<CheckReport> Store::Check() {
         continue;
       }
       schema::DocumentPath path{p};
-      auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), path.ToString());
+      auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), path.ToString(),
+                                              schema::Verification::kFull);
       if (!sd.ok()) {
         problems.Add(sd.status().message());
         continue;

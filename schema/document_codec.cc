@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "document_generated.h"
@@ -127,7 +128,10 @@ const fb::Field* FindField(const flatbuffers::Vector<flatbuffers::Offset<fb::Fie
   return nullptr;
 }
 
-uint32_t Checksum(std::string_view body) { return static_cast<uint32_t>(XXH3_64bits(body.data(), body.size())); }
+uint64_t Checksum(std::string_view body) { return XXH3_64bits(body.data(), body.size()); }
+
+constexpr uint8_t kFormatVersion1 = 1;
+constexpr size_t kChecksumBytes[] = {0, 4, 8};  // by format version
 
 }  // namespace
 
@@ -138,30 +142,33 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
   b.Finish(doc);
   std::string_view body(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
   std::string out;
-  out.reserve(7 + body.size());
+  out.reserve(11 + body.size());
   out.push_back(static_cast<char>(kDocumentFormatVersion));
   out.push_back(static_cast<char>(Codec::kNone));
   out.push_back(0);  // dictionary id 0 (varint)
-  uint32_t sum = Checksum(body);
-  for (int i = 0; i < 4; i++) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
+  uint64_t sum = Checksum(body);
+  for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
   out.append(body);
   return out;
 }
 
-StatusOr<StoredDocument> StoredDocument::Parse(std::string_view bytes, std::string_view what) {
-  HEARTH_ASSIGN_OR_RETURN(size_t offset, BodyOffset(bytes, what));
+StatusOr<StoredDocument> StoredDocument::Parse(std::string_view bytes, std::string_view what,
+                                               Verification verification) {
+  HEARTH_ASSIGN_OR_RETURN(size_t offset, BodyOffset(bytes, what, verification));
   return StoredDocument(fb::GetDocument(bytes.data() + offset));
 }
 
 StoredDocument StoredDocument::OverVerifiedBody(const void* body) { return StoredDocument(fb::GetDocument(body)); }
 
-StatusOr<size_t> StoredDocument::BodyOffset(std::string_view bytes, std::string_view what) {
+StatusOr<size_t> StoredDocument::BodyOffset(std::string_view bytes, std::string_view what,
+                                            Verification verification) {
   auto corrupt = [&](std::string_view why) {
     return Status::DataLoss("stored document " + std::string(what) + " is corrupted: " + std::string(why));
   };
   if (bytes.size() < 7) return corrupt("shorter than its header");
-  if (static_cast<uint8_t>(bytes[0]) != kDocumentFormatVersion)
-    return corrupt("unknown format version " + std::to_string(static_cast<uint8_t>(bytes[0])));
+  const uint8_t version = static_cast<uint8_t>(bytes[0]);
+  if (version != kDocumentFormatVersion && version != kFormatVersion1)
+    return corrupt("unknown format version " + std::to_string(version));
   if (static_cast<uint8_t>(bytes[1]) != static_cast<uint8_t>(Codec::kNone))
     return corrupt("unknown codec " + std::to_string(static_cast<uint8_t>(bytes[1])));
   size_t pos = 2;
@@ -173,14 +180,19 @@ StatusOr<size_t> StoredDocument::BodyOffset(std::string_view bytes, std::string_
     if (!(c & 0x80)) break;
   }
   if (dict != 0) return corrupt("unexpected dictionary id for codec none");
-  if (pos + 4 > bytes.size()) return corrupt("truncated header");
-  uint32_t sum = 0;
-  for (int i = 0; i < 4; i++) sum |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[pos + i])) << (8 * i);
-  pos += 4;
+  const size_t sum_bytes = kChecksumBytes[version];
+  if (pos + sum_bytes > bytes.size()) return corrupt("truncated header");
+  uint64_t sum = 0;
+  for (size_t i = 0; i < sum_bytes; i++) sum |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[pos + i])) << (8 * i);
+  pos += sum_bytes;
   std::string_view body = bytes.substr(pos);
-  if (Checksum(body) != sum) return corrupt("checksum mismatch");
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(body.data()), body.size());
-  if (!fb::VerifyDocumentBuffer(verifier)) return corrupt("body does not verify");
+  uint64_t actual = Checksum(body);
+  if (version == kFormatVersion1) actual &= 0xFFFFFFFFu;
+  if (actual != sum) return corrupt("checksum mismatch");
+  if (verification == Verification::kFull || version == kFormatVersion1) {
+    flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+    if (!fb::VerifyDocumentBuffer(verifier)) return corrupt("body does not verify");
+  }
   return pos;
 }
 
@@ -225,12 +237,30 @@ StatusOr<Document> DecodeStoredDocument(std::string_view bytes, std::string path
 
 namespace hearth {
 
-StatusOr<DocumentView> DocumentView::FromStored(std::string path, std::string stored) {
+StatusOr<DocumentView> DocumentView::FromStored(std::string path, std::string_view stored, DocumentViewArena* arena) {
   HEARTH_ASSIGN_OR_RETURN(size_t offset, schema::StoredDocument::BodyOffset(stored, path));
-  return DocumentView(std::move(path), std::make_shared<const std::string>(std::move(stored)), offset);
+  if (arena != nullptr) return DocumentView(std::move(path), arena->Copy(stored), stored.size(), offset);
+  // One allocation holds the bytes and the shared count.
+  std::shared_ptr<char[]> bytes = std::make_shared_for_overwrite<char[]>(stored.size());
+  std::memcpy(bytes.get(), stored.data(), stored.size());
+  return DocumentView(std::move(path), std::move(bytes), stored.size(), offset);
 }
 
-const void* DocumentView::Root() const { return stored_->data() + body_offset_; }
+std::shared_ptr<const char[]> DocumentViewArena::Copy(std::string_view bytes) {
+  constexpr size_t kMinBlock = 4096, kMaxBlock = 65536;
+  if (!block_ || block_size_ - used_ < bytes.size()) {
+    block_size_ = std::max(bytes.size(), std::clamp(2 * block_size_, kMinBlock, kMaxBlock));
+    block_ = std::make_shared_for_overwrite<char[]>(block_size_);
+    used_ = 0;
+  }
+  char* at = block_.get() + used_;
+  std::memcpy(at, bytes.data(), bytes.size());
+  used_ += (bytes.size() + 7) & ~size_t{7};  // the next copy starts 8-byte aligned
+  if (used_ > block_size_) used_ = block_size_;
+  return std::shared_ptr<const char[]>(block_, at);  // shares the block's count
+}
+
+const void* DocumentView::Root() const { return stored_.get() + body_offset_; }
 
 std::string_view DocumentView::id() const {
   std::string_view p = path_;

@@ -416,8 +416,9 @@ int CmdStats(const Globals& g, bool json) {
   return 0;
 }
 
-int CmdGen(int monitors, int hours, uint64_t seed, const std::string& start) {
+int CmdGen(int monitors, int hours, uint64_t seed, const std::string& start, bool fresh_prose) {
   hearth::tools::GeneratorOptions o;
+  o.fresh_prose = fresh_prose;
   o.monitors = monitors;
   o.hours = hours;
   o.seed = seed;
@@ -550,6 +551,7 @@ int main(int argc, char** argv) {
   int monitors = 10, hours = 24;
   uint64_t seed = 1;
   std::string start;
+  bool fresh_prose = false;
   auto* gen = app.add_subcommand("gen", "generate a deterministic workload as JSON lines on stdout");
   auto* gen_snap = gen->add_subcommand("snapshots", "hourly monitoring snapshots, time-major");
   gen->require_subcommand(1);
@@ -557,6 +559,8 @@ int main(int argc, char** argv) {
   gen_snap->add_option("--hours", hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
   gen_snap->add_option("--seed", seed, "random seed")->capture_default_str();
   gen_snap->add_option("--start", start, "time of the first snapshot (RFC 3339; default 2026-01-01T00:00:00Z)");
+  gen_snap->add_flag("--fresh-prose", fresh_prose,
+                     "rewrite every sentence at every snapshot (default: prose evolves slowly, as real analyses do)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -579,6 +583,6 @@ int main(int argc, char** argv) {
   if (*query) return CmdQuery(g, qargs, structured, qparent, explain, format, project);
   if (*check) return CmdCheck(g);
   if (*stats) return CmdStats(g, json_out);
-  if (*gen_snap) return CmdGen(monitors, hours, seed, start);
+  if (*gen_snap) return CmdGen(monitors, hours, seed, start, fresh_prose);
   return 2;
 }

@@ -153,10 +153,10 @@ bool SnapshotGenerator::Next(MapValue* out) {
   if (hour_ > 0) {
     for (auto& f : st.forces)
       for (auto& s : f)
-        if (r.Chance(0.03)) s = st.Sentence();
+        if (options_.fresh_prose || r.Chance(0.03)) s = st.Sentence();
     for (auto& q : st.swot)
       for (auto& s : q)
-        if (r.Chance(0.01)) s = st.SwotItem();
+        if (options_.fresh_prose || r.Chance(0.01)) s = st.SwotItem();
     if (r.Chance(0.05)) st.trends[r.Below(st.trends.size())] = kTrends[r.Zipf(std::size(kTrends))];
     for (size_t i = 0; i < st.metrics.size(); i++) {
       double step = r.Gauss() * 0.004;

@@ -20,6 +20,10 @@ struct GeneratorOptions {
   int hours = 24;            // hourly snapshots per monitor
   uint64_t seed = 1;
   Timestamp start{1767225600, 0};  // 2026-01-01T00:00:00Z
+  // False (default): prose evolves slowly, a few sentences a day, like a
+  // monitored company's analysis. True: every sentence is written afresh at
+  // every snapshot, as when each analysis is generated anew.
+  bool fresh_prose = false;
 };
 
 class SnapshotGenerator {

@@ -1,6 +1,7 @@
 #include "schema/document_codec.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "tests/schema/value_generator.h"
 
@@ -52,6 +53,52 @@ TEST(DocumentCodec, AnyCorruptedByteIsDataLossNamingTheDocument) {
   }
   EXPECT_FALSE(DecodeStoredDocument(stored.substr(0, stored.size() / 2), "x").ok());
   EXPECT_FALSE(DecodeStoredDocument("", "x").ok());
+}
+
+// A stored value with `version`'s header around `body` and a correct checksum.
+std::string WithHeader(uint8_t version, std::string_view body) {
+  std::string out{static_cast<char>(version), 0, 0};
+  uint64_t sum = XXH3_64bits(body.data(), body.size());
+  for (int i = 0; i < (version == 1 ? 4 : 8); i++) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
+  return out + std::string(body);
+}
+
+TEST(DocumentCodec, WritesVersion2WithA64BitChecksum) {
+  std::string stored = EncodeStoredDocument(RandomDocument(1), {}, {});
+  ASSERT_EQ(stored[0], 2);
+  EXPECT_EQ(stored, WithHeader(2, std::string_view(stored).substr(11)));
+}
+
+TEST(DocumentCodec, ReadsVersion1Values) {
+  MapValue m = RandomDocument(2);
+  std::string v2 = EncodeStoredDocument(m, {3, 0}, {4, 0});
+  std::string v1 = WithHeader(1, std::string_view(v2).substr(11));
+  auto d = DecodeStoredDocument(v1, "c/d");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->fields, m);
+  EXPECT_EQ(d->update_time, (Timestamp{4, 0}));
+  std::string bad = v1;
+  bad[5] ^= 1;  // the 4-byte checksum
+  EXPECT_EQ(DecodeStoredDocument(bad, "c/d").status().code(), StatusCode::kDataLoss);
+}
+
+TEST(DocumentCodec, FullVerificationCatchesABodyThatOnlyTheChecksumVouchesFor) {
+  // A forged value: the checksum matches, the FlatBuffer is garbage. Reads
+  // trust the checksum; hearth check (kFull) and version 1 values do not.
+  std::string garbage(64, '\xFF');
+  EXPECT_TRUE(StoredDocument::BodyOffset(WithHeader(2, garbage), "c/d").ok());
+  auto full = StoredDocument::BodyOffset(WithHeader(2, garbage), "c/d", Verification::kFull);
+  ASSERT_FALSE(full.ok());
+  EXPECT_NE(full.status().message().find("c/d"), std::string::npos);
+  EXPECT_FALSE(StoredDocument::BodyOffset(WithHeader(1, garbage), "c/d").ok());
+}
+
+TEST(DocumentCodec, UnknownVersionIsDataLoss) {
+  std::string stored = EncodeStoredDocument(RandomDocument(3), {}, {});
+  stored[0] = 3;
+  auto d = DecodeStoredDocument(stored, "c/d");
+  EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(d.status().message().find("unknown format version 3"), std::string::npos);
 }
 
 }  // namespace

@@ -15,11 +15,16 @@
 
 namespace hearth {
 
+class DocumentViewArena;
+
 class DocumentView {
  public:
   // Verifies `stored` (the store's on-disk form); DATA_LOSS names `path`
   // when it is corrupted.
-  static StatusOr<DocumentView> FromStored(std::string path, std::string stored);
+  // The bytes are copied into the view: into their own allocation, or into
+  // `arena`'s shared blocks when one is given.
+  static StatusOr<DocumentView> FromStored(std::string path, std::string_view stored,
+                                           DocumentViewArena* arena = nullptr);
 
   const std::string& path() const { return path_; }
   // The document id: the last segment of the path.
@@ -33,15 +38,30 @@ class DocumentView {
   MapValue Fields() const;
   Document ToDocument() const;
   // Bytes held (stored form and path).
-  size_t ByteSize() const { return path_.size() + stored_->size(); }
+  size_t ByteSize() const { return path_.size() + stored_size_; }
 
  private:
-  DocumentView(std::string path, std::shared_ptr<const std::string> stored, size_t body_offset)
-      : path_(std::move(path)), stored_(std::move(stored)), body_offset_(body_offset) {}
+  DocumentView(std::string path, std::shared_ptr<const char[]> stored, size_t size, size_t body_offset)
+      : path_(std::move(path)), stored_(std::move(stored)), stored_size_(size), body_offset_(body_offset) {}
   const void* Root() const;
   std::string path_;
-  std::shared_ptr<const std::string> stored_;
+  std::shared_ptr<const char[]> stored_;
+  size_t stored_size_ = 0;
   size_t body_offset_ = 0;
+};
+
+// Copies the stored bytes of many views into shared blocks, so a scan that
+// hands out hundreds of views allocates a few times instead of hundreds. A
+// block lives until the last view in it is gone. Blocks grow from 4 KiB to
+// 64 KiB as the arena is used, so a one-document read does not pin 64 KiB.
+class DocumentViewArena {
+ public:
+  std::shared_ptr<const char[]> Copy(std::string_view bytes);
+
+ private:
+  std::shared_ptr<char[]> block_;
+  size_t block_size_ = 0;
+  size_t used_ = 0;
 };
 
 }  // namespace hearth

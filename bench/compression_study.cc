@@ -1,0 +1,288 @@
+// Where document compression can go on the generated snapshot corpus: the
+// size of the common schemes side by side, and the decode cost of the ones a
+// point read would pay.
+//
+//   build/bench/hearth_bench_compression_study [--monitors N] [--hours H] [--fresh-prose]
+//
+// Schemes (sizes relative to the raw JSON lines):
+//   gzip/doc          zlib level 6, each document alone
+//   seed field gzip   the original system: map fields over 1 KB gzip+base64'd
+//   zstd/doc          zstd level 3, each document alone
+//   zstd+dict/doc     zstd level 3 with a 112 KB dictionary trained on 2,000 documents
+//   zstd stream       zstd level 3 over each monitor's snapshots in time order, one stream
+//   fb+dict           hearth's FlatBuffers body, zstd+dict per document
+//   fb delta/K        FlatBuffers body: every K-th document zstd+dict, the ones
+//                     between zstd'd with their group's first document as prefix
+#include <zlib.h>
+#include <zdict.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "schema/base64.h"
+#include "schema/document_codec.h"
+#include "schema/json.h"
+#include "tools/snapshot_generator.h"
+
+using namespace hearth;
+
+namespace {
+
+size_t Gzip(const std::string& in) {
+  uLongf n = compressBound(in.size());
+  std::string out(n, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()), in.size(), 6);
+  return n;
+}
+
+std::string GzipBytes(const std::string& in) {
+  uLongf n = compressBound(in.size());
+  std::string out(n, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()), in.size(), 6);
+  out.resize(n);
+  return out;
+}
+
+// The seed's storage form: dict fields whose JSON exceeds 1 KB become
+// {"_compressed": true, "data": base64(gzip(json))}.
+size_t SeedFieldGzip(const MapValue& doc) {
+  MapValue out;
+  for (const auto& [k, v] : doc) {
+    if (v.type() == Value::Type::kMap) {
+      std::string json = schema::PlainValueJson(v);
+      if (json.size() > 1024) {
+        MapValue c;
+        c["_compressed"] = Value::Boolean(true);
+        c["data"] = Value::String(schema::Base64Encode(GzipBytes(json)));
+        out[k] = Value::Map(std::move(c));
+        continue;
+      }
+    }
+    out[k] = v;
+  }
+  return schema::PlainDocumentJson(out).size() + 1;
+}
+
+struct Zstd {
+  ZSTD_CCtx* c = ZSTD_createCCtx();
+  ZSTD_DCtx* d = ZSTD_createDCtx();
+  std::string buf;
+  ~Zstd() {
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+  }
+  std::string Compress(const std::string& in, const ZSTD_CDict* dict, const std::string* prefix) {
+    buf.resize(ZSTD_compressBound(in.size()));
+    ZSTD_CCtx_reset(c, ZSTD_reset_session_only);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, 3);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, 0);
+    if (dict) ZSTD_CCtx_refCDict(c, dict);
+    if (prefix) ZSTD_CCtx_refPrefix(c, prefix->data(), prefix->size());
+    size_t n = ZSTD_compress2(c, buf.data(), buf.size(), in.data(), in.size());
+    if (ZSTD_isError(n)) std::abort();
+    return buf.substr(0, n);
+  }
+  void Decompress(const std::string& in, std::string* out, const ZSTD_DDict* dict, const std::string* prefix) {
+    ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+    if (dict) ZSTD_DCtx_refDDict(d, dict);
+    if (prefix) ZSTD_DCtx_refPrefix(d, prefix->data(), prefix->size());
+    size_t n = ZSTD_decompressDCtx(d, out->data(), out->size(), in.data(), in.size());
+    if (ZSTD_isError(n)) std::abort();
+    out->resize(n);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tools::GeneratorOptions g;
+  g.monitors = 100;
+  g.hours = 500;
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "--monitors" && i + 1 < argc) g.monitors = std::atoi(argv[++i]);
+    else if (a == "--hours" && i + 1 < argc) g.hours = std::atoi(argv[++i]);
+    else if (a == "--fresh-prose") g.fresh_prose = true;
+    else {
+      std::fprintf(stderr, "usage: %s [--monitors N] [--hours H] [--fresh-prose]\n", argv[0]);
+      return 2;
+    }
+  }
+  std::printf("machine: %s\ncorpus: %d monitors x %d hours, %s prose\n", bench::MachineDescription().c_str(),
+              g.monitors, g.hours, g.fresh_prose ? "fresh" : "slowly evolving");
+  // Per monitor, in time order: JSON and hearth's stored FlatBuffers form.
+  std::vector<std::vector<std::string>> json(g.monitors), fb(g.monitors);
+  std::vector<std::vector<MapValue>> maps(g.monitors);
+  std::map<std::string, int> monitor_index;
+  size_t raw = 0, gz = 0, seed = 0;
+  {
+    tools::SnapshotGenerator gen(g);
+    MapValue s;
+    while (gen.Next(&s)) {
+      int m = monitor_index.emplace(s.at("monitor_id").string(), static_cast<int>(monitor_index.size())).first->second;
+      std::string j = schema::PlainDocumentJson(s) + "\n";
+      raw += j.size();
+      gz += Gzip(j);
+      seed += SeedFieldGzip(s);
+      fb[m].push_back(schema::EncodeStoredDocument(s, s.at("timestamp").timestamp(), s.at("timestamp").timestamp()));
+      json[m].push_back(std::move(j));
+      maps[m].push_back(s);
+    }
+  }
+  const double docs = static_cast<double>(g.monitors) * g.hours;
+  auto row = [&](const char* name, size_t bytes, double decode_us = -1) {
+    std::printf("%-22s %12zu bytes  %6.2f%% of JSON  %7.1f B/doc", name, bytes, 100.0 * static_cast<double>(bytes) / raw,
+                static_cast<double>(bytes) / docs);
+    if (decode_us >= 0) std::printf("  decode %5.2f us/doc", decode_us);
+    std::printf("\n");
+  };
+  row("raw JSON", raw);
+  row("gzip/doc", gz);
+  row("seed field gzip", seed);
+  Zstd z;
+  size_t zs = 0, stream = 0, fbraw = 0;
+  std::string all;
+  for (int m = 0; m < g.monitors; m++) {
+    std::string series;
+    for (size_t i = 0; i < json[m].size(); i++) {
+      zs += z.Compress(json[m][i], nullptr, nullptr).size();
+      series += json[m][i];
+      fbraw += fb[m][i].size();
+    }
+    std::string out(ZSTD_compressBound(series.size()), '\0');
+    stream += ZSTD_compress(out.data(), out.size(), series.data(), series.size(), 3);
+  }
+  row("zstd/doc", zs);
+  // Dictionaries trained on a sample spread over monitors and time.
+  auto train = [&](const std::vector<std::vector<std::string>>& corpus) {
+    std::string samples;
+    std::vector<size_t> sizes;
+    for (int k = 0; k < 2000; k++) {
+      const auto& series = corpus[k % corpus.size()];
+      const std::string& d = series[(k * 7919) % series.size()];
+      samples += d;
+      sizes.push_back(d.size());
+    }
+    std::string dict(112 * 1024, '\0');
+    size_t n = ZDICT_trainFromBuffer(dict.data(), dict.size(), samples.data(), sizes.data(),
+                                     static_cast<unsigned>(sizes.size()));
+    if (ZDICT_isError(n)) std::abort();
+    dict.resize(n);
+    return dict;
+  };
+  {
+    std::string dict = train(json);
+    ZSTD_CDict* cd = ZSTD_createCDict(dict.data(), dict.size(), 3);
+    size_t n = 0;
+    for (const auto& series : json)
+      for (const auto& d : series) n += z.Compress(d, cd, nullptr).size();
+    row("zstd+dict/doc", n + dict.size());
+    ZSTD_freeCDict(cd);
+  }
+  row("zstd stream/monitor", stream);
+  row("hearth FlatBuffers", fbraw);
+  // RocksDB-style block compression: each monitor's stored documents packed
+  // into blocks of B bytes, each block zstd'd alone.
+  for (size_t block : {16384, 65536, 262144}) {
+    size_t n = 0;
+    for (int m = 0; m < g.monitors; m++) {
+      std::string b;
+      for (size_t i = 0; i <= fb[m].size(); i++) {
+        if (i == fb[m].size() || b.size() + fb[m][i].size() > block) {
+          std::string out(ZSTD_compressBound(b.size()), '\0');
+          if (!b.empty()) n += ZSTD_compress(out.data(), out.size(), b.data(), b.size(), 3);
+          b.clear();
+        }
+        if (i < fb[m].size()) b += fb[m][i];
+      }
+    }
+    std::string name = "fb zstd blocks/" + std::to_string(block / 1024) + "K";
+    row(name.c_str(), n);
+  }
+  std::string dict = train(fb);
+  ZSTD_CDict* cd = ZSTD_createCDict(dict.data(), dict.size(), 3);
+  ZSTD_DDict* dd = ZSTD_createDDict(dict.data(), dict.size());
+  for (int k : {1, 8, 16, 32, 64}) {
+    size_t n = dict.size();
+    std::vector<std::vector<std::string>> packed(g.monitors);
+    for (int m = 0; m < g.monitors; m++)
+      for (size_t i = 0; i < fb[m].size(); i++) {
+        size_t base = i - i % k;
+        packed[m].push_back(i == base ? z.Compress(fb[m][i], cd, nullptr) : z.Compress(fb[m][i], nullptr, &fb[m][base]));
+        n += packed[m].back().size();
+      }
+    // Decode every document in time order, each group's first one once.
+    bench::Stopwatch sw;
+    std::string base, out;
+    for (int m = 0; m < g.monitors; m++)
+      for (size_t i = 0; i < packed[m].size(); i++) {
+        out.resize(fb[m][i].size() + 64);
+        if (i % k == 0) {
+          z.Decompress(packed[m][i], &out, dd, nullptr);
+          base = out;
+        } else {
+          z.Decompress(packed[m][i], &out, nullptr, &base);
+        }
+        if (out != fb[m][i]) std::abort();
+      }
+    double us = sw.Seconds() * 1e6 / docs;
+    std::string name = k == 1 ? "fb zstd+dict/doc" : "fb delta/" + std::to_string(k);
+    row(name.c_str(), n, us);
+  }
+  // Field-level: the documents between group starts hold only the top-level
+  // fields that differ from the group's first document, zstd'd with it as prefix.
+  for (int k : {8, 16, 32, 64}) {
+    size_t n = dict.size();
+    std::vector<std::vector<std::string>> packed(g.monitors);
+    std::vector<std::vector<size_t>> sizes(g.monitors);
+    for (int m = 0; m < g.monitors; m++)
+      for (size_t i = 0; i < fb[m].size(); i++) {
+        size_t base = i - i % k;
+        if (i == base) {
+          packed[m].push_back(z.Compress(fb[m][i], cd, nullptr));
+          sizes[m].push_back(fb[m][i].size());
+        } else {
+          MapValue changed;
+          for (const auto& [f, v] : maps[m][i]) {
+            auto it = maps[m][base].find(f);
+            if (it == maps[m][base].end() || !(it->second == v)) changed[f] = v;
+          }
+          Timestamp t = maps[m][i].at("timestamp").timestamp();
+          std::string delta = schema::EncodeStoredDocument(changed, t, t);
+          sizes[m].push_back(delta.size());
+          packed[m].push_back(z.Compress(delta, nullptr, &fb[m][base]));
+        }
+        n += packed[m].back().size();
+      }
+    bench::Stopwatch sw;
+    std::string base, out;
+    for (int m = 0; m < g.monitors; m++)
+      for (size_t i = 0; i < packed[m].size(); i++) {
+        out.resize(sizes[m][i] + 64);
+        if (i % k == 0) {
+          z.Decompress(packed[m][i], &out, dd, nullptr);
+          base = out;
+        } else {
+          z.Decompress(packed[m][i], &out, nullptr, &base);
+        }
+        if (out.size() != sizes[m][i]) std::abort();
+      }
+    double us = sw.Seconds() * 1e6 / docs;
+    size_t dsum = 0;
+    for (auto& v : sizes) for (size_t x : v) dsum += x;
+    std::printf("  (average decoded size %.0f B)\n", static_cast<double>(dsum) / docs);
+    std::string name = "fb fields/" + std::to_string(k);
+    row(name.c_str(), n, us);
+  }
+  ZSTD_freeCDict(cd);
+  ZSTD_freeDDict(dd);
+  return 0;
+}
