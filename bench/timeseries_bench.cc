@@ -53,11 +53,15 @@ void Check(const Status& s) {
 
 int main(int argc, char** argv) {
   int monitors = 1000, hours = 2000, queries = 2000;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--monitors") monitors = std::atoi(argv[i + 1]);
-    if (a == "--hours") hours = std::atoi(argv[i + 1]);
-    if (a == "--queries") queries = std::atoi(argv[i + 1]);
+    if (i + 1 < argc && a == "--monitors") monitors = std::atoi(argv[i + 1]);
+    else if (i + 1 < argc && a == "--hours") hours = std::atoi(argv[i + 1]);
+    else if (i + 1 < argc && a == "--queries") queries = std::atoi(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "usage: %s [--monitors N (1000)] [--hours H (2000)] [--queries Q (2000)]\n", argv[0]);
+      return 2;
+    }
   }
   std::printf("machine: %s\nworkload: %d monitors x %d hourly snapshots\n", bench::MachineDescription().c_str(),
               monitors, hours);

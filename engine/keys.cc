@@ -18,6 +18,9 @@ std::string DocumentCount(std::string_view id) { return "count/" + std::string(i
 std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id); }
 std::string AutoConfig(std::string_view id) { return "auto_config/" + std::string(id); }
 std::string Retention(std::string_view id) { return "retention/" + std::string(id); }
+std::string Retired(std::string_view id, std::string_view partition_prefix) {
+  return "retired/" + std::string(id) + "/" + std::string(partition_prefix);
+}
 }  // namespace meta
 
 namespace {
@@ -105,6 +108,18 @@ std::string ChangeRecord(ChangeOp op, Timestamp t, std::string_view path) {
   return r;
 }
 
+std::string DeleteManyRecord(Timestamp t) { return ChangeRecord(ChangeOp::kDeleteMany, t, {}); }
+
+void AppendDeletedPath(std::string* record, std::string_view path) {
+  uint32_t n = static_cast<uint32_t>(path.size());
+  while (n >= 0x80) {
+    record->push_back(static_cast<char>((n & 0x7F) | 0x80));
+    n >>= 7;
+  }
+  record->push_back(static_cast<char>(n));
+  record->append(path);
+}
+
 namespace {
 
 std::string Hex(std::string_view s) {
@@ -180,7 +195,15 @@ std::string DescribeKeyPrefix(std::string_view column_family, std::string_view p
 
 std::string DescribeKey(std::string_view column_family, std::string_view key) {
   std::string cfn(column_family);
-  if (column_family == cf::kMeta) return "meta key \"" + std::string(key) + "\"";
+  if (column_family == cf::kMeta) {
+    if (key.substr(0, 8) == "retired/") {
+      size_t slash = key.find('/', 8);
+      if (slash != std::string_view::npos)
+        return "retired span of collection " + std::string(key.substr(8, slash - 8)) + ", partition (" +
+               DescribeValues(key.substr(slash + 1)) + ")";
+    }
+    return "meta key \"" + std::string(key) + "\"";
+  }
   if (column_family == cf::kLog) {
     if (key.size() != 8) return "malformed log key " + Hex(key);
     uint64_t seq = 0;

@@ -25,6 +25,8 @@
 // Change record := op(1 byte: 1 set, 2 delete) update_seconds(8, BE, sign
 // flipped) update_nanos(4, BE) path(rest, UTF-8). The record names the
 // document; the sync adapter sends the document's current state.
+// Op 3 (delete many, written by retention) names many documents of one
+// collection: op(1) update time(12) then, repeated, varint32 length + path.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +68,12 @@ std::string DocumentCount(std::string_view collection_id);  // int64 counter (me
 std::string StoredBytes(std::string_view collection_id);    // int64 counter (merge add)
 std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
 std::string Retention(std::string_view collection_id);      // retention policy: days to keep (decimal)
+// A retired span: the documents of one time-series partition below a cutoff
+// were deleted with one range tombstone, and the secondary entries (name,
+// automatic, composite) that point into it are waiting to be purged.
+// Key: "retired/<collection id>/" + the partition's primary-key prefix;
+// value: the exclusive upper bound (a primary key) of the deleted span.
+std::string Retired(std::string_view collection_id, std::string_view partition_prefix);
 }  // namespace meta
 
 // Primary key of a plain collection's document.
@@ -81,9 +89,12 @@ std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, co
 // `collection` (time series or plain).
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out);
 
-enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2 };
+enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2, kDeleteMany = 3 };
 std::string LogKey(uint64_t sequence);
 std::string ChangeRecord(ChangeOp op, Timestamp update_time, std::string_view path);
+// A kDeleteMany record: the header of ChangeRecord, then AppendDeletedPath for each document.
+std::string DeleteManyRecord(Timestamp update_time);
+void AppendDeletedPath(std::string* record, std::string_view path);
 
 // Any key of any column family in words, for logs and `hearth check`.
 std::string DescribeKey(std::string_view column_family, std::string_view key);

@@ -119,14 +119,29 @@ class Store {
   std::map<std::string, std::unique_ptr<CollectionState>, std::less<>> collections_;
 
   // Deletes one partition's documents in [range_start, range_end) of its
-  // primary key with their secondary entries; counts into *count.
+  // primary key with one range tombstone and retires the span (its
+  // secondary entries are purged later); counts into *count. Caller holds write_mu_.
   Status DeletePartitionRange(const CollectionState& c, const std::string& range_start, const std::string& range_end,
                               bool dry_run, uint64_t* count);
+  Status LoadRetiredSpans();
+  // True when primary key `pk` of collection `id` lies in a retired span:
+  // its document is gone and entries naming it are waiting to be purged.
+  bool InRetiredSpan(const std::string& id, std::string_view pk) const;
+  // Deletes every name, automatic and composite entry of `c` that points into
+  // a retired span, then forgets the spans. Caller holds write_mu_.
+  Status PurgeRetiredSpans(const CollectionState& c);
+  // PurgeRetiredSpans for every collection that has retired spans.
+  Status PurgeAllRetiredSpans();
   void NotifySeries(const std::string& collection, const Value& partition);
 
   std::mutex listeners_mu_;
   std::map<uint64_t, std::function<void(const std::string&, const Value&)>> listeners_;  // guarded by listeners_mu_
   uint64_t next_listener_ = 1;
+
+  // Retired spans (meta::Retired) by collection id: partition prefix -> the
+  // exclusive upper bound of its deleted span. Changed under write_mu_ too.
+  mutable std::shared_mutex retired_mu_;
+  std::map<std::string, std::map<std::string, std::string, std::less<>>> retired_;  // guarded by retired_mu_
 
   std::mutex write_mu_;
   uint64_t next_log_seq_ = 1;              // guarded by write_mu_

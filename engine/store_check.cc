@@ -122,7 +122,13 @@ StatusOr<CheckReport> Store::Check() {
     if (c->time_series()) {
       uint64_t names = 0;
       std::unique_ptr<rocksdb::Iterator> ni(db_->NewIterator(ro, c->names));
-      for (ni->SeekToFirst(); ni->Valid(); ni->Next()) names++;
+      for (ni->SeekToFirst(); ni->Valid(); ni->Next()) {
+        if (InRetiredSpan(c->def.id, std::string_view(ni->value().data(), ni->value().size()))) {
+          report.entries_awaiting_purge++;
+          continue;
+        }
+        names++;
+      }
       HEARTH_RETURN_IF_ERROR(FromRocks(ni->status(), "scanning " + cf::Names(c->def.id)));
       if (names != count)
         problems.Add(cf::Names(c->def.id) + " holds " + std::to_string(names) + " name entries for " +
@@ -132,7 +138,17 @@ StatusOr<CheckReport> Store::Check() {
     for (Source& src : sources) {
       uint64_t entries = 0;
       std::unique_ptr<rocksdb::Iterator> ii(db_->NewIterator(ro, src.cf));
-      for (ii->SeekToFirst(); ii->Valid(); ii->Next()) entries++;
+      // Entries of documents retention deleted (ts entries hold the primary key).
+      auto retired = [&](const rocksdb::Iterator& i) {
+        return c->time_series() && InRetiredSpan(c->def.id, std::string_view(i.value().data(), i.value().size()));
+      };
+      for (ii->SeekToFirst(); ii->Valid(); ii->Next()) {
+        if (retired(*ii)) {
+          report.entries_awaiting_purge++;
+          continue;
+        }
+        entries++;
+      }
       HEARTH_RETURN_IF_ERROR(FromRocks(ii->status(), "scanning " + src.name));
       report.index_entries += entries;
       report.entries_by_index[src.name] += entries;
@@ -150,7 +166,7 @@ StatusOr<CheckReport> Store::Check() {
         expected.insert(keys.begin(), keys.end());
       }
       for (ii->SeekToFirst(); ii->Valid(); ii->Next())
-        if (!expected.count(ii->key().ToString()))
+        if (!retired(*ii) && !expected.count(ii->key().ToString()))
           problems.Add(DescribeKey(src.name, std::string_view(ii->key().data(), ii->key().size())) +
                        " matches no stored document");
     }
@@ -160,6 +176,7 @@ StatusOr<CheckReport> Store::Check() {
 }
 
 Status Store::Compact() {
+  HEARTH_RETURN_IF_ERROR(PurgeAllRetiredSpans());
   std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> cfs;
   {
     std::shared_lock lock(collections_mu_);

@@ -27,6 +27,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   std::unique_ptr<Store> store(new Store(options));
   HEARTH_RETURN_IF_ERROR(store->OpenDb(path));
   HEARTH_RETURN_IF_ERROR(store->LoadFormat());
+  HEARTH_RETURN_IF_ERROR(store->LoadRetiredSpans());
   HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));

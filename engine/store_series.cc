@@ -112,45 +112,127 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
 
 Status Store::DeletePartitionRange(const CollectionState& c, const std::string& range_start,
                                    const std::string& range_end, bool dry_run, uint64_t* count) {
+  // Only the keys and value sizes are read: no document is parsed, and the
+  // secondary entries are left for PurgeRetiredSpans (readers skip them:
+  // their documents are gone and InRetiredSpan says why).
   BoundedIterator it(db_.get(), c.docs, range_start, range_end, /*fill_cache=*/false);
   const Timestamp commit = NextCommitTime();
-  rocksdb::WriteBatch wb;
   int64_t docs = 0, bytes = 0;
-  std::vector<std::string> keys;
+  std::string record = DeleteManyRecord(commit);
+  schema::ResourcePath p;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
-    schema::ResourcePath p;
     if (!DocumentPathFromKey(key, true, &p)) continue;
     docs++;
-    if (dry_run) continue;
-    schema::DocumentPath path{p};
     bytes += static_cast<int64_t>(it->value().size());
-    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
-                                                           std::string_view(it->value().data(), it->value().size()),
-                                                           path.ToString()));
-    wb.Delete(c.names, PlainDocumentKey(path));
-    for (const IndexState* idx : c.indexes) {
-      keys.clear();
-      AppendIndexEntries(idx->def, path, StoredFieldSource(sd), &keys);
-      for (const auto& k : keys) wb.Delete(idx->cf, k);
-    }
-    if (c.auto_config.enabled()) {
-      keys.clear();
-      AppendAutoEntries(c.auto_config, path, sd.Fields(), &keys);
-      for (const auto& k : keys) wb.Delete(c.auto_cf, k);
-    }
-    if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), ChangeRecord(ChangeOp::kDelete, commit, path.ToString()));
+    if (options_.change_log && !dry_run) AppendDeletedPath(&record, p.ToString());
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c.def.id)));
   *count += static_cast<uint64_t>(docs);
   if (dry_run || docs == 0) return Status::OK();
-  // The documents themselves: one range tombstone for the whole span.
+  // The span is retired before the documents go, so a reader that finds an
+  // entry without its document always knows why.
+  const std::string span_key = meta::Retired(c.def.id, range_start);
+  std::optional<std::string> previous;
+  {
+    std::unique_lock lock(retired_mu_);
+    auto& spans = retired_[c.def.id];
+    auto at = spans.find(range_start);
+    if (at != spans.end()) previous = at->second;
+    if (!previous || *previous < range_end) spans[range_start] = range_end;
+  }
+  rocksdb::WriteBatch wb;
   wb.DeleteRange(c.docs, range_start, range_end);
+  if (!previous || *previous < range_end) wb.Put(meta_, span_key, range_end);
   wb.Merge(meta_, meta::DocumentCount(c.def.id), EncodeCounter(-docs));
   wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(-bytes));
+  if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), record);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
-  return FromRocks(db_->Write(wo, &wb), "deleting from " + cf::Docs(c.def.id));
+  Status s = FromRocks(db_->Write(wo, &wb), "deleting from " + cf::Docs(c.def.id));
+  if (!s.ok()) {
+    std::unique_lock lock(retired_mu_);
+    if (previous) {
+      retired_[c.def.id][range_start] = *previous;
+    } else {
+      retired_[c.def.id].erase(range_start);
+    }
+  }
+  return s;
+}
+
+Status Store::LoadRetiredSpans() {
+  const std::string prefix = "retired/";
+  BoundedIterator it(db_.get(), meta_, prefix, schema::PrefixSuccessor(prefix));
+  std::unique_lock lock(retired_mu_);
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+    size_t slash = key.find('/');
+    if (slash == std::string_view::npos) return Status::DataLoss("malformed " + DescribeKey(cf::kMeta, it->key().ToString()));
+    retired_[std::string(key.substr(0, slash))][std::string(key.substr(slash + 1))] = it->value().ToString();
+  }
+  return FromRocks(it->status(), "reading retired spans");
+}
+
+bool Store::InRetiredSpan(const std::string& id, std::string_view pk) const {
+  std::shared_lock lock(retired_mu_);
+  auto c = retired_.find(id);
+  if (c == retired_.end() || c->second.empty()) return false;
+  // Partition prefixes are prefix-free, so the greatest one not above pk is
+  // the only one that can hold it.
+  auto it = c->second.upper_bound(pk);
+  if (it == c->second.begin()) return false;
+  --it;
+  return pk.substr(0, it->first.size()) == it->first && pk < std::string_view(it->second);
+}
+
+Status Store::PurgeRetiredSpans(const CollectionState& c) {
+  {
+    std::shared_lock lock(retired_mu_);
+    auto it = retired_.find(c.def.id);
+    if (it == retired_.end() || it->second.empty()) return Status::OK();
+  }
+  std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> sources = {{cf::Names(c.def.id), c.names}};
+  if (c.auto_cf != nullptr) sources.emplace_back(cf::Auto(c.def.id), c.auto_cf);
+  for (const IndexState* idx : c.indexes) sources.emplace_back(idx->def.Name(), idx->cf);
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  for (const auto& [name, cf] : sources) {
+    if (cf == nullptr) continue;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
+    rocksdb::WriteBatch wb;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (!InRetiredSpan(c.def.id, std::string_view(it->value().data(), it->value().size()))) continue;
+      wb.Delete(cf, it->key());
+      if (wb.Count() >= 10000) {
+        HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "purging " + name));
+        wb.Clear();
+      }
+    }
+    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "purging " + name));
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "purging " + name));
+  }
+  rocksdb::WriteBatch wb;
+  std::unique_lock lock(retired_mu_);
+  for (const auto& [prefix, cutoff] : retired_[c.def.id]) wb.Delete(meta_, meta::Retired(c.def.id, prefix));
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "forgetting retired spans of " + c.def.id));
+  retired_.erase(c.def.id);
+  return Status::OK();
+}
+
+Status Store::PurgeAllRetiredSpans() {
+  std::vector<std::string> ids;
+  {
+    std::shared_lock lock(retired_mu_);
+    for (const auto& [id, spans] : retired_)
+      if (!spans.empty()) ids.push_back(id);
+  }
+  for (const auto& id : ids) {
+    HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
+    std::lock_guard lock(write_mu_);
+    HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(*c));
+  }
+  return Status::OK();
 }
 
 StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {

@@ -144,7 +144,7 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
   }
   rocksdb::Status s = db_->Get(ro, c->docs, key, &value);
   if (s.IsNotFound()) {
-    if (c->time_series())
+    if (c->time_series() && !InRetiredSpan(c->def.id, key))
       return Status::DataLoss("document " + path.ToString() + " has a name entry but no stored document");
     return Status::NotFound("document " + path.ToString() + " not found");
   }
@@ -207,7 +207,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       s = db_->Get(ro, t.coll->names, t.name_key, &t.old_pk);
       if (s.ok()) {
         s = db_->Get(ro, t.coll->docs, t.old_pk, &t.old_bytes);
-        if (s.IsNotFound()) return Status::DataLoss("document " + ps + " has a name entry but no stored document");
+        // A name entry of a document deleted by retention: not there.
+        if (s.IsNotFound() && !InRetiredSpan(t.coll->def.id, t.old_pk))
+          return Status::DataLoss("document " + ps + " has a name entry but no stored document");
       }
     } else {
       t.old_pk = t.name_key;
@@ -291,6 +293,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       } else {
         pk = t.name_key;
       }
+      // Writing into a span retention deleted: first purge the entries still
+      // pointing into it, or they would name the new document.
+      if (c.time_series() && InRetiredSpan(c.def.id, pk)) HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(c));
       wb.Put(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);

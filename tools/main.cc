@@ -376,7 +376,20 @@ int CmdCheck(const Globals& g) {
   std::cout << (r->ok() ? "ok: " : "FAILED: ") << r->documents << " documents, " << r->index_entries
             << " index entries (" << r->EntriesWithPrefix("idx.") << " composite, " << r->EntriesWithPrefix("auto.")
             << " automatic), " << r->problems.size() << " problems\n";
+  if (r->entries_awaiting_purge > 0)
+    std::cout << r->entries_awaiting_purge << " entries of documents deleted by retention await purging "
+              << "(hearth compact removes them now)\n";
   return r->ok() ? 0 : 1;
+}
+
+int CmdCompact(const Globals& g) {
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  std::cerr << "compacting (entries left by retention are purged first)...\n";
+  Status s = (*db)->Compact();
+  if (!s.ok()) return Fail(s);
+  std::cout << "compacted\n";
+  return 0;
 }
 
 int CmdStats(const Globals& g, bool json) {
@@ -543,6 +556,8 @@ int main(int argc, char** argv) {
   retention->add_flag("--dry-run", rargs.dry_run, "count exactly what would be deleted, delete nothing");
 
   auto* check = app.add_subcommand("check", "verify that documents and index entries match");
+  auto* compact = app.add_subcommand(
+      "compact", "purge the entries of documents deleted by retention, then compact every column family");
 
   bool json_out = false;
   auto* stats = app.add_subcommand("stats", "documents and bytes per collection and column family");
@@ -582,6 +597,7 @@ int main(int argc, char** argv) {
   }
   if (*query) return CmdQuery(g, qargs, structured, qparent, explain, format, project);
   if (*check) return CmdCheck(g);
+  if (*compact) return CmdCompact(g);
   if (*stats) return CmdStats(g, json_out);
   if (*gen_snap) return CmdGen(monitors, hours, seed, start, fresh_prose);
   return 2;

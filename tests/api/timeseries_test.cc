@@ -296,6 +296,66 @@ TEST_P(TimeSeriesTest, RetentionDeletesExactlyWhatTheDryRunCounts) {
   EXPECT_EQ(check->documents, 60u);
 }
 
+// Entries (name, automatic, composite) of the documents retention deleted.
+uint64_t AwaitingPurge(Database* db) {
+  auto check = db->Check();
+  EXPECT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << check->problems[0];
+  return check->entries_awaiting_purge;
+}
+
+TEST_P(TimeSeriesTest, RetentionLeavesNoEntryThatAnyReadCanSee) {
+  for (int m = 0; m < 3; m++)
+    for (int h = 0; h < 10; h++) Store(Snap("mon-" + std::to_string(m), kT0 + h * 3600, 100 + h));
+  const uint64_t log_before = db_->GetStats()->change_log_records;
+  EXPECT_EQ(*ts_->DeleteBefore({kT0 + 4 * 3600, 0}), 12u);
+  // One change record per partition names every deleted document.
+  EXPECT_EQ(db_->GetStats()->change_log_records, log_before + 3);
+  EXPECT_GT(AwaitingPurge(db_.get()), 12u);  // at least the 12 name entries
+  EXPECT_EQ(db_->Get("snapshots/mon-1_1767225600").status().code(), StatusCode::kNotFound);
+  // Queries through automatic and composite indexes skip the deleted documents.
+  Query q;
+  q.collection_id = "snapshots";
+  q.where = Filter::Field("news_sentiment", FilterOp::kLessThan, Value::Double(10.45));
+  std::vector<std::string> found;
+  ASSERT_TRUE(db_->RunQuery(q, [&](const Document& d) {
+                   found.push_back(d.path);
+                   return true;
+                 }).ok());
+  EXPECT_EQ(found.size(), 3u);  // hour 4 of each monitor; hours 0..3 (10.0..10.3) were deleted
+  ts_.reset();
+  Reopen();
+  OpenSeries({});
+  if (GetParam() == Backend::kOnDisk) {
+    EXPECT_EQ(db_->Get("snapshots/mon-1_1767225600").status().code(), StatusCode::kNotFound);
+    EXPECT_GT(AwaitingPurge(db_.get()), 12u);
+    ASSERT_TRUE(db_->Compact().ok());
+    EXPECT_EQ(AwaitingPurge(db_.get()), 0u);
+    EXPECT_EQ(db_->Check()->documents, 18u);
+  }
+}
+
+TEST_P(TimeSeriesTest, WritingIntoARetiredSpanFirstPurgesItsStaleEntries) {
+  for (int h = 0; h < 6; h++) Store(Snap("m1", kT0 + h * 3600, 100 + h));
+  EXPECT_EQ(*ts_->DeleteBefore({kT0 + 3 * 3600, 0}), 3u);
+  EXPECT_GT(AwaitingPurge(db_.get()), 0u);
+  // The same snapshot id again, with other values: the old entries must not name it.
+  Store(Snap("m1", kT0, 500));
+  EXPECT_EQ(AwaitingPurge(db_.get()), 0u);
+  auto count = [&](double v) {
+    Query q;
+    q.collection_id = "snapshots";
+    q.where = Filter::Field("news_sentiment", FilterOp::kEqual, Value::Double(v));
+    int n = 0;
+    EXPECT_TRUE(db_->RunQuery(q, [&](const Document&) { return ++n > 0; }).ok());
+    return n;
+  };
+  EXPECT_EQ(count(10.0), 0);  // the deleted version's value
+  EXPECT_EQ(count(50.0), 1);
+  EXPECT_EQ(Times(ts_->Range("m1", Window(0, 86400, 100, true))->documents),
+            (std::vector<int64_t>{0, 3 * 3600, 4 * 3600, 5 * 3600}));
+}
+
 TEST_P(TimeSeriesTest, StoredRetentionPoliciesApplyOnDemandAndInTheBackground) {
   const int64_t now = Timestamp::Now().seconds;
   for (int d = 0; d < 10; d++) Store(Snap("m1", now - d * 86400 - 60));  // 0..9 days old
