@@ -23,6 +23,7 @@
 #include "hearth/database.h"
 #include "hearth/document.h"
 #include "hearth/options.h"
+#include "engine/retired_spans.h"
 #include "engine/auto_index.h"
 #include "hearth/status.h"
 #include "schema/document_codec.h"
@@ -124,9 +125,9 @@ class Store {
   Status DeletePartitionRange(const CollectionState& c, const std::string& range_start, const std::string& range_end,
                               bool dry_run, uint64_t* count);
   Status LoadRetiredSpans();
-  // True when primary key `pk` of collection `id` lies in a retired span:
-  // its document is gone and entries naming it are waiting to be purged.
-  bool InRetiredSpan(const std::string& id, std::string_view pk) const;
+  // True when primary key `pk` lies in a retired span: its document is gone
+  // and entries naming it are waiting to be purged.
+  bool InRetiredSpan(std::string_view pk) const { return retired_->InSpan(pk); }
   // Deletes every name, automatic and composite entry of `c` that points into
   // a retired span, then forgets the spans. Caller holds write_mu_.
   Status PurgeRetiredSpans(const CollectionState& c);
@@ -138,10 +139,9 @@ class Store {
   std::map<uint64_t, std::function<void(const std::string&, const Value&)>> listeners_;  // guarded by listeners_mu_
   uint64_t next_listener_ = 1;
 
-  // Retired spans (meta::Retired) by collection id: partition prefix -> the
-  // exclusive upper bound of its deleted span. Changed under write_mu_ too.
-  mutable std::shared_mutex retired_mu_;
-  std::map<std::string, std::map<std::string, std::string, std::less<>>> retired_;  // guarded by retired_mu_
+  // Spans deleted by retention (engine/retired_spans.h); shared with the
+  // compaction filters of the entry column families.
+  std::shared_ptr<RetiredSpans> retired_ = std::make_shared<RetiredSpans>();
 
   std::mutex write_mu_;
   uint64_t next_log_seq_ = 1;              // guarded by write_mu_

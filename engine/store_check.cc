@@ -123,7 +123,7 @@ StatusOr<CheckReport> Store::Check() {
       uint64_t names = 0;
       std::unique_ptr<rocksdb::Iterator> ni(db_->NewIterator(ro, c->names));
       for (ni->SeekToFirst(); ni->Valid(); ni->Next()) {
-        if (InRetiredSpan(c->def.id, std::string_view(ni->value().data(), ni->value().size()))) {
+        if (InRetiredSpan(std::string_view(ni->value().data(), ni->value().size()))) {
           report.entries_awaiting_purge++;
           continue;
         }
@@ -140,7 +140,7 @@ StatusOr<CheckReport> Store::Check() {
       std::unique_ptr<rocksdb::Iterator> ii(db_->NewIterator(ro, src.cf));
       // Entries of documents retention deleted (ts entries hold the primary key).
       auto retired = [&](const rocksdb::Iterator& i) {
-        return c->time_series() && InRetiredSpan(c->def.id, std::string_view(i.value().data(), i.value().size()));
+        return c->time_series() && InRetiredSpan(std::string_view(i.value().data(), i.value().size()));
       };
       for (ii->SeekToFirst(); ii->Valid(); ii->Next()) {
         if (retired(*ii)) {

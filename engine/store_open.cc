@@ -57,6 +57,9 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(std::string_view name) const {
   o.level_compaction_dynamic_level_bytes = true;
   o.write_buffer_size = docs ? (64 << 20) : (16 << 20);
   if (name == cf::kMeta) o.merge_operator = NewCounterMergeOperator();
+  // Entries of documents deleted by retention go as RocksDB compacts.
+  if (StartsWith(name, cf::kNamePrefix) || StartsWith(name, cf::kAutoPrefix) || StartsWith(name, cf::kIndexPrefix))
+    o.compaction_filter_factory = NewRetiredEntryFilterFactory(retired_);
   return o;
 }
 

@@ -132,66 +132,34 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
   if (dry_run || docs == 0) return Status::OK();
   // The span is retired before the documents go, so a reader that finds an
   // entry without its document always knows why.
-  const std::string span_key = meta::Retired(c.def.id, range_start);
-  std::optional<std::string> previous;
-  {
-    std::unique_lock lock(retired_mu_);
-    auto& spans = retired_[c.def.id];
-    auto at = spans.find(range_start);
-    if (at != spans.end()) previous = at->second;
-    if (!previous || *previous < range_end) spans[range_start] = range_end;
-  }
+  const std::optional<std::string> previous = retired_->Retire(c.def.id, range_start, range_end);
   rocksdb::WriteBatch wb;
   wb.DeleteRange(c.docs, range_start, range_end);
-  if (!previous || *previous < range_end) wb.Put(meta_, span_key, range_end);
+  if (!previous || *previous < range_end) wb.Put(meta_, meta::Retired(c.def.id, range_start), range_end);
   wb.Merge(meta_, meta::DocumentCount(c.def.id), EncodeCounter(-docs));
   wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(-bytes));
   if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), record);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
   Status s = FromRocks(db_->Write(wo, &wb), "deleting from " + cf::Docs(c.def.id));
-  if (!s.ok()) {
-    std::unique_lock lock(retired_mu_);
-    if (previous) {
-      retired_[c.def.id][range_start] = *previous;
-    } else {
-      retired_[c.def.id].erase(range_start);
-    }
-  }
+  if (!s.ok()) retired_->Restore(c.def.id, range_start, previous);
   return s;
 }
 
 Status Store::LoadRetiredSpans() {
   const std::string prefix = "retired/";
   BoundedIterator it(db_.get(), meta_, prefix, schema::PrefixSuccessor(prefix));
-  std::unique_lock lock(retired_mu_);
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     std::string_view key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
     size_t slash = key.find('/');
     if (slash == std::string_view::npos) return Status::DataLoss("malformed " + DescribeKey(cf::kMeta, it->key().ToString()));
-    retired_[std::string(key.substr(0, slash))][std::string(key.substr(slash + 1))] = it->value().ToString();
+    retired_->Retire(std::string(key.substr(0, slash)), std::string(key.substr(slash + 1)), it->value().ToString());
   }
   return FromRocks(it->status(), "reading retired spans");
 }
 
-bool Store::InRetiredSpan(const std::string& id, std::string_view pk) const {
-  std::shared_lock lock(retired_mu_);
-  auto c = retired_.find(id);
-  if (c == retired_.end() || c->second.empty()) return false;
-  // Partition prefixes are prefix-free, so the greatest one not above pk is
-  // the only one that can hold it.
-  auto it = c->second.upper_bound(pk);
-  if (it == c->second.begin()) return false;
-  --it;
-  return pk.substr(0, it->first.size()) == it->first && pk < std::string_view(it->second);
-}
-
 Status Store::PurgeRetiredSpans(const CollectionState& c) {
-  {
-    std::shared_lock lock(retired_mu_);
-    auto it = retired_.find(c.def.id);
-    if (it == retired_.end() || it->second.empty()) return Status::OK();
-  }
+  if (!retired_->Any(c.def.id)) return Status::OK();
   std::vector<std::pair<std::string, rocksdb::ColumnFamilyHandle*>> sources = {{cf::Names(c.def.id), c.names}};
   if (c.auto_cf != nullptr) sources.emplace_back(cf::Auto(c.def.id), c.auto_cf);
   for (const IndexState* idx : c.indexes) sources.emplace_back(idx->def.Name(), idx->cf);
@@ -202,7 +170,7 @@ Status Store::PurgeRetiredSpans(const CollectionState& c) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
     rocksdb::WriteBatch wb;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      if (!InRetiredSpan(c.def.id, std::string_view(it->value().data(), it->value().size()))) continue;
+      if (!InRetiredSpan(std::string_view(it->value().data(), it->value().size()))) continue;
       wb.Delete(cf, it->key());
       if (wb.Count() >= 10000) {
         HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "purging " + name));
@@ -213,21 +181,14 @@ Status Store::PurgeRetiredSpans(const CollectionState& c) {
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "purging " + name));
   }
   rocksdb::WriteBatch wb;
-  std::unique_lock lock(retired_mu_);
-  for (const auto& [prefix, cutoff] : retired_[c.def.id]) wb.Delete(meta_, meta::Retired(c.def.id, prefix));
+  for (const auto& prefix : retired_->Prefixes(c.def.id)) wb.Delete(meta_, meta::Retired(c.def.id, prefix));
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "forgetting retired spans of " + c.def.id));
-  retired_.erase(c.def.id);
+  retired_->Forget(c.def.id);
   return Status::OK();
 }
 
 Status Store::PurgeAllRetiredSpans() {
-  std::vector<std::string> ids;
-  {
-    std::shared_lock lock(retired_mu_);
-    for (const auto& [id, spans] : retired_)
-      if (!spans.empty()) ids.push_back(id);
-  }
-  for (const auto& id : ids) {
+  for (const auto& id : retired_->Collections()) {
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
     std::lock_guard lock(write_mu_);
     HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(*c));

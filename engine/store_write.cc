@@ -144,7 +144,7 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
   }
   rocksdb::Status s = db_->Get(ro, c->docs, key, &value);
   if (s.IsNotFound()) {
-    if (c->time_series() && !InRetiredSpan(c->def.id, key))
+    if (c->time_series() && !InRetiredSpan(key))
       return Status::DataLoss("document " + path.ToString() + " has a name entry but no stored document");
     return Status::NotFound("document " + path.ToString() + " not found");
   }
@@ -208,7 +208,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (s.ok()) {
         s = db_->Get(ro, t.coll->docs, t.old_pk, &t.old_bytes);
         // A name entry of a document deleted by retention: not there.
-        if (s.IsNotFound() && !InRetiredSpan(t.coll->def.id, t.old_pk))
+        if (s.IsNotFound() && !InRetiredSpan(t.old_pk))
           return Status::DataLoss("document " + ps + " has a name entry but no stored document");
       }
     } else {
@@ -295,7 +295,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       }
       // Writing into a span retention deleted: first purge the entries still
       // pointing into it, or they would name the new document.
-      if (c.time_series() && InRetiredSpan(c.def.id, pk)) HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(c));
+      if (c.time_series() && InRetiredSpan(pk)) HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(c));
       wb.Put(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);

@@ -257,7 +257,14 @@ TEST_F(Cli, SnapshotsLatestRangeAtTrendAndRetention) {
   EXPECT_NE(r.out.find("would delete 48 documents"), std::string::npos) << r.out;
   r = Hearth("retention --days 0 --monitor-id mon-0000");
   EXPECT_NE(r.out.find("deleted 48 documents"), std::string::npos) << r.out;
-  EXPECT_NE(Hearth("check").out.find("ok: 48 documents"), std::string::npos);
+  r = Hearth("check");
+  EXPECT_NE(r.out.find("ok: 48 documents"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("entries of documents deleted by retention await purging"), std::string::npos) << r.out;
+  r = Hearth("compact");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Hearth("check");
+  EXPECT_NE(r.out.find("ok: 48 documents"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("await purging"), std::string::npos) << r.out;
   r = Hearth("retention");
   EXPECT_NE(r.out.find("no retention policies"), std::string::npos) << r.out;
   r = Hearth("retention --set-days 0 --dry-run");
