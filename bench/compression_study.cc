@@ -34,13 +34,6 @@ using namespace hearth;
 
 namespace {
 
-size_t Gzip(const std::string& in) {
-  uLongf n = compressBound(in.size());
-  std::string out(n, '\0');
-  compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()), in.size(), 6);
-  return n;
-}
-
 std::string GzipBytes(const std::string& in) {
   uLongf n = compressBound(in.size());
   std::string out(n, '\0');
@@ -130,7 +123,7 @@ int main(int argc, char** argv) {
       int m = monitor_index.emplace(s.at("monitor_id").string(), static_cast<int>(monitor_index.size())).first->second;
       std::string j = schema::PlainDocumentJson(s) + "\n";
       raw += j.size();
-      gz += Gzip(j);
+      gz += GzipBytes(j).size();
       seed += SeedFieldGzip(s);
       fb[m].push_back(schema::EncodeStoredDocument(s, s.at("timestamp").timestamp(), s.at("timestamp").timestamp()));
       json[m].push_back(std::move(j));

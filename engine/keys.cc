@@ -19,7 +19,16 @@ std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id)
 std::string AutoConfig(std::string_view id) { return "auto_config/" + std::string(id); }
 std::string Retention(std::string_view id) { return "retention/" + std::string(id); }
 std::string Retired(std::string_view id, std::string_view partition_prefix) {
-  return "retired/" + std::string(id) + "/" + std::string(partition_prefix);
+  return std::string(kRetiredPrefix) + std::string(id) + "/" + std::string(partition_prefix);
+}
+bool ParseRetired(std::string_view key, std::string_view* id, std::string_view* partition_prefix) {
+  if (key.substr(0, kRetiredPrefix.size()) != kRetiredPrefix) return false;
+  key.remove_prefix(kRetiredPrefix.size());
+  size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return false;
+  *id = key.substr(0, slash);
+  *partition_prefix = key.substr(slash + 1);
+  return true;
 }
 }  // namespace meta
 
@@ -196,12 +205,9 @@ std::string DescribeKeyPrefix(std::string_view column_family, std::string_view p
 std::string DescribeKey(std::string_view column_family, std::string_view key) {
   std::string cfn(column_family);
   if (column_family == cf::kMeta) {
-    if (key.substr(0, 8) == "retired/") {
-      size_t slash = key.find('/', 8);
-      if (slash != std::string_view::npos)
-        return "retired span of collection " + std::string(key.substr(8, slash - 8)) + ", partition (" +
-               DescribeValues(key.substr(slash + 1)) + ")";
-    }
+    std::string_view id, partition;
+    if (meta::ParseRetired(key, &id, &partition))
+      return "retired span of collection " + std::string(id) + ", partition (" + DescribeValues(partition) + ")";
     return "meta key \"" + std::string(key) + "\"";
   }
   if (column_family == cf::kLog) {

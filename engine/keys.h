@@ -73,7 +73,10 @@ std::string Retention(std::string_view collection_id);      // retention policy:
 // automatic, composite) that point into it are waiting to be purged.
 // Key: "retired/<collection id>/" + the partition's primary-key prefix;
 // value: the exclusive upper bound (a primary key) of the deleted span.
+constexpr std::string_view kRetiredPrefix = "retired/";
 std::string Retired(std::string_view collection_id, std::string_view partition_prefix);
+// Splits a Retired key into its collection id and partition prefix; false when malformed.
+bool ParseRetired(std::string_view key, std::string_view* collection_id, std::string_view* partition_prefix);
 }  // namespace meta
 
 // Primary key of a plain collection's document.

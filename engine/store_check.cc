@@ -119,11 +119,16 @@ StatusOr<CheckReport> Store::Check() {
     if (counted != count)
       problems.Add("collection " + c->def.id + " holds " + std::to_string(count) + " documents but its counter says " +
                    std::to_string(counted));
+    // Name and index entries of documents retention deleted (time-series
+    // entries hold the primary key they name).
+    auto retired = [&](const rocksdb::Iterator& i) {
+      return c->time_series() && InRetiredSpan(std::string_view(i.value().data(), i.value().size()));
+    };
     if (c->time_series()) {
       uint64_t names = 0;
       std::unique_ptr<rocksdb::Iterator> ni(db_->NewIterator(ro, c->names));
       for (ni->SeekToFirst(); ni->Valid(); ni->Next()) {
-        if (InRetiredSpan(std::string_view(ni->value().data(), ni->value().size()))) {
+        if (retired(*ni)) {
           report.entries_awaiting_purge++;
           continue;
         }
@@ -138,10 +143,6 @@ StatusOr<CheckReport> Store::Check() {
     for (Source& src : sources) {
       uint64_t entries = 0;
       std::unique_ptr<rocksdb::Iterator> ii(db_->NewIterator(ro, src.cf));
-      // Entries of documents retention deleted (ts entries hold the primary key).
-      auto retired = [&](const rocksdb::Iterator& i) {
-        return c->time_series() && InRetiredSpan(std::string_view(i.value().data(), i.value().size()));
-      };
       for (ii->SeekToFirst(); ii->Valid(); ii->Next()) {
         if (retired(*ii)) {
           report.entries_awaiting_purge++;

@@ -2,10 +2,8 @@
 // (prefix(collection) enc(partition) enc(time) id), without query planning.
 #include <limits>
 
-#include "engine/auto_index.h"
 #include "engine/bounded_iterator.h"
 #include "engine/counter_merge.h"
-#include "engine/index_entries.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
 #include "engine/store.h"
@@ -147,13 +145,12 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
 }
 
 Status Store::LoadRetiredSpans() {
-  const std::string prefix = "retired/";
+  const std::string prefix(meta::kRetiredPrefix);
   BoundedIterator it(db_.get(), meta_, prefix, schema::PrefixSuccessor(prefix));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    std::string_view key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
-    size_t slash = key.find('/');
-    if (slash == std::string_view::npos) return Status::DataLoss("malformed " + DescribeKey(cf::kMeta, it->key().ToString()));
-    retired_->Retire(std::string(key.substr(0, slash)), std::string(key.substr(slash + 1)), it->value().ToString());
+    std::string_view key(it->key().data(), it->key().size()), id, partition;
+    if (!meta::ParseRetired(key, &id, &partition)) return Status::DataLoss("malformed " + DescribeKey(cf::kMeta, key));
+    retired_->Retire(std::string(id), std::string(partition), it->value().ToString());
   }
   return FromRocks(it->status(), "reading retired spans");
 }
