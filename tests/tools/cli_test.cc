@@ -35,6 +35,12 @@ class Cli : public ::testing::Test {
     std::ofstream(p) << content;
     return p;
   }
+  // `hearth gen snapshots GEN_ARGS`, imported into the store.
+  void ImportGenerated(const std::string& gen_args) {
+    std::string gen_file = dir_.path() + "/gen.jsonl";
+    ASSERT_EQ(Hearth("gen snapshots " + gen_args + " > " + gen_file + " #").exit_code, 0);
+    ASSERT_EQ(Hearth("import snapshots " + gen_file).exit_code, 0);
+  }
   TempDir dir_;
 };
 
@@ -160,16 +166,8 @@ TEST_F(Cli, HelpExplainsEveryCommand) {
   EXPECT_NE(Hearth("import --help").out.find("--id-field"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace hearth::testing
-
-namespace hearth::testing {
-namespace {
-
 TEST_F(Cli, QueryWithFiltersOrderingCursorsAndExplain) {
-  std::string gen_file = dir_.path() + "/gen.jsonl";
-  ASSERT_EQ(Hearth("gen snapshots --monitors 3 --hours 10 > " + gen_file + " #").exit_code, 0);
-  ASSERT_EQ(Hearth("import snapshots " + gen_file).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(ImportGenerated("--monitors 3 --hours 10"));
   CommandResult r = Hearth(R"(query snapshots --where 'monitor_id == "mon-0001"' --order-by 'timestamp desc' --limit 2)");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = SortedLines(r.out);
@@ -222,16 +220,8 @@ TEST_F(Cli, QueryErrorsAreOneLineWithANonZeroExit) {
   EXPECT_NE(r.err.find("VALUE is not JSON"), std::string::npos) << r.err;
 }
 
-}  // namespace
-}  // namespace hearth::testing
-
-namespace hearth::testing {
-namespace {
-
 TEST_F(Cli, SnapshotsLatestRangeAtTrendAndRetention) {
-  std::string gen_file = dir_.path() + "/gen.jsonl";
-  ASSERT_EQ(Hearth("gen snapshots --monitors 2 --hours 48 --start 2026-01-01T00:00:00Z > " + gen_file + " #").exit_code, 0);
-  ASSERT_EQ(Hearth("import snapshots " + gen_file).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(ImportGenerated("--monitors 2 --hours 48 --start 2026-01-01T00:00:00Z"));
   CommandResult r = Hearth("snapshots latest mon-0001");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, 44), R"({"__name__":"snapshots/mon-0001_1767394800",)");  // hour 47
