@@ -10,9 +10,15 @@
 //   zstd/doc          zstd level 3, each document alone
 //   zstd+dict/doc     zstd level 3 with a 112 KB dictionary trained on 2,000 documents
 //   zstd stream       zstd level 3 over each monitor's snapshots in time order, one stream
-//   fb+dict           hearth's FlatBuffers body, zstd+dict per document
-//   fb delta/K        FlatBuffers body: every K-th document zstd+dict, the ones
-//                     between zstd'd with their group's first document as prefix
+//   body ...          hearth's stored body (format v3, protobuf wire form):
+//     zstd blocks/B   each monitor's bodies packed into B-byte blocks, zstd per block (RocksDB style)
+//     zstd+dict/doc   zstd+dict per document
+//     delta/K         every K-th document zstd+dict, the ones between zstd'd
+//                     with their group's first document as prefix
+//     fields/K        as delta/K, but only the top-level fields that changed
+//     chain/K         every K-th document zstd+dict, each one between zstd'd
+//                     with the document just before it as prefix
+//   (json chain/K is the same over the JSON text.)
 #include <zlib.h>
 #include <zdict.h>
 #include <zstd.h>
@@ -26,7 +32,8 @@
 
 #include "bench/bench_util.h"
 #include "schema/base64.h"
-#include "schema/document_codec.h"
+#include "schema/document_body.h"
+#include "schema/document_body_fb.h"
 #include "schema/json.h"
 #include "tools/snapshot_generator.h"
 
@@ -112,10 +119,10 @@ int main(int argc, char** argv) {
   std::printf("machine: %s\ncorpus: %d monitors x %d hours, %s prose\n", bench::MachineDescription().c_str(),
               g.monitors, g.hours, g.fresh_prose ? "fresh" : "slowly evolving");
   // Per monitor, in time order: JSON and hearth's stored FlatBuffers form.
-  std::vector<std::vector<std::string>> json(g.monitors), fb(g.monitors);
+  std::vector<std::vector<std::string>> json(g.monitors), fb(g.monitors);  // fb: v3 bodies
   std::vector<std::vector<MapValue>> maps(g.monitors);
   std::map<std::string, int> monitor_index;
-  size_t raw = 0, gz = 0, seed = 0;
+  size_t raw = 0, gz = 0, seed = 0, fbraw = 0;
   {
     tools::SnapshotGenerator gen(g);
     MapValue s;
@@ -125,7 +132,9 @@ int main(int argc, char** argv) {
       raw += j.size();
       gz += GzipBytes(j).size();
       seed += SeedFieldGzip(s);
-      fb[m].push_back(schema::EncodeStoredDocument(s, s.at("timestamp").timestamp(), s.at("timestamp").timestamp()));
+      const Timestamp t = s.at("timestamp").timestamp();
+      fbraw += schema::EncodeFlatBuffersBody(s, t, t).size();
+      schema::EncodeDocumentBody(s, t, t, &fb[m].emplace_back());
       json[m].push_back(std::move(j));
       maps[m].push_back(s);
     }
@@ -141,14 +150,14 @@ int main(int argc, char** argv) {
   row("gzip/doc", gz);
   row("seed field gzip", seed);
   Zstd z;
-  size_t zs = 0, stream = 0, fbraw = 0;
+  size_t zs = 0, stream = 0, body = 0;
   std::string all;
   for (int m = 0; m < g.monitors; m++) {
     std::string series;
     for (size_t i = 0; i < json[m].size(); i++) {
       zs += z.Compress(json[m][i], nullptr, nullptr).size();
       series += json[m][i];
-      fbraw += fb[m][i].size();
+      body += fb[m][i].size();
     }
     std::string out(ZSTD_compressBound(series.size()), '\0');
     stream += ZSTD_compress(out.data(), out.size(), series.data(), series.size(), 3);
@@ -181,7 +190,8 @@ int main(int argc, char** argv) {
     ZSTD_freeCDict(cd);
   }
   row("zstd stream/monitor", stream);
-  row("hearth FlatBuffers", fbraw);
+  row("FlatBuffers body (v2)", fbraw);
+  row("protobuf body (v3)", body);
   // RocksDB-style block compression: each monitor's stored documents packed
   // into blocks of B bytes, each block zstd'd alone.
   for (size_t block : {16384, 65536, 262144}) {
@@ -197,7 +207,7 @@ int main(int argc, char** argv) {
         if (i < fb[m].size()) b += fb[m][i];
       }
     }
-    std::string name = "fb zstd blocks/" + std::to_string(block / 1024) + "K";
+    std::string name = "body zstd blocks/" + std::to_string(block / 1024) + "K";
     row(name.c_str(), n);
   }
   std::string dict = train(fb);
@@ -227,9 +237,43 @@ int main(int argc, char** argv) {
         if (out != fb[m][i]) std::abort();
       }
     double us = sw.Seconds() * 1e6 / docs;
-    std::string name = k == 1 ? "fb zstd+dict/doc" : "fb delta/" + std::to_string(k);
+    std::string name = k == 1 ? "body zstd+dict/doc" : "body delta/" + std::to_string(k);
     row(name.c_str(), n, us);
   }
+  // Chains: every K-th document zstd+dict, each one between zstd'd with the
+  // document just before it as prefix (a read decodes at most K frames).
+  auto chains = [&](const std::vector<std::vector<std::string>>& corpus, const char* label) {
+    std::string cdict_bytes = train(corpus);
+    ZSTD_CDict* ccd = ZSTD_createCDict(cdict_bytes.data(), cdict_bytes.size(), 3);
+    ZSTD_DDict* cdd = ZSTD_createDDict(cdict_bytes.data(), cdict_bytes.size());
+    for (int k : {2, 4, 8, 16}) {
+      size_t n = cdict_bytes.size();
+      std::vector<std::vector<std::string>> packed(g.monitors);
+      for (int m = 0; m < g.monitors; m++)
+        for (size_t i = 0; i < corpus[m].size(); i++) {
+          packed[m].push_back(i % k == 0 ? z.Compress(corpus[m][i], ccd, nullptr)
+                                         : z.Compress(corpus[m][i], nullptr, &corpus[m][i - 1]));
+          n += packed[m].back().size();
+        }
+      bench::Stopwatch sw;
+      std::string prev, out;
+      for (int m = 0; m < g.monitors; m++)
+        for (size_t i = 0; i < packed[m].size(); i++) {
+          out.resize(corpus[m][i].size() + 64);
+          if (i % k == 0) z.Decompress(packed[m][i], &out, cdd, nullptr);
+          else z.Decompress(packed[m][i], &out, nullptr, &prev);
+          if (out != corpus[m][i]) std::abort();
+          prev.swap(out);
+        }
+      double us = sw.Seconds() * 1e6 / docs;
+      std::string name = std::string(label) + " chain/" + std::to_string(k);
+      row(name.c_str(), n, us);
+    }
+    ZSTD_freeCDict(ccd);
+    ZSTD_freeDDict(cdd);
+  };
+  chains(json, "json");
+  chains(fb, "body");
   // Field-level: the documents between group starts hold only the top-level
   // fields that differ from the group's first document, zstd'd with it as prefix.
   for (int k : {8, 16, 32, 64}) {
@@ -249,7 +293,8 @@ int main(int argc, char** argv) {
             if (it == maps[m][base].end() || !(it->second == v)) changed[f] = v;
           }
           Timestamp t = maps[m][i].at("timestamp").timestamp();
-          std::string delta = schema::EncodeStoredDocument(changed, t, t);
+          std::string delta;
+          schema::EncodeDocumentBody(changed, t, t, &delta);
           sizes[m].push_back(delta.size());
           packed[m].push_back(z.Compress(delta, nullptr, &fb[m][base]));
         }
@@ -272,7 +317,7 @@ int main(int argc, char** argv) {
     size_t dsum = 0;
     for (auto& v : sizes) for (size_t x : v) dsum += x;
     std::printf("  (average decoded size %.0f B)\n", static_cast<double>(dsum) / docs);
-    std::string name = "fb fields/" + std::to_string(k);
+    std::string name = "body fields/" + std::to_string(k);
     row(name.c_str(), n, us);
   }
   ZSTD_freeCDict(cd);

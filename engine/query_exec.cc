@@ -86,7 +86,7 @@ class Resolver {
     }
     const std::string path = row->path.ToString();
     stats_->documents_read++;
-    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(row->bytes, path));
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(row->bytes, path, schema::Verification::kChecksum, c_.dictionaries));
     if (c_.Expired(sd, now_)) return Verdict::kSkip;
     schema::FieldReader read = [&](const schema::FieldPath& f) -> std::optional<Value> {
       if (f.IsName()) return Value::Ref(path);
@@ -296,7 +296,7 @@ Status ExecuteQuery(rocksdb::DB* db, const CollectionState& c, const schema::Nor
       if (skipped < q.offset) {
         skipped++;
       } else {
-        HEARTH_ASSIGN_OR_RETURN(Document d, schema::DecodeStoredDocument(h.row.bytes, path));
+        HEARTH_ASSIGN_OR_RETURN(Document d, schema::DecodeStoredDocument(h.row.bytes, path, c.dictionaries));
         emitted++;
         stats->results++;
         if (!visit(d) || (q.limit && emitted >= *q.limit)) return Status::OK();

@@ -50,6 +50,8 @@ struct CollectionState {
   std::optional<std::vector<std::string>> ttl_field;
   bool Expired(const schema::StoredDocument& d, const Timestamp& now) const;
   AutoIndexConfig auto_config;
+  // The store's dictionaries, for reading documents compressed with one.
+  const schema::Dictionaries* dictionaries = nullptr;
   bool time_series() const { return def.time_series.has_value(); }
 };
 
@@ -142,6 +144,9 @@ class Store {
   // Spans deleted by retention (engine/retired_spans.h); shared with the
   // compaction filters of the entry column families.
   std::shared_ptr<RetiredSpans> retired_ = std::make_shared<RetiredSpans>();
+
+  // zstd dictionaries stored documents name (schema/compression.h).
+  schema::Dictionaries dictionaries_;
 
   std::mutex write_mu_;
   uint64_t next_log_seq_ = 1;              // guarded by write_mu_

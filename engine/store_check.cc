@@ -86,7 +86,7 @@ StatusOr<CheckReport> Store::Check() {
       }
       schema::DocumentPath path{p};
       auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), path.ToString(),
-                                              schema::Verification::kFull);
+                                              schema::Verification::kFull, c->dictionaries);
       if (!sd.ok()) {
         problems.Add(sd.status().message());
         continue;
@@ -160,7 +160,8 @@ StatusOr<CheckReport> Store::Check() {
         schema::ResourcePath p;
         if (!DocumentPathFromKey(std::string_view(di->key().data(), di->key().size()), c->time_series(), &p)) continue;
         schema::DocumentPath path{p};
-        auto sd = schema::StoredDocument::Parse(std::string_view(di->value().data(), di->value().size()), path.ToString());
+        auto sd = schema::StoredDocument::Parse(std::string_view(di->value().data(), di->value().size()),
+                                                path.ToString(), schema::Verification::kChecksum, c->dictionaries);
         if (!sd.ok()) continue;
         keys.clear();
         src.keys_of(path, *sd, &keys);

@@ -149,7 +149,8 @@ Status Store::Backfill(const CollectionState& c, const std::string& task, rocksd
     schema::DocumentPath path{p};
     HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
                                                            std::string_view(it->value().data(), it->value().size()),
-                                                           path.ToString()));
+                                                           path.ToString(), schema::Verification::kChecksum,
+                                                           c.dictionaries));
     keys.clear();
     entries_of(path, sd, &keys);
     for (const auto& k : keys) wb.Put(target, k, c.time_series() ? std::string(key) : std::string());

@@ -201,6 +201,7 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   if (!exists && !create) return Status::NotFound("no collection \"" + id + "\"");
 
   auto state = std::make_unique<CollectionState>();
+  state->dictionaries = &dictionaries_;
   state->def = *def;
   HEARTH_ASSIGN_OR_RETURN(state->docs, CreateCf(cf::Docs(id)));
   if (state->time_series()) {

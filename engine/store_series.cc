@@ -65,8 +65,11 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   DocumentViewArena arena;
   // Hands one stored document to `visit`; false when the scan is over.
   auto emit = [&](const std::string& id, const rocksdb::Slice& value) -> StatusOr<bool> {
-    HEARTH_ASSIGN_OR_RETURN(DocumentView v,
-                            DocumentView::FromStored(coll + id, std::string_view(value.data(), value.size()), &arena));
+    std::string path = coll + id;
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd,
+                            schema::StoredDocument::Parse(std::string_view(value.data(), value.size()), path,
+                                                          schema::Verification::kChecksum, c->dictionaries));
+    DocumentView v = DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena);
     if (c->ttl_field) {
       std::optional<Value> t = v.Get(*c->ttl_field);
       if (t && t->type() == Value::Type::kTimestamp && t->timestamp() <= now) return true;  // expired (TTL)
@@ -246,7 +249,8 @@ StatusOr<uint64_t> Store::DeleteExpired(const std::string& collection_path, bool
     schema::ResourcePath p;
     std::string_view key(it->key().data(), it->key().size());
     if (!DocumentPathFromKey(key, c->time_series(), &p)) continue;
-    auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), p.ToString());
+    auto sd = schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), p.ToString(),
+                                            schema::Verification::kChecksum, c->dictionaries);
     if (!sd.ok() || !c->Expired(*sd, now)) continue;
     count++;
     if (!dry_run) batch.Delete(p.ToString());

@@ -149,9 +149,10 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
     return Status::NotFound("document " + path.ToString() + " not found");
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + path.ToString()));
-  HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(value, path.ToString()));
+  HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(value, path.ToString(), schema::Verification::kChecksum,
+                                                                                  c->dictionaries));
   if (c->Expired(sd, Timestamp::Now())) return Status::NotFound("document " + path.ToString() + " not found (expired)");
-  return schema::DecodeStoredDocument(value, path.ToString());
+  return Document{path.ToString(), sd.Fields(), sd.create_time(), sd.update_time()};
 }
 
 StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
@@ -218,7 +219,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + ps);
     t.had = s.ok();
     if (t.had) {
-      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t.old_bytes, ps));
+      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t.old_bytes, ps, schema::Verification::kChecksum,
+                                                                                    t.coll->dictionaries));
       t.old_create = sd.create_time();
       if (t.coll->time_series()) t.old_partition = sd.Field(t.coll->def.time_series->partition_field);
       AppendEntries(*t.coll, t.path, StoredFieldSource(sd), t.coll->auto_config.enabled() ? sd.Fields() : MapValue{},
@@ -235,7 +237,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (t->fields != nullptr) {
       t->owned = *t->fields;
     } else {
-      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t->old_bytes, t->path_str));
+      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
+                                                     t->old_bytes, t->path_str, schema::Verification::kChecksum, t->coll->dictionaries));
       t->owned = sd.Fields();
     }
     t->fields = &t->owned;
@@ -367,12 +370,13 @@ Status Store::Scan(std::string_view collection_path, const std::function<bool(co
     if (c->ttl_field) {
       HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
                                                              std::string_view(it->value().data(), it->value().size()),
-                                                             p.ToString()));
+                                                             p.ToString(), schema::Verification::kChecksum,
+                                                             c->dictionaries));
       if (c->Expired(sd, now)) continue;
     }
     HEARTH_ASSIGN_OR_RETURN(Document d,
                             schema::DecodeStoredDocument(std::string_view(it->value().data(), it->value().size()),
-                                                         p.ToString()));
+                                                         p.ToString(), c->dictionaries));
     if (!visit(d)) break;
   }
   return FromRocks(it->status(), "scanning " + cp.ToString());

@@ -1,67 +1,94 @@
-// The stored form of a document: a small header and a FlatBuffers body.
+// The stored form of a document: a small header, then the body, compressed
+// or not.
 //
-// Format version 2 (written since 2026-11; DO NOT CHANGE, add a version):
+// Format version 3 (written since 2026-11-25; DO NOT CHANGE, add a version):
 //
-//   stored   := version(1 byte = 2) codec(1 byte) dict_id(varint32)
-//               checksum(8 bytes, little-endian) body
-//   checksum := XXH3-64 over body (the bytes as stored)
-//   body     := codec-compressed hearth.fb.Document (schema/document.fbs)
+//   stored   := version(1 byte = 3) codec(1 byte) dict_id(varint32)
+//               checksum(8 bytes, little-endian) payload
+//   checksum := XXH3-64 over payload (the bytes as stored)
+//   payload  := body                                  (codec none)
+//             | body_size(varint) compressed(body)     (other codecs, schema/compression.h)
+//   body     := protobuf wire form of google.firestore.v1.Document (schema/document_body.h)
 //
-// Format version 1 (still read, no longer written): the same, but the
-// checksum is the low 32 bits of XXH3-64 in 4 bytes.
+// dict_id names the zstd dictionary of codec zstd-dict (0 for the others).
 //
-// Codec 0 stores the FlatBuffer as it is. Reads check the header and the
-// checksum: a 64-bit checksum over bytes that hearth's own encoder produced
-// leaves nothing for the FlatBuffers verifier to find but deliberate forgery,
-// and skipping it halves the cost of reading a document. `hearth check`
-// (Verification::kFull) runs the verifier too. Version 1 values, whose 32-bit
-// checksum is weaker, are always verified in full. A value that fails any
-// check is DATA_LOSS, never decoded.
+// Versions 1 and 2 (still read, no longer written): the same header with
+// codec none, a FlatBuffers body (schema/document_body_fb.h) and a 32-bit
+// (v1) or 64-bit (v2) checksum.
+//
+// Reads check the header and the checksum: the checksum covers the bytes as
+// stored, so a corrupted value is caught before it is decompressed or
+// parsed. `hearth check` (Verification::kFull) also decodes the whole body.
+// Version 1 values, whose 32-bit checksum is weaker, are always verified in
+// full. A value that fails any check is DATA_LOSS naming the document.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hearth/document.h"
 #include "hearth/status.h"
 #include "hearth/value.h"
-
-namespace hearth::fb {
-struct Document;
-struct Value;
-}  // namespace hearth::fb
+#include "schema/compression.h"
 
 namespace hearth::schema {
 
-constexpr uint8_t kDocumentFormatVersion = 2;
+constexpr uint8_t kDocumentFormatVersion = 3;
 
-// Codec ids. DO NOT CHANGE: they are stored in every document header.
-enum class Codec : uint8_t { kNone = 0 };
+// How new documents are compressed. `dictionary` is required for
+// kZstdDictionary. When compression does not make a document smaller it is
+// stored with codec none (reading it then costs nothing extra).
+struct Compression {
+  Codec codec = Codec::kNone;
+  std::shared_ptr<const Dictionary> dictionary;
+};
 
 // Encodes fields and times into the stored form.
-std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time);
+std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
+                                 const Compression& compression = {});
+
+// A header and checksum around a payload (also writes older versions, for tests).
+std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, std::string_view payload);
 
 // How much of a stored value a read checks.
 enum class Verification {
   kChecksum,  // header and checksum (reads)
-  kFull,      // also the FlatBuffers verifier (hearth check)
+  kFull,      // also decodes the whole body (hearth check)
+};
+
+// What a stored value's header says.
+struct StoredHeader {
+  uint8_t version = 0;
+  Codec codec = Codec::kNone;
+  uint32_t dict_id = 0;
+  size_t payload_offset = 0;
 };
 
 // A verified view of a stored document. Reading one field decodes only that
 // field; the rest of the document stays as bytes.
 class StoredDocument {
  public:
-  // Checks the header, checksum and FlatBuffer. `what` names the document in
-  // errors. The view borrows `bytes`; keep them alive while using it.
+  // Checks the header and checksum, decompresses (with a dictionary from
+  // `dictionaries` when the codec needs one). `what` names the document in
+  // errors. An uncompressed body is borrowed from `bytes`: keep them alive
+  // while using the view.
   static StatusOr<StoredDocument> Parse(std::string_view bytes, std::string_view what,
-                                        Verification verification = Verification::kChecksum);
-  // Where the FlatBuffers body starts in verified stored bytes.
-  static StatusOr<size_t> BodyOffset(std::string_view bytes, std::string_view what,
-                                     Verification verification = Verification::kChecksum);
-  // A view over a body already verified (BodyOffset on the same bytes).
-  static StoredDocument OverVerifiedBody(const void* body);
+                                        Verification verification = Verification::kChecksum,
+                                        const Dictionaries* dictionaries = nullptr);
+  // The checked header of a stored value (checksum included).
+  static StatusOr<StoredHeader> ReadHeader(std::string_view bytes, std::string_view what);
+  // A view over a body that came out of Parse (body() and version()).
+  static StoredDocument OverVerifiedBody(uint8_t version, std::string_view body) {
+    return StoredDocument(version, body, nullptr);
+  }
+
+  uint8_t version() const { return version_; }
+  // The uncompressed body.
+  std::string_view body() const { return body_; }
 
   Timestamp create_time() const;
   Timestamp update_time() const;
@@ -72,11 +99,15 @@ class StoredDocument {
   MapValue Fields() const;
 
  private:
-  explicit StoredDocument(const fb::Document* root) : root_(root) {}
-  const fb::Document* root_;
+  StoredDocument(uint8_t version, std::string_view body, std::shared_ptr<const std::string> owned)
+      : version_(version), body_(body), owned_(std::move(owned)) {}
+  uint8_t version_;
+  std::string_view body_;
+  std::shared_ptr<const std::string> owned_;  // a decompressed body
 };
 
 // Decodes a whole document.
-StatusOr<Document> DecodeStoredDocument(std::string_view bytes, std::string path);
+StatusOr<Document> DecodeStoredDocument(std::string_view bytes, std::string path,
+                                        const Dictionaries* dictionaries = nullptr);
 
 }  // namespace hearth::schema

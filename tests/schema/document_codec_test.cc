@@ -1,8 +1,11 @@
 #include "schema/document_codec.h"
 
 #include <gtest/gtest.h>
-#include <xxhash.h>
 
+#include <cmath>
+
+#include "schema/document_body.h"
+#include "schema/document_body_fb.h"
 #include "tests/schema/value_generator.h"
 
 namespace hearth::schema {
@@ -15,90 +18,213 @@ MapValue RandomDocument(uint64_t seed) {
   return m;
 }
 
-TEST(DocumentCodec, EveryValueTypeRoundTrips) {
+// A dictionary trained on random documents, registered under id 7.
+std::shared_ptr<const Dictionary> TrainedDictionary(Dictionaries* into) {
+  std::vector<std::string> samples;
+  for (uint64_t seed = 1000; seed < 1400; seed++) {
+    std::string body;
+    EncodeDocumentBody(RandomDocument(seed), {}, {}, &body);
+    samples.push_back(std::move(body));
+  }
+  auto bytes = TrainDictionary(samples, 16 * 1024);
+  EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto d = std::make_shared<const Dictionary>(7, *bytes);
+  into->Add(d);
+  return d;
+}
+
+// Every codec: the same behaviour whatever compresses the body.
+class EveryCodec : public ::testing::TestWithParam<Codec> {
+ protected:
+  void SetUp() override {
+    compression_.codec = GetParam();
+    if (GetParam() == Codec::kZstdDictionary) compression_.dictionary = TrainedDictionary(&dictionaries_);
+  }
+  std::string Encode(const MapValue& m, Timestamp c = {}, Timestamp u = {}) {
+    return EncodeStoredDocument(m, c, u, compression_);
+  }
+  Compression compression_;
+  Dictionaries dictionaries_;
+};
+
+TEST_P(EveryCodec, EveryValueTypeRoundTrips) {
   for (uint64_t seed = 0; seed < 200; seed++) {
     MapValue m = RandomDocument(seed);
-    std::string stored = EncodeStoredDocument(m, {10, 1}, {20, 2});
-    auto d = DecodeStoredDocument(stored, "c/d");
+    std::string stored = Encode(m, {10, 1}, {20, 2});
+    auto d = DecodeStoredDocument(stored, "c/d", &dictionaries_);
     ASSERT_TRUE(d.ok()) << d.status().ToString();
     EXPECT_EQ(d->fields, m);
     EXPECT_EQ(d->create_time, (Timestamp{10, 1}));
     EXPECT_EQ(d->update_time, (Timestamp{20, 2}));
+    auto full = StoredDocument::Parse(stored, "c/d", Verification::kFull, &dictionaries_);
+    EXPECT_TRUE(full.ok()) << full.status().ToString();
   }
 }
 
-TEST(DocumentCodec, ReadsOneFieldWithoutTheRest) {
+TEST_P(EveryCodec, CompressesWhatIsWorthCompressing) {
+  MapValue m;
+  for (int i = 0; i < 50; i++) m["field" + std::to_string(i)] = Value::String("the same words again and again");
+  std::string stored = Encode(m);
+  auto h = StoredDocument::ReadHeader(stored, "c/d");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->codec, GetParam());
+  EXPECT_EQ(h->dict_id, GetParam() == Codec::kZstdDictionary ? 7u : 0u);
+  // A document that compression would not shrink is stored as it is.
+  auto tiny = StoredDocument::ReadHeader(Encode({{"a", Value::Integer(1)}}), "c/d");
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_EQ(tiny->codec, Codec::kNone);
+}
+
+TEST_P(EveryCodec, ReadsOneFieldWithoutTheRest) {
   MapValue m{{"a", Value::Integer(1)},
              {"m", Value::Map({{"inner", Value::String("x")}, {"z", Value::Null()}})},
-             {"s", Value::String("text")}};
-  std::string stored = EncodeStoredDocument(m, {}, {});
-  auto sd = StoredDocument::Parse(stored, "c/d");
+             {"s", Value::String(std::string(300, 's'))}};
+  std::string stored = Encode(m);
+  auto sd = StoredDocument::Parse(stored, "c/d", Verification::kChecksum, &dictionaries_);
   ASSERT_TRUE(sd.ok());
-  EXPECT_EQ(*sd->Field("s"), Value::String("text"));
+  EXPECT_EQ(*sd->Field("s"), Value::String(std::string(300, 's')));
   EXPECT_FALSE(sd->Field("missing").has_value());
+  EXPECT_FALSE(sd->Field("b").has_value());  // between two present keys
   EXPECT_EQ(*sd->FieldAt({"m", "inner"}), Value::String("x"));
+  EXPECT_EQ(*sd->FieldAt({"m", "z"}), Value::Null());
   EXPECT_FALSE(sd->FieldAt({"s", "inner"}).has_value());
   EXPECT_FALSE(sd->FieldAt({"m", "nope"}).has_value());
 }
 
-TEST(DocumentCodec, AnyCorruptedByteIsDataLossNamingTheDocument) {
-  std::string stored = EncodeStoredDocument(RandomDocument(5), {}, {});
+TEST_P(EveryCodec, AnyCorruptedByteIsDataLossNamingTheDocument) {
+  MapValue m = RandomDocument(5);
+  m["prose"] = Value::String("a long analysis that repeats, a long analysis that repeats, a long analysis");
+  std::string stored = Encode(m);
   for (size_t i = 0; i < stored.size(); i++) {
     std::string bad = stored;
     bad[i] = static_cast<char>(bad[i] ^ 0x5A);
-    auto d = DecodeStoredDocument(bad, "snapshots/x");
+    auto d = DecodeStoredDocument(bad, "snapshots/x", &dictionaries_);
     ASSERT_FALSE(d.ok()) << "byte " << i;
     EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
     EXPECT_NE(d.status().message().find("snapshots/x"), std::string::npos);
   }
-  EXPECT_FALSE(DecodeStoredDocument(stored.substr(0, stored.size() / 2), "x").ok());
-  EXPECT_FALSE(DecodeStoredDocument("", "x").ok());
+  EXPECT_FALSE(DecodeStoredDocument(stored.substr(0, stored.size() / 2), "x", &dictionaries_).ok());
+  EXPECT_FALSE(DecodeStoredDocument("", "x", &dictionaries_).ok());
 }
 
-// A stored value with `version`'s header around `body` and a correct checksum.
-std::string WithHeader(uint8_t version, std::string_view body) {
-  std::string out{static_cast<char>(version), 0, 0};
-  uint64_t sum = XXH3_64bits(body.data(), body.size());
-  for (int i = 0; i < (version == 1 ? 4 : 8); i++) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
-  return out + std::string(body);
+INSTANTIATE_TEST_SUITE_P(Codecs, EveryCodec,
+                         ::testing::Values(Codec::kNone, Codec::kZlib, Codec::kZstd, Codec::kZstdDictionary),
+                         [](const auto& info) {
+                           std::string n(CodecName(info.param));
+                           return n == "zstd-dict" ? std::string("zstd_dict") : n;
+                         });
+
+TEST(DocumentCodec, ADictionaryTheStoreLacksIsDataLossNamingIt) {
+  Dictionaries with;
+  Compression c{Codec::kZstdDictionary, TrainedDictionary(&with)};
+  MapValue m = RandomDocument(9);
+  m["prose"] = Value::String(std::string(500, 'p'));
+  std::string stored = EncodeStoredDocument(m, {}, {}, c);
+  Dictionaries without;
+  auto d = DecodeStoredDocument(stored, "c/d", &without);
+  ASSERT_EQ(d.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(d.status().message().find("dictionary 7"), std::string::npos) << d.status().message();
+  EXPECT_NE(d.status().message().find("c/d"), std::string::npos);
 }
 
-TEST(DocumentCodec, WritesVersion2WithA64BitChecksum) {
-  std::string stored = EncodeStoredDocument(RandomDocument(1), {}, {});
-  ASSERT_EQ(stored[0], 2);
-  EXPECT_EQ(stored, WithHeader(2, std::string_view(stored).substr(11)));
+TEST(DocumentCodec, TheBodyIsFirestoresDocumentProtobuf) {
+  // {a: 1}, both times zero: create_time (field 3) and update_time (4) as
+  // empty Timestamps, then fields (2) as a map entry {key "a", value {integer_value 1}}.
+  std::string body;
+  EncodeDocumentBody({{"a", Value::Integer(1)}}, {}, {}, &body);
+  EXPECT_EQ(body, std::string("\x1a\x00\x22\x00\x12\x07\x0a\x01"
+                              "a\x12\x02\x10\x01",
+                              13));
+  // A string (field 17: a two-byte tag) and a timestamp (field 10).
+  body.clear();
+  EncodeDocumentBody({{"s", Value::String("hi")}, {"t", Value::Time({1, 2})}}, {5, 0}, {0, 6}, &body);
+  EXPECT_EQ(body, std::string("\x1a\x02\x08\x05"
+                              "\x22\x02\x10\x06"
+                              "\x12\x0a\x0a\x01s\x12\x05\x8a\x01\x02hi"
+                              "\x12\x0b\x0a\x01t\x12\x06\x52\x04\x08\x01\x10\x02",
+                              33));
 }
 
-TEST(DocumentCodec, ReadsVersion1Values) {
-  MapValue m = RandomDocument(2);
-  std::string v2 = EncodeStoredDocument(m, {3, 0}, {4, 0});
-  std::string v1 = WithHeader(1, std::string_view(v2).substr(11));
-  auto d = DecodeStoredDocument(v1, "c/d");
+TEST(DocumentCodec, KeepsTheSignOfZeroAndTheExtremes) {
+  MapValue m{{"neg0", Value::Double(-0.0)},
+             {"geo", Value::Geo(-0.0, 0.0)},
+             {"min", Value::Integer(INT64_MIN)},
+             {"max", Value::Integer(INT64_MAX)},
+             {"empty_map", Value::Map({})},
+             {"empty_array", Value::Array({})},
+             {"nested", Value::Array({Value::Array({Value::Map({{"k", Value::Array({})}})})})},
+             {"", Value::String("")}};
+  auto d = DecodeStoredDocument(EncodeStoredDocument(m, {-62135596800, 0}, {253402300799, 999999999}), "c/d");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->fields, m);
-  EXPECT_EQ(d->update_time, (Timestamp{4, 0}));
-  std::string bad = v1;
-  bad[5] ^= 1;  // the 4-byte checksum
-  EXPECT_EQ(DecodeStoredDocument(bad, "c/d").status().code(), StatusCode::kDataLoss);
+  EXPECT_TRUE(std::signbit(d->fields.at("neg0").dbl()));
+  EXPECT_TRUE(std::signbit(d->fields.at("geo").geo().latitude));
+  EXPECT_FALSE(std::signbit(d->fields.at("geo").geo().longitude));
+  EXPECT_EQ(d->create_time, (Timestamp{-62135596800, 0}));
+  EXPECT_EQ(d->update_time, (Timestamp{253402300799, 999999999}));
+}
+
+TEST(DocumentCodec, WritesVersion3WithA64BitChecksum) {
+  MapValue m = RandomDocument(1);
+  std::string stored = EncodeStoredDocument(m, {}, {});
+  std::string body;
+  EncodeDocumentBody(m, {}, {}, &body);
+  ASSERT_EQ(stored[0], 3);
+  EXPECT_EQ(stored.size(), 11 + body.size());
+  EXPECT_EQ(stored, WrapStoredPayload(3, Codec::kNone, 0, body));
+}
+
+TEST(DocumentCodec, ReadsTheFlatBuffersVersions1And2) {
+  MapValue m = RandomDocument(2);
+  std::string fb = EncodeFlatBuffersBody(m, {3, 0}, {4, 0});
+  for (uint8_t version : {1, 2}) {
+    std::string stored = WrapStoredPayload(version, Codec::kNone, 0, fb);
+    auto d = DecodeStoredDocument(stored, "c/d");
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    EXPECT_EQ(d->fields, m);
+    EXPECT_EQ(d->update_time, (Timestamp{4, 0}));
+    auto sd = StoredDocument::Parse(stored, "c/d");
+    ASSERT_TRUE(sd.ok());
+    EXPECT_EQ(sd->FieldAt({"f0"}), m.at("f0"));
+    std::string bad = stored;
+    bad[5] ^= 1;  // inside the checksum
+    EXPECT_EQ(DecodeStoredDocument(bad, "c/d").status().code(), StatusCode::kDataLoss);
+  }
 }
 
 TEST(DocumentCodec, FullVerificationCatchesABodyThatOnlyTheChecksumVouchesFor) {
-  // A forged value: the checksum matches, the FlatBuffer is garbage. Reads
-  // trust the checksum; hearth check (kFull) and version 1 values do not.
+  // Forged values: the checksum matches, the body is garbage. Reads trust the
+  // checksum; hearth check (kFull) and version 1 values do not.
   std::string garbage(64, '\xFF');
-  EXPECT_TRUE(StoredDocument::BodyOffset(WithHeader(2, garbage), "c/d").ok());
-  auto full = StoredDocument::BodyOffset(WithHeader(2, garbage), "c/d", Verification::kFull);
-  ASSERT_FALSE(full.ok());
-  EXPECT_NE(full.status().message().find("c/d"), std::string::npos);
-  EXPECT_FALSE(StoredDocument::BodyOffset(WithHeader(1, garbage), "c/d").ok());
+  for (uint8_t version : {2, 3}) {
+    std::string forged = WrapStoredPayload(version, Codec::kNone, 0, garbage);
+    EXPECT_TRUE(StoredDocument::Parse(forged, "c/d").ok());
+    auto full = StoredDocument::Parse(forged, "c/d", Verification::kFull);
+    ASSERT_FALSE(full.ok()) << int(version);
+    EXPECT_EQ(full.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(full.status().message().find("c/d"), std::string::npos);
+  }
+  EXPECT_FALSE(StoredDocument::Parse(WrapStoredPayload(1, Codec::kNone, 0, garbage), "c/d").ok());
+  // A forged body read without verification gives nothing, never a crash.
+  auto sd = StoredDocument::Parse(WrapStoredPayload(3, Codec::kNone, 0, garbage), "c/d");
+  ASSERT_TRUE(sd.ok());
+  EXPECT_FALSE(sd->Field("a").has_value());
+  EXPECT_TRUE(sd->Fields().empty());
 }
 
-TEST(DocumentCodec, UnknownVersionIsDataLoss) {
+TEST(DocumentCodec, UnknownVersionOrCodecIsDataLoss) {
   std::string stored = EncodeStoredDocument(RandomDocument(3), {}, {});
-  stored[0] = 3;
+  stored[0] = 4;
   auto d = DecodeStoredDocument(stored, "c/d");
   EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
-  EXPECT_NE(d.status().message().find("unknown format version 3"), std::string::npos);
+  EXPECT_NE(d.status().message().find("unknown format version 4"), std::string::npos);
+  std::string body;
+  EncodeDocumentBody({}, {}, {}, &body);
+  d = DecodeStoredDocument(WrapStoredPayload(3, static_cast<Codec>(9), 0, body), "c/d");
+  EXPECT_NE(d.status().message().find("unknown codec 9"), std::string::npos);
+  // FlatBuffers versions only ever had codec none.
+  d = DecodeStoredDocument(WrapStoredPayload(2, Codec::kZstd, 0, body), "c/d");
+  EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -14,17 +14,20 @@
 #include "hearth/value.h"
 
 namespace hearth {
+namespace schema {
+class StoredDocument;
+}
 
 class DocumentViewArena;
 
 class DocumentView {
  public:
-  // Verifies `stored` (the store's on-disk form); DATA_LOSS names `path`
-  // when it is corrupted.
-  // The bytes are copied into the view: into their own allocation, or into
-  // `arena`'s shared blocks when one is given.
-  static StatusOr<DocumentView> FromStored(std::string path, std::string_view stored,
-                                           DocumentViewArena* arena = nullptr);
+  // A view over a document body the store has checked and decompressed;
+  // `version` is the stored format version it was written in
+  // (schema/document_codec.h). The bytes are copied into the view: into
+  // their own allocation, or into `arena`'s shared blocks when one is given.
+  static DocumentView OverVerifiedBody(std::string path, uint8_t version, std::string_view body,
+                                       DocumentViewArena* arena = nullptr);
 
   const std::string& path() const { return path_; }
   // The document id: the last segment of the path.
@@ -37,17 +40,17 @@ class DocumentView {
   // Every field, built.
   MapValue Fields() const;
   Document ToDocument() const;
-  // Bytes held (stored form and path).
-  size_t ByteSize() const { return path_.size() + stored_size_; }
+  // Bytes held (body and path).
+  size_t ByteSize() const { return path_.size() + body_size_; }
 
  private:
-  DocumentView(std::string path, std::shared_ptr<const char[]> stored, size_t size, size_t body_offset)
-      : path_(std::move(path)), stored_(std::move(stored)), stored_size_(size), body_offset_(body_offset) {}
-  const void* Root() const;
+  DocumentView(std::string path, std::shared_ptr<const char[]> body, size_t size, uint8_t version)
+      : path_(std::move(path)), body_(std::move(body)), body_size_(size), version_(version) {}
+  schema::StoredDocument Body() const;
   std::string path_;
-  std::shared_ptr<const char[]> stored_;
-  size_t stored_size_ = 0;
-  size_t body_offset_ = 0;
+  std::shared_ptr<const char[]> body_;
+  size_t body_size_ = 0;
+  uint8_t version_ = 0;
 };
 
 // Copies the stored bytes of many views into shared blocks, so a scan that
