@@ -24,6 +24,19 @@ std::string MachineDescription() {
   return buf;
 }
 
+void ReportLatency(const char* what, const std::vector<double>& us, double documents) {
+  std::printf("%-44s p50 %9.1f us   p99 %9.1f us", what, Percentile(us, 0.5), Percentile(us, 0.99));
+  if (documents > 0) std::printf("   (%.0f documents)", documents);
+  std::printf("\n");
+}
+
+void CheckOk(const Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    std::exit(1);
+  }
+}
+
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());

@@ -3,8 +3,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "hearth/status.h"
 
 namespace hearth::bench {
 
@@ -25,6 +29,25 @@ class Stopwatch {
  private:
   std::chrono::steady_clock::time_point start_;
 };
+
+// Runs f(i) n times; the microseconds each call took.
+template <typename F>
+std::vector<double> TimeEach(int n, F&& f) {
+  std::vector<double> out;
+  out.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; i++) {
+    Stopwatch sw;
+    f(i);
+    out.push_back(sw.Seconds() * 1e6);
+  }
+  return out;
+}
+
+// "what   p50 ... us   p99 ... us   (N documents)"
+void ReportLatency(const char* what, const std::vector<double>& us, double documents = 0);
+
+// Exits with the status printed when it is not OK (benchmarks stop at the first error).
+void CheckOk(const Status& s);
 
 // A fresh directory under $TMPDIR (or /tmp), removed at destruction.
 class ScratchDir {

@@ -19,7 +19,6 @@
 //     chain/K         every K-th document zstd+dict, each one between zstd'd
 //                     with the document just before it as prefix
 //   (json chain/K is the same over the JSON text.)
-#include <zlib.h>
 #include <zdict.h>
 #include <zstd.h>
 
@@ -31,7 +30,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "schema/base64.h"
+#include "bench/json_baselines.h"
 #include "schema/document_body.h"
 #include "schema/document_body_fb.h"
 #include "schema/json.h"
@@ -40,34 +39,6 @@
 using namespace hearth;
 
 namespace {
-
-std::string GzipBytes(const std::string& in) {
-  uLongf n = compressBound(in.size());
-  std::string out(n, '\0');
-  compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()), in.size(), 6);
-  out.resize(n);
-  return out;
-}
-
-// The seed's storage form: dict fields whose JSON exceeds 1 KB become
-// {"_compressed": true, "data": base64(gzip(json))}.
-size_t SeedFieldGzip(const MapValue& doc) {
-  MapValue out;
-  for (const auto& [k, v] : doc) {
-    if (v.type() == Value::Type::kMap) {
-      std::string json = schema::PlainValueJson(v);
-      if (json.size() > 1024) {
-        MapValue c;
-        c["_compressed"] = Value::Boolean(true);
-        c["data"] = Value::String(schema::Base64Encode(GzipBytes(json)));
-        out[k] = Value::Map(std::move(c));
-        continue;
-      }
-    }
-    out[k] = v;
-  }
-  return schema::PlainDocumentJson(out).size() + 1;
-}
 
 struct Zstd {
   ZSTD_CCtx* c = ZSTD_createCCtx();
@@ -118,78 +89,38 @@ int main(int argc, char** argv) {
   }
   std::printf("machine: %s\ncorpus: %d monitors x %d hours, %s prose\n", bench::MachineDescription().c_str(),
               g.monitors, g.hours, g.fresh_prose ? "fresh" : "slowly evolving");
-  // Per monitor, in time order: JSON and hearth's stored FlatBuffers form.
+  // Per monitor, in time order: JSON and hearth's stored body.
   std::vector<std::vector<std::string>> json(g.monitors), fb(g.monitors);  // fb: v3 bodies
   std::vector<std::vector<MapValue>> maps(g.monitors);
   std::map<std::string, int> monitor_index;
-  size_t raw = 0, gz = 0, seed = 0, fbraw = 0;
+  size_t fbraw = 0;
   {
     tools::SnapshotGenerator gen(g);
     MapValue s;
     while (gen.Next(&s)) {
       int m = monitor_index.emplace(s.at("monitor_id").string(), static_cast<int>(monitor_index.size())).first->second;
-      std::string j = schema::PlainDocumentJson(s) + "\n";
-      raw += j.size();
-      gz += GzipBytes(j).size();
-      seed += SeedFieldGzip(s);
       const Timestamp t = s.at("timestamp").timestamp();
       fbraw += schema::EncodeFlatBuffersBody(s, t, t).size();
       schema::EncodeDocumentBody(s, t, t, &fb[m].emplace_back());
-      json[m].push_back(std::move(j));
+      json[m].push_back(schema::PlainDocumentJson(s) + "\n");
       maps[m].push_back(s);
     }
   }
   const double docs = static_cast<double>(g.monitors) * g.hours;
+  const bench::JsonBaselines base = bench::MeasureJsonBaselines(maps);
+  const size_t raw = base.raw;
   auto row = [&](const char* name, size_t bytes, double decode_us = -1) {
-    std::printf("%-22s %12zu bytes  %6.2f%% of JSON  %7.1f B/doc", name, bytes, 100.0 * static_cast<double>(bytes) / raw,
+    std::printf("%-30s %12zu bytes  %6.2f%% of JSON  %7.1f B/doc", name, bytes, 100.0 * static_cast<double>(bytes) / raw,
                 static_cast<double>(bytes) / docs);
     if (decode_us >= 0) std::printf("  decode %5.2f us/doc", decode_us);
     std::printf("\n");
   };
-  row("raw JSON", raw);
-  row("gzip/doc", gz);
-  row("seed field gzip", seed);
+  bench::PrintJsonBaselines(base, docs);
   Zstd z;
-  size_t zs = 0, stream = 0, body = 0;
-  std::string all;
-  for (int m = 0; m < g.monitors; m++) {
-    std::string series;
-    for (size_t i = 0; i < json[m].size(); i++) {
-      zs += z.Compress(json[m][i], nullptr, nullptr).size();
-      series += json[m][i];
-      body += fb[m][i].size();
-    }
-    std::string out(ZSTD_compressBound(series.size()), '\0');
-    stream += ZSTD_compress(out.data(), out.size(), series.data(), series.size(), 3);
-  }
-  row("zstd/doc", zs);
-  // Dictionaries trained on a sample spread over monitors and time.
-  auto train = [&](const std::vector<std::vector<std::string>>& corpus) {
-    std::string samples;
-    std::vector<size_t> sizes;
-    for (int k = 0; k < 2000; k++) {
-      const auto& series = corpus[k % corpus.size()];
-      const std::string& d = series[(k * 7919) % series.size()];
-      samples += d;
-      sizes.push_back(d.size());
-    }
-    std::string dict(112 * 1024, '\0');
-    size_t n = ZDICT_trainFromBuffer(dict.data(), dict.size(), samples.data(), sizes.data(),
-                                     static_cast<unsigned>(sizes.size()));
-    if (ZDICT_isError(n)) std::abort();
-    dict.resize(n);
-    return dict;
-  };
-  {
-    std::string dict = train(json);
-    ZSTD_CDict* cd = ZSTD_createCDict(dict.data(), dict.size(), 3);
-    size_t n = 0;
-    for (const auto& series : json)
-      for (const auto& d : series) n += z.Compress(d, cd, nullptr).size();
-    row("zstd+dict/doc", n + dict.size());
-    ZSTD_freeCDict(cd);
-  }
-  row("zstd stream/monitor", stream);
+  size_t body = 0;
+  for (const auto& series : fb)
+    for (const auto& b : series) body += b.size();
+  auto train = [](const std::vector<std::vector<std::string>>& corpus) { return bench::TrainSpreadDictionary(corpus); };
   row("FlatBuffers body (v2)", fbraw);
   row("protobuf body (v3)", body);
   // RocksDB-style block compression: each monitor's stored documents packed

@@ -21,36 +21,6 @@
 
 using namespace hearth;
 
-namespace {
-
-
-template <typename F>
-std::vector<double> Time(int n, F&& f) {
-  std::vector<double> out;
-  out.reserve(n);
-  for (int i = 0; i < n; i++) {
-    bench::Stopwatch sw;
-    f(i);
-    out.push_back(sw.Seconds() * 1e6);
-  }
-  return out;
-}
-
-void Report(const char* what, const std::vector<double>& us, double per = 0) {
-  std::printf("%-44s p50 %9.1f us   p99 %9.1f us", what, bench::Percentile(us, 0.5), bench::Percentile(us, 0.99));
-  if (per > 0) std::printf("   (%.0f documents)", per);
-  std::printf("\n");
-}
-
-void Check(const Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s\n", s.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   int monitors = 1000, hours = 2000, queries = 2000;
   for (int i = 1; i < argc; i += 2) {
@@ -69,7 +39,7 @@ int main(int argc, char** argv) {
   Options o;
   o.block_cache_bytes = size_t{1} << 30;
   auto db = Database::Open(o, dir.path());
-  Check(db.status());
+  bench::CheckOk(db.status());
   tools::GeneratorOptions g;
   g.monitors = monitors;
   g.hours = hours;
@@ -83,26 +53,26 @@ int main(int argc, char** argv) {
         "snapshots/" + s.at("monitor_id").string() + "_" + std::to_string(s.at("timestamp").timestamp().seconds);
     batch.Set(std::move(path), std::move(s));
     if (batch.size() == 500) {
-      Check((*db)->Write(batch).status());
+      bench::CheckOk((*db)->Write(batch).status());
       n += batch.size();
       batch.Clear();
     }
   }
   if (!batch.empty()) {
-    Check((*db)->Write(batch).status());
+    bench::CheckOk((*db)->Write(batch).status());
     n += batch.size();
   }
   double secs = ingest.Seconds();
   std::printf("ingest: %llu snapshots in %.1f s (%.0f/s, generation included)\n", static_cast<unsigned long long>(n),
               secs, static_cast<double>(n) / secs);
   bench::Stopwatch compact;
-  Check((*db)->Compact());
+  bench::CheckOk((*db)->Compact());
   std::printf("compaction: %.1f s\n", compact.Seconds());
 
   TimeSeriesOptions tso;
   tso.cache_max_entries = 0;  // measure the store, not the cache
   auto ts = TimeSeries::Open(db->get(), tso);
-  Check(ts.status());
+  bench::CheckOk(ts.status());
   std::mt19937_64 rng(3);
   auto monitor = [&] { return tools::SnapshotGenerator::MonitorId(static_cast<int>(rng() % monitors)); };
   const int64_t t0 = g.start.seconds, t_end = t0 + int64_t{hours} * 3600;
@@ -114,10 +84,10 @@ int main(int argc, char** argv) {
     (void)(*ts)->Range(tools::SnapshotGenerator::MonitorId(i), r);
   }
 
-  Report("latest", Time(queries * 5, [&](int) { (void)(*ts)->Latest(monitor()); }));
+  bench::ReportLatency("latest", bench::TimeEach(queries * 5, [&](int) { (void)(*ts)->Latest(monitor()); }));
   for (int days : {7, 30, 90}) {
     size_t docs = 0;
-    auto us = Time(queries, [&](int) {
+    auto us = bench::TimeEach(queries, [&](int) {
       // A window ending anywhere it fits inside the data.
       int64_t first_end = std::min(t_end, t0 + int64_t{days} * 86400);
       int64_t end = first_end + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end - first_end + 1));
@@ -128,11 +98,11 @@ int main(int argc, char** argv) {
       docs = (*ts)->Range(monitor(), r)->documents.size();
     });
     std::string what = std::to_string(days) + "-day range (views)";
-    Report(what.c_str(), us, static_cast<double>(docs));
+    bench::ReportLatency(what.c_str(), us, static_cast<double>(docs));
   }
   {
     size_t docs = 0;
-    auto us = Time(queries / 4, [&](int) {
+    auto us = bench::TimeEach(queries / 4, [&](int) {
       RangeRequest r;
       r.start = {t_end - 7 * 86400, 0};
       r.end = {t_end, 0};
@@ -141,20 +111,20 @@ int main(int argc, char** argv) {
       docs = 0;
       for (const auto& d : page->documents) docs += d.ToDocument().fields.size() > 0;
     });
-    Report("7-day range, every document fully built", us, static_cast<double>(docs));
+    bench::ReportLatency("7-day range, every document fully built", us, static_cast<double>(docs));
   }
-  Report("at-time (+-1 h)", Time(queries * 2, [&](int) {
+  bench::ReportLatency("at-time (+-1 h)", bench::TimeEach(queries * 2, [&](int) {
            Timestamp t{t0 + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end - t0)), 0};
            (void)(*ts)->AtTime(monitor(), t, std::chrono::hours(1));
          }));
-  Report("30-day trend of one metric", Time(queries, [&](int) {
+  bench::ReportLatency("30-day trend of one metric", bench::TimeEach(queries, [&](int) {
            (void)(*ts)->Trend(monitor(), "revenue", 30, Timestamp{t_end, 0});
          }));
   bench::Stopwatch retention;
   auto deleted = (*ts)->DeleteBefore({t0 + 30 * 86400, 0});
-  Check(deleted.status());
+  bench::CheckOk(deleted.status());
   std::printf("retention of the oldest 30 days of all %d monitors: %llu documents in %.2f s\n", monitors,
               static_cast<unsigned long long>(*deleted), retention.Seconds());
-  Report("latest after retention", Time(queries, [&](int) { (void)(*ts)->Latest(monitor()); }));
+  bench::ReportLatency("latest after retention", bench::TimeEach(queries, [&](int) { (void)(*ts)->Latest(monitor()); }));
   return 0;
 }

@@ -16,6 +16,10 @@ std::string IndexState(std::string_view n) { return "index_state/" + std::string
 std::string Collection(std::string_view id) { return "collection/" + std::string(id); }
 std::string DocumentCount(std::string_view id) { return "count/" + std::string(id); }
 std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id); }
+std::string JsonBytes(std::string_view id) { return "json_bytes/" + std::string(id); }
+std::string Dictionary(uint32_t id) { return std::string(kDictionaryPrefix) + std::to_string(id); }
+std::string Compression(std::string_view id) { return "compression/" + std::string(id); }
+std::string CollectionDictionary(std::string_view id) { return "dict_of/" + std::string(id); }
 std::string AutoConfig(std::string_view id) { return "auto_config/" + std::string(id); }
 std::string Retention(std::string_view id) { return "retention/" + std::string(id); }
 std::string Retired(std::string_view id, std::string_view partition_prefix) {

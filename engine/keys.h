@@ -66,8 +66,13 @@ std::string IndexState(std::string_view index_name);   // "ready" | "building"
 std::string Collection(std::string_view collection_id);  // "plain" | "ts <partition> <time>"
 std::string DocumentCount(std::string_view collection_id);  // int64 counter (merge add)
 std::string StoredBytes(std::string_view collection_id);    // int64 counter (merge add)
+std::string JsonBytes(std::string_view collection_id);      // int64 counter: plain-JSON size of the documents
 std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
 std::string Retention(std::string_view collection_id);      // retention policy: days to keep (decimal)
+std::string Compression(std::string_view collection_id);    // the collection's codec name, set by recompress
+constexpr std::string_view kDictionaryPrefix = "dict/";
+std::string Dictionary(uint32_t id);                        // a zstd dictionary's bytes ("dict/" + decimal id)
+std::string CollectionDictionary(std::string_view collection_id);  // decimal id of the dictionary new documents use
 // A retired span: the documents of one time-series partition below a cutoff
 // were deleted with one range tombstone, and the secondary entries (name,
 // automatic, composite) that point into it are waiting to be purged.

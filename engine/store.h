@@ -52,6 +52,13 @@ struct CollectionState {
   AutoIndexConfig auto_config;
   // The store's dictionaries, for reading documents compressed with one.
   const schema::Dictionaries* dictionaries = nullptr;
+  // The compression chosen (def.compression unless `hearth recompress`
+  // set another), how new documents are compressed (with the current
+  // dictionary), and the bodies sampled to train the first dictionary.
+  // Guarded by the store's write mutex.
+  mutable DocumentCompression compression_choice = DocumentCompression::kNone;
+  mutable schema::Compression compression;
+  mutable std::vector<std::string> dictionary_samples;
   bool time_series() const { return def.time_series.has_value(); }
 };
 
@@ -75,6 +82,7 @@ class Store {
   StatusOr<CheckReport> Check();
   StatusOr<Stats> GetStats();
   Status Compact();
+  StatusOr<RecompressReport> Recompress(const RecompressRequest& request);
   std::optional<CollectionDef> Collection(std::string_view id) const;
   const schema::IndexConfig& index_config() const { return index_config_; }
   Status Close();
@@ -136,6 +144,20 @@ class Store {
   // PurgeRetiredSpans for every collection that has retired spans.
   Status PurgeAllRetiredSpans();
   void NotifySeries(const std::string& collection, const Value& partition);
+  // Dictionaries (engine/store_compression.cc).
+  Status LoadDictionaries();
+  // Sets c.compression from its definition and current dictionary.
+  Status LoadCollectionCompression(CollectionState& c);
+  // Trains a dictionary for `c` from `samples`, records it in meta and makes
+  // it the one new documents use. Caller holds write_mu_ (or owns c alone).
+  Status InstallDictionary(const CollectionState& c, const std::vector<std::string>& samples);
+  // Before writing `fields` to `c`: samples it for the first dictionary, and
+  // trains one when enough samples are in. Caller holds write_mu_.
+  Status SampleForDictionary(const CollectionState& c, const MapValue& fields);
+  // Up to `n` bodies spread evenly over c's stored documents.
+  StatusOr<std::vector<std::string>> SampleStoredBodies(const CollectionState& c, size_t n);
+  StatusOr<RecompressReport::Collection> RecompressCollection(const CollectionState& c,
+                                                              const RecompressRequest& request);
 
   std::mutex listeners_mu_;
   std::map<uint64_t, std::function<void(const std::string&, const Value&)>> listeners_;  // guarded by listeners_mu_

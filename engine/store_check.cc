@@ -200,7 +200,17 @@ StatusOr<Stats> Store::GetStats() {
     cs.time_series = c->time_series();
     HEARTH_ASSIGN_OR_RETURN(cs.documents, ReadCounter(meta::DocumentCount(id)));
     HEARTH_ASSIGN_OR_RETURN(cs.stored_bytes, ReadCounter(meta::StoredBytes(id)));
-    for (const IndexState* idx : c->indexes) cs.indexes.push_back(idx->name);
+    HEARTH_ASSIGN_OR_RETURN(cs.json_bytes, ReadCounter(meta::JsonBytes(id)));
+    auto sst = [&](rocksdb::ColumnFamilyHandle* h) {
+      uint64_t v = 0;
+      return h != nullptr && db_->GetIntProperty(h, "rocksdb.live-sst-files-size", &v) ? v : 0;
+    };
+    cs.disk_bytes = sst(c->docs);
+    cs.index_disk_bytes = sst(c->names) + sst(c->auto_cf);
+    for (const IndexState* idx : c->indexes) {
+      cs.indexes.push_back(idx->name);
+      cs.index_disk_bytes += sst(idx->cf);
+    }
     stats.collections.push_back(std::move(cs));
   }
   std::shared_lock lock(collections_mu_);

@@ -28,6 +28,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   HEARTH_RETURN_IF_ERROR(store->OpenDb(path));
   HEARTH_RETURN_IF_ERROR(store->LoadFormat());
   HEARTH_RETURN_IF_ERROR(store->LoadRetiredSpans());
+  HEARTH_RETURN_IF_ERROR(store->LoadDictionaries());
   HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));
@@ -49,11 +50,26 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(std::string_view name) const {
   t.format_version = 5;
   const bool docs = StartsWith(name, cf::kDocPrefix);
   // Documents are read in time-ordered runs: larger blocks give zstd more
-  // context (reference/measurements.md: 16 KiB blocks store 0.28x vs 0.40x).
-  t.block_size = docs ? 16 * 1024 : 4 * 1024;
+  // context, a dictionary per SST file carries what blocks share, and the
+  // bottommost level (nearly all data, written by background compaction)
+  // affords zstd level 9, which decodes as fast as level 3. Measured in
+  // bench/README.md ("Storage options").
+  t.block_size = docs ? options_.document_block_bytes : 4 * 1024;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kZSTD;
+  if (docs && !options_.document_block_compression) {
+    o.compression = rocksdb::kNoCompression;
+    o.bottommost_compression = rocksdb::kNoCompression;
+  } else if (docs) {
+    o.bottommost_compression_opts.enabled = true;
+    o.bottommost_compression_opts.level = 9;
+  }
+  if (docs && options_.document_block_compression && options_.document_sst_dictionary_bytes > 0) {
+    o.bottommost_compression_opts.max_dict_bytes = static_cast<uint32_t>(options_.document_sst_dictionary_bytes);
+    o.bottommost_compression_opts.zstd_max_train_bytes =
+        static_cast<uint32_t>(100 * options_.document_sst_dictionary_bytes);
+  }
   o.level_compaction_dynamic_level_bytes = true;
   o.write_buffer_size = docs ? (64 << 20) : (16 << 20);
   if (name == cf::kMeta) o.merge_operator = NewCounterMergeOperator();
@@ -203,6 +219,7 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   auto state = std::make_unique<CollectionState>();
   state->dictionaries = &dictionaries_;
   state->def = *def;
+  HEARTH_RETURN_IF_ERROR(LoadCollectionCompression(*state));
   HEARTH_ASSIGN_OR_RETURN(state->docs, CreateCf(cf::Docs(id)));
   if (state->time_series()) {
     HEARTH_ASSIGN_OR_RETURN(state->names, CreateCf(cf::Names(id)));

@@ -276,7 +276,15 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
 
   const Timestamp commit = NextCommitTime();
   rocksdb::WriteBatch wb;
-  std::map<std::string, std::pair<int64_t, int64_t>> deltas;  // collection -> (documents, bytes)
+  struct Delta {
+    int64_t documents = 0, stored_bytes = 0, json_bytes = 0;
+    void Add(int sign, std::string_view stored) {
+      documents += sign;
+      stored_bytes += sign * static_cast<int64_t>(stored.size());
+      json_bytes += sign * static_cast<int64_t>(schema::PeekJsonSize(stored));
+    }
+  };
+  std::map<std::string, Delta> deltas;  // by collection
   std::vector<Entry> new_entries;
   for (Touched& t : touched) {
     const CollectionState& c = *t.coll;
@@ -285,7 +293,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     new_entries.clear();
     if (t.has) {
       const MapValue& fields = *t.fields;
-      std::string bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit);
+      HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
+      std::string bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression);
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
         auto part = fields.find(ts.partition_field);
@@ -303,13 +312,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
-      delta.first += t.had ? 0 : 1;
-      delta.second += static_cast<int64_t>(bytes.size()) - static_cast<int64_t>(t.had ? t.old_bytes.size() : 0);
+      delta.Add(+1, bytes);
+      if (t.had) delta.Add(-1, t.old_bytes);
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) wb.Delete(c.names, t.name_key);
-      delta.first -= 1;
-      delta.second -= static_cast<int64_t>(t.old_bytes.size());
+      delta.Add(-1, t.old_bytes);
     }
     // Index entries: remove what the old version had and the new lacks, add
     // the rest (all of them when a time-series primary key moved, since the
@@ -324,8 +332,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
   for (const auto& [id, d] : deltas) {
-    if (d.first) wb.Merge(meta_, meta::DocumentCount(id), EncodeCounter(d.first));
-    if (d.second) wb.Merge(meta_, meta::StoredBytes(id), EncodeCounter(d.second));
+    if (d.documents) wb.Merge(meta_, meta::DocumentCount(id), EncodeCounter(d.documents));
+    if (d.stored_bytes) wb.Merge(meta_, meta::StoredBytes(id), EncodeCounter(d.stored_bytes));
+    if (d.json_bytes) wb.Merge(meta_, meta::JsonBytes(id), EncodeCounter(d.json_bytes));
   }
   uint64_t seq = next_log_seq_;
   if (options_.change_log) {

@@ -8,12 +8,35 @@
 #include "hearth/document_view.h"
 #include "schema/document_body.h"
 #include "schema/document_body_fb.h"
+#include "schema/json.h"
 
 namespace hearth::schema {
 
 namespace {
 
-uint64_t Checksum(std::string_view payload) { return XXH3_64bits(payload.data(), payload.size()); }
+// Versions 1 and 2 sum the payload; version 3 also covers the header.
+uint64_t Checksum(uint8_t version, std::string_view header, std::string_view payload) {
+  if (version < 3) return XXH3_64bits(payload.data(), payload.size());
+  return XXH3_64bits_withSeed(payload.data(), payload.size(), XXH3_64bits(header.data(), header.size()));
+}
+
+void AppendVarint(uint64_t v, std::string* out) {
+  for (;; v >>= 7) {
+    out->push_back(static_cast<char>((v & 0x7F) | (v >= 0x80 ? 0x80 : 0)));
+    if (v < 0x80) break;
+  }
+}
+
+// Reads a varint at *pos; false when it runs past the end or `max_bits`.
+bool ReadVarint(std::string_view b, size_t* pos, int max_bits, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0;; shift += 7) {
+    if (*pos >= b.size() || shift >= max_bits) return false;
+    uint8_t c = static_cast<uint8_t>(b[(*pos)++]);
+    *v |= static_cast<uint64_t>(c & 0x7F) << shift;
+    if (!(c & 0x80)) return true;
+  }
+}
 
 constexpr uint8_t kFormatVersion1 = 1;
 constexpr size_t kChecksumBytes[] = {0, 4, 8, 8};  // by format version
@@ -22,16 +45,15 @@ bool IsFlatBuffers(uint8_t version) { return version < 3; }
 
 }  // namespace
 
-std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, std::string_view payload) {
+std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, std::string_view payload,
+                              uint64_t json_size) {
   std::string out;
-  out.reserve(16 + payload.size());
+  out.reserve(24 + payload.size());
   out.push_back(static_cast<char>(version));
   out.push_back(static_cast<char>(codec));
-  for (uint32_t v = dict_id;; v >>= 7) {
-    out.push_back(static_cast<char>((v & 0x7F) | (v >= 0x80 ? 0x80 : 0)));
-    if (v < 0x80) break;
-  }
-  uint64_t sum = Checksum(payload);
+  AppendVarint(dict_id, &out);
+  if (version >= 3) AppendVarint(json_size, &out);
+  uint64_t sum = Checksum(version, out, payload);
   for (size_t i = 0; i < kChecksumBytes[version]; i++) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
   out.append(payload);
   return out;
@@ -41,13 +63,14 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
                                  const Compression& compression) {
   std::string body;
   EncodeDocumentBody(fields, create_time, update_time, &body);
+  const uint64_t json_size = PlainDocumentJsonSize(fields);
   if (compression.codec != Codec::kNone) {
     std::string payload;
     const Dictionary* dict = compression.dictionary.get();
     if (Compress(compression.codec, dict, body, &payload).ok() && payload.size() < body.size())
-      return WrapStoredPayload(kDocumentFormatVersion, compression.codec, dict ? dict->id() : 0, payload);
+      return WrapStoredPayload(kDocumentFormatVersion, compression.codec, dict ? dict->id() : 0, payload, json_size);
   }
-  return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body);
+  return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
 }
 
 StatusOr<StoredHeader> StoredDocument::ReadHeader(std::string_view bytes, std::string_view what) {
@@ -64,23 +87,31 @@ StatusOr<StoredHeader> StoredDocument::ReadHeader(std::string_view bytes, std::s
     return corrupt("unknown codec " + std::to_string(codec));
   h.codec = static_cast<Codec>(codec);
   size_t pos = 2;
-  for (int shift = 0;; shift += 7) {
-    if (pos >= bytes.size() || shift > 28) return corrupt("bad dictionary id");
-    uint8_t c = static_cast<uint8_t>(bytes[pos++]);
-    h.dict_id |= static_cast<uint32_t>(c & 0x7F) << shift;
-    if (!(c & 0x80)) break;
-  }
+  uint64_t v;
+  if (!ReadVarint(bytes, &pos, 35, &v) || v > UINT32_MAX) return corrupt("bad dictionary id");
+  h.dict_id = static_cast<uint32_t>(v);
+  if (h.version >= 3 && !ReadVarint(bytes, &pos, 70, &h.json_size)) return corrupt("bad JSON size");
+  const size_t header_size = pos;
   if ((h.dict_id != 0) != (h.codec == Codec::kZstdDictionary)) return corrupt("dictionary id does not fit the codec");
   const size_t sum_bytes = kChecksumBytes[h.version];
   if (pos + sum_bytes > bytes.size()) return corrupt("truncated header");
   uint64_t sum = 0;
   for (size_t i = 0; i < sum_bytes; i++) sum |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[pos + i])) << (8 * i);
   pos += sum_bytes;
-  uint64_t actual = Checksum(bytes.substr(pos));
+  uint64_t actual = Checksum(h.version, bytes.substr(0, header_size), bytes.substr(pos));
   if (h.version == kFormatVersion1) actual &= 0xFFFFFFFFu;
   if (actual != sum) return corrupt("checksum mismatch");
   h.payload_offset = pos;
   return h;
+}
+
+uint64_t PeekJsonSize(std::string_view stored) {
+  size_t pos = 2;
+  uint64_t dict, json;
+  if (stored.size() < 2 || static_cast<uint8_t>(stored[0]) < 3 || !ReadVarint(stored, &pos, 35, &dict) ||
+      !ReadVarint(stored, &pos, 70, &json))
+    return 0;
+  return json;
 }
 
 StatusOr<StoredDocument> StoredDocument::Parse(std::string_view bytes, std::string_view what,

@@ -4,13 +4,17 @@
 // Format version 3 (written since 2026-11-25; DO NOT CHANGE, add a version):
 //
 //   stored   := version(1 byte = 3) codec(1 byte) dict_id(varint32)
-//               checksum(8 bytes, little-endian) payload
-//   checksum := XXH3-64 over payload (the bytes as stored)
+//               json_size(varint64) checksum(8 bytes, little-endian) payload
+//   checksum := XXH3-64 over payload (the bytes as stored), seeded with the
+//               XXH3-64 of the header bytes before the checksum
 //   payload  := body                                  (codec none)
 //             | body_size(varint) compressed(body)     (other codecs, schema/compression.h)
 //   body     := protobuf wire form of google.firestore.v1.Document (schema/document_body.h)
 //
 // dict_id names the zstd dictionary of codec zstd-dict (0 for the others).
+// json_size is the length of the document's plain JSON (schema/json.h): the
+// logical size stats compare stored bytes with, known without decoding, so
+// retention can account for what it deletes from the header alone.
 //
 // Versions 1 and 2 (still read, no longer written): the same header with
 // codec none, a FlatBuffers body (schema/document_body_fb.h) and a 32-bit
@@ -51,8 +55,10 @@ struct Compression {
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression = {});
 
-// A header and checksum around a payload (also writes older versions, for tests).
-std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, std::string_view payload);
+// A header and checksum around a payload (also writes older versions, for
+// tests; they have no json_size).
+std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, std::string_view payload,
+                              uint64_t json_size = 0);
 
 // How much of a stored value a read checks.
 enum class Verification {
@@ -65,8 +71,13 @@ struct StoredHeader {
   uint8_t version = 0;
   Codec codec = Codec::kNone;
   uint32_t dict_id = 0;
+  uint64_t json_size = 0;  // 0 in versions 1 and 2 (not recorded)
   size_t payload_offset = 0;
 };
+
+// The json_size a stored value's header records, read without checking the
+// checksum (statistics only); 0 when the value has none or is malformed.
+uint64_t PeekJsonSize(std::string_view stored);
 
 // A verified view of a stored document. Reading one field decodes only that
 // field; the rest of the document stays as bytes.

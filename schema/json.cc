@@ -468,8 +468,8 @@ StatusOr<Value> ParsePlainValue(std::string_view json) {
   return FromPlain(doc, "value");
 }
 
-std::string PlainDocumentJson(const MapValue& fields, std::string_view name) {
-  rapidjson::StringBuffer buf;
+namespace {
+void WritePlainDocument(rapidjson::StringBuffer& buf, const MapValue& fields, std::string_view name) {
   JsonWriter w(buf);
   w.StartObject();
   if (!name.empty()) {
@@ -481,7 +481,20 @@ std::string PlainDocumentJson(const MapValue& fields, std::string_view name) {
     WritePlain(w, v);
   }
   w.EndObject();
+}
+}  // namespace
+
+std::string PlainDocumentJson(const MapValue& fields, std::string_view name) {
+  rapidjson::StringBuffer buf;
+  WritePlainDocument(buf, fields, name);
   return std::string(buf.GetString(), buf.GetSize());
+}
+
+size_t PlainDocumentJsonSize(const MapValue& fields) {
+  thread_local rapidjson::StringBuffer buf;  // reused: no allocation once warm
+  buf.Clear();
+  WritePlainDocument(buf, fields, {});
+  return buf.GetSize();
 }
 
 std::string PlainValueJson(const Value& v) {

@@ -38,6 +38,9 @@ StatusOr<Value> ParsePlainValue(std::string_view json);
 // "__name__" so an export line says which document it is.
 std::string PlainDocumentJson(const MapValue& fields, std::string_view name = {});
 std::string PlainValueJson(const Value& v);
+// PlainDocumentJson(fields).size(), without keeping the text: the logical
+// size `hearth stats` compares stored bytes with.
+size_t PlainDocumentJsonSize(const MapValue& fields);
 
 // Firestore REST Document JSON ({"name"?, "fields": {...}}) -> document. The
 // name may be a full resource name ("projects/p/databases/d/documents/...")

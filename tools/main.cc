@@ -392,6 +392,50 @@ int CmdCompact(const Globals& g) {
   return 0;
 }
 
+struct RecompressArgs {
+  std::string collection;
+  std::string codec;  // empty: keep the collection's
+  bool retrain = false;
+  bool dry_run = false;
+};
+
+std::string Percent(uint64_t part, uint64_t whole);
+
+int CmdRecompress(const Globals& g, const RecompressArgs& a) {
+  hearth::RecompressRequest req;
+  req.collection = a.collection;
+  req.retrain = a.retrain;
+  req.dry_run = a.dry_run;
+  if (!a.codec.empty()) {
+    if (a.collection.empty()) return Fail(Status::InvalidArgument("--codec needs --collection"));
+    static const std::map<std::string, hearth::DocumentCompression> kCodecs = {
+        {"none", hearth::DocumentCompression::kNone},
+        {"zlib", hearth::DocumentCompression::kZlib},
+        {"zstd", hearth::DocumentCompression::kZstd},
+        {"zstd-dict", hearth::DocumentCompression::kZstdDictionary}};
+    req.compression = kCodecs.at(a.codec);
+  }
+  auto db = OpenDb(g, false);
+  if (!db.ok()) return Fail(db.status());
+  auto r = (*db)->Recompress(req);
+  if (!r.ok()) return Fail(r.status());
+  for (const auto& c : r->collections) {
+    std::string codec = c.compression + (c.dictionary ? " (dictionary " + std::to_string(c.dictionary) + ")" : "");
+    std::printf("%s: %s%llu of %llu documents re-encoded with %s; stored values %llu -> %llu bytes%s\n", c.id.c_str(),
+                a.dry_run ? "dry run: " : "", static_cast<unsigned long long>(c.reencoded),
+                static_cast<unsigned long long>(c.documents), codec.c_str(),
+                static_cast<unsigned long long>(c.bytes_before), static_cast<unsigned long long>(c.bytes_after),
+                c.bytes_before ? (" (" + Percent(c.bytes_after, c.bytes_before) + ")").c_str() : "");
+  }
+  return 0;
+}
+
+std::string Percent(uint64_t part, uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return buf;
+}
+
 int CmdStats(const Globals& g, bool json) {
   auto db = OpenDb(g, false);
   if (!db.ok()) return Fail(db.status());
@@ -402,7 +446,9 @@ int CmdStats(const Globals& g, bool json) {
     for (size_t i = 0; i < st->collections.size(); i++) {
       const auto& c = st->collections[i];
       out += (i ? "," : "") + std::string("{\"id\":\"") + c.id + "\",\"time_series\":" + (c.time_series ? "true" : "false") +
-             ",\"documents\":" + std::to_string(c.documents) + ",\"stored_bytes\":" + std::to_string(c.stored_bytes) +
+             ",\"documents\":" + std::to_string(c.documents) + ",\"json_bytes\":" + std::to_string(c.json_bytes) +
+             ",\"stored_bytes\":" + std::to_string(c.stored_bytes) + ",\"disk_bytes\":" +
+             std::to_string(c.disk_bytes) + ",\"index_disk_bytes\":" + std::to_string(c.index_disk_bytes) +
              ",\"indexes\":" + std::to_string(c.indexes.size()) + "}";
     }
     out += "],\"column_families\":[";
@@ -416,11 +462,18 @@ int CmdStats(const Globals& g, bool json) {
     std::cout << out << "\n";
     return 0;
   }
-  std::printf("%-16s %-11s %12s %14s %8s\n", "collection", "kind", "documents", "stored bytes", "indexes");
-  for (const auto& c : st->collections)
-    std::printf("%-16s %-11s %12llu %14llu %8zu\n", c.id.c_str(), c.time_series ? "time series" : "plain",
-                static_cast<unsigned long long>(c.documents), static_cast<unsigned long long>(c.stored_bytes),
-                c.indexes.size());
+  // JSON: the documents as plain JSON; values: as hearth stored them (its
+  // codec); on disk: their column family's SST files (RocksDB's compression).
+  std::printf("%-16s %-11s %12s %14s %14s %14s %8s %14s %8s\n", "collection", "kind", "documents", "JSON bytes",
+              "stored values", "on disk", "disk/JSON", "index disk", "indexes");
+  for (const auto& c : st->collections) {
+    std::string ratio = c.json_bytes ? Percent(c.disk_bytes, c.json_bytes) : "-";
+    std::printf("%-16s %-11s %12llu %14llu %14llu %14llu %8s %14llu %8zu\n", c.id.c_str(),
+                c.time_series ? "time series" : "plain", static_cast<unsigned long long>(c.documents),
+                static_cast<unsigned long long>(c.json_bytes), static_cast<unsigned long long>(c.stored_bytes),
+                static_cast<unsigned long long>(c.disk_bytes), ratio.c_str(),
+                static_cast<unsigned long long>(c.index_disk_bytes), c.indexes.size());
+  }
   std::printf("\n%-64s %14s %14s %12s\n", "column family", "sst bytes", "memtable bytes", "keys (est.)");
   for (const auto& c : st->column_families)
     std::printf("%-64s %14llu %14llu %12llu\n", c.name.c_str(), static_cast<unsigned long long>(c.live_sst_bytes),
@@ -559,6 +612,21 @@ int main(int argc, char** argv) {
   auto* compact = app.add_subcommand(
       "compact", "purge the entries of documents deleted by retention, then compact every column family");
 
+  RecompressArgs cargs;
+  auto* recompress = app.add_subcommand(
+      "recompress",
+      "re-encode stored documents with their collection's compression (after choosing one with --codec); reads "
+      "and writes go on meanwhile");
+  recompress->add_option("--collection", cargs.collection, "collection id (default: every collection)");
+  recompress->add_option("--codec", cargs.codec,
+                         "set the collection's compression first (remembered by the store): none, zlib, zstd, or "
+                         "zstd-dict (zstd with a dictionary trained from the collection)")
+      ->check(CLI::IsMember({"none", "zlib", "zstd", "zstd-dict"}));
+  recompress->add_flag("--retrain", cargs.retrain,
+                       "zstd-dict: train a fresh dictionary from the stored documents first (older ones are kept "
+                       "for the documents still using them)");
+  recompress->add_flag("--dry-run", cargs.dry_run, "report exactly what would be re-encoded, change nothing");
+
   bool json_out = false;
   auto* stats = app.add_subcommand("stats", "documents and bytes per collection and column family");
   stats->add_flag("--json", json_out, "print JSON");
@@ -598,6 +666,7 @@ int main(int argc, char** argv) {
   if (*query) return CmdQuery(g, qargs, structured, qparent, explain, format, project);
   if (*check) return CmdCheck(g);
   if (*compact) return CmdCompact(g);
+  if (*recompress) return CmdRecompress(g, cargs);
   if (*stats) return CmdStats(g, json_out);
   if (*gen_snap) return CmdGen(monitors, hours, seed, start, fresh_prose);
   return 2;

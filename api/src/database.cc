@@ -73,6 +73,9 @@ class DatabaseImpl final : public Database {
   StatusOr<CheckReport> Check() override { return store_->Check(); }
   StatusOr<Stats> GetStats() override { return store_->GetStats(); }
   Status Compact() override { return store_->Compact(); }
+  StatusOr<RecompressReport> Recompress(const RecompressRequest& request) override {
+    return store_->Recompress(request);
+  }
   std::optional<CollectionDef> Collection(std::string_view id) const override { return store_->Collection(id); }
   Status Close() override { return store_->Close(); }
 

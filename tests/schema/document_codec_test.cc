@@ -6,6 +6,7 @@
 
 #include "schema/document_body.h"
 #include "schema/document_body_fb.h"
+#include "schema/json.h"
 #include "tests/schema/value_generator.h"
 
 namespace hearth::schema {
@@ -164,14 +165,18 @@ TEST(DocumentCodec, KeepsTheSignOfZeroAndTheExtremes) {
   EXPECT_EQ(d->update_time, (Timestamp{253402300799, 999999999}));
 }
 
-TEST(DocumentCodec, WritesVersion3WithA64BitChecksum) {
+TEST(DocumentCodec, WritesVersion3WithTheJsonSizeAndA64BitChecksum) {
   MapValue m = RandomDocument(1);
   std::string stored = EncodeStoredDocument(m, {}, {});
   std::string body;
   EncodeDocumentBody(m, {}, {}, &body);
+  const size_t json = PlainDocumentJson(m).size();
   ASSERT_EQ(stored[0], 3);
-  EXPECT_EQ(stored.size(), 11 + body.size());
-  EXPECT_EQ(stored, WrapStoredPayload(3, Codec::kNone, 0, body));
+  EXPECT_EQ(stored, WrapStoredPayload(3, Codec::kNone, 0, body, json));
+  auto h = StoredDocument::ReadHeader(stored, "c/d");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->json_size, json);
+  EXPECT_EQ(h->payload_offset, stored.size() - body.size());
 }
 
 TEST(DocumentCodec, ReadsTheFlatBuffersVersions1And2) {

@@ -161,7 +161,8 @@ TEST_F(Cli, EditedIndexFileIsAppliedAtTheNextOpen) {
 TEST_F(Cli, HelpExplainsEveryCommand) {
   CommandResult r = Hearth("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* cmd : {"init", "put", "get", "delete", "import", "export", "check", "stats", "gen"})
+  for (const char* cmd : {"init", "put", "get", "delete", "import", "export", "check", "stats", "gen", "recompress",
+                          "compact", "retention"})
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
   EXPECT_NE(Hearth("import --help").out.find("--id-field"), std::string::npos);
 }
@@ -267,6 +268,28 @@ TEST_F(Cli, SnapshotsLatestRangeAtTrendAndRetention) {
   r = Hearth("retention --collection monitors --days 1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("not a time-series collection"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, RecompressChoosesACodecAndStatsShowTheRatio) {
+  ASSERT_NO_FATAL_FAILURE(ImportGenerated("--monitors 4 --hours 30"));
+  CommandResult r = Hearth("recompress --collection snapshots --codec zstd --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("snapshots: dry run: 120 of 120 documents re-encoded with zstd"), std::string::npos) << r.out;
+  r = Hearth("recompress --collection snapshots --codec zstd");
+  EXPECT_NE(r.out.find("snapshots: 120 of 120 documents re-encoded with zstd"), std::string::npos) << r.out;
+  r = Hearth("recompress --collection snapshots --dry-run");  // the choice is remembered
+  EXPECT_NE(r.out.find("0 of 120 documents re-encoded with zstd"), std::string::npos) << r.out;
+  r = Hearth("recompress --codec zlib");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--codec needs --collection"), std::string::npos) << r.err;
+  r = Hearth("recompress --collection snapshots --codec lz77");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(Hearth("check").exit_code, 0);
+  r = Hearth("stats --json");
+  EXPECT_NE(r.out.find("\"json_bytes\":"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"disk_bytes\":"), std::string::npos) << r.out;
+  r = Hearth("stats");
+  EXPECT_NE(r.out.find("disk/JSON"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -31,6 +31,17 @@ enum class IdRule {
   kPartitionPeriodAndTime,
 };
 
+// How hearth compresses each stored document before RocksDB sees it. RocksDB
+// compresses its blocks on disk in any case (Options::document_*); a codec
+// here also shrinks what the block cache holds, at a decoding cost per read.
+enum class DocumentCompression {
+  kNone,             // the body as it is
+  kZlib,             // deflate per document
+  kZstd,             // zstd per document
+  kZstdDictionary,   // zstd per document with a dictionary trained from the
+                     // collection's documents (plain zstd until one is trained)
+};
+
 struct CollectionDef {
   std::string id;
   // Top-level fields that plain JSON carries as RFC 3339 strings or epoch
@@ -40,6 +51,9 @@ struct CollectionDef {
   // (parent, partition, time, id) so latest/range/retention are single scans.
   std::optional<TimeSeriesKey> time_series;
   IdRule id_rule = IdRule::kRandom;
+  // Documents written from now on use it; stored ones keep theirs until
+  // `hearth recompress`. Default: kNone.
+  DocumentCompression compression = DocumentCompression::kNone;
 };
 
 // The monitoring domain's collections: snapshots and aggregations (time

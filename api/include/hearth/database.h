@@ -108,8 +108,40 @@ struct CollectionStats {
   std::string id;
   bool time_series = false;
   uint64_t documents = 0;        // exact
-  uint64_t stored_bytes = 0;     // exact sum of stored document values
+  uint64_t stored_bytes = 0;     // exact sum of stored document values (after hearth's codec,
+                                 // before RocksDB's block compression)
+  uint64_t json_bytes = 0;       // exact sum of the documents' plain-JSON sizes (the logical
+                                 // size; documents written before format version 3 count 0)
+  uint64_t disk_bytes = 0;       // SST bytes of its documents' column family (RocksDB's
+                                 // estimate; data still in memtables is not on disk yet)
+  uint64_t index_disk_bytes = 0;  // SST bytes of its name, automatic and composite index entries
   std::vector<std::string> indexes;  // column families of its composite indexes
+};
+
+// What Recompress() should do.
+struct RecompressRequest {
+  std::string collection;  // collection id; empty: every collection
+  // When set, the collection's compression from now on (the store remembers
+  // it; it overrides CollectionDef::compression). Needs `collection`.
+  std::optional<DocumentCompression> compression;
+  // With kZstdDictionary: train a fresh dictionary from the stored documents
+  // first (older dictionaries are kept for documents still using them).
+  // Always done when the collection has no dictionary yet.
+  bool retrain = false;
+  bool dry_run = false;  // count and size exactly what would change, change nothing
+};
+
+struct RecompressReport {
+  struct Collection {
+    std::string id;
+    std::string compression;       // "none", "zlib", "zstd", "zstd-dict"
+    uint32_t dictionary = 0;       // the dictionary new documents use (0: none)
+    uint64_t documents = 0;        // documents read
+    uint64_t reencoded = 0;        // documents whose stored bytes changed
+    uint64_t bytes_before = 0;     // stored bytes of the documents read
+    uint64_t bytes_after = 0;      // ... after re-encoding
+  };
+  std::vector<Collection> collections;
 };
 
 struct Stats {
@@ -203,6 +235,13 @@ class Database {
   // and space held by deleted or overwritten data is returned. Takes time
   // proportional to the store's size; reads and writes continue meanwhile.
   virtual Status Compact() = 0;
+
+  // Re-encodes stored documents with their collection's current compression
+  // (format version 3, the current dictionary), in batches, reporting
+  // progress through Options::progress. Reads and writes continue
+  // meanwhile; a document written during the run keeps its newer version.
+  // Documents and index entries are unchanged in content (no change records).
+  virtual StatusOr<RecompressReport> Recompress(const RecompressRequest& request) = 0;
 
   // The collection definition hearth applies to collection id `id`, if any.
   virtual std::optional<CollectionDef> Collection(std::string_view id) const = 0;

@@ -76,6 +76,25 @@ struct Options {
   // RocksDB block cache shared by all column families. Default: 64 MiB.
   size_t block_cache_bytes = size_t{64} << 20;
 
+  // RocksDB data block size of the documents' column families. Larger blocks
+  // compress better (a block holds consecutive snapshots of one partition,
+  // which share most of their bytes) but a read that misses the block cache
+  // decompresses a whole block. Default: 32 KiB.
+  size_t document_block_bytes = size_t{32} << 10;
+  // RocksDB compresses the documents' blocks (LZ4 on upper levels, zstd
+  // level 9 on the bottommost). Turning it off is for measuring what it costs.
+  // Default: true.
+  bool document_block_compression = true;
+  // Size of the zstd dictionary RocksDB trains for each bottommost-level SST
+  // file of documents (where nearly all data ends up); 0 for none. Costs
+  // compaction time, not read time. Default: 64 KiB.
+  size_t document_sst_dictionary_bytes = size_t{64} << 10;
+  // Collections compressed with DocumentCompression::kZstdDictionary train
+  // their first dictionary once this many documents have been written
+  // (until then they use plain zstd). Default: 1000.
+  size_t dictionary_training_documents = 1000;
+  // Largest dictionary trained. Default: 64 KiB.
+  size_t dictionary_bytes = size_t{64} << 10;
   // Upper bound on memory used by all memtables together. Default: 256 MiB.
   size_t write_buffer_bytes = size_t{256} << 20;
 
