@@ -81,7 +81,12 @@ Status Store::LoadCollectionCompression(CollectionState& c) {
   uint32_t id;
   if (!ParseId(value, &id)) return Status::DataLoss("malformed dictionary id of collection " + c.def.id);
   auto dict = dictionaries_.Get(id);
-  if (!dict) return Status::DataLoss("collection " + c.def.id + " uses dictionary " + value + ", which is missing");
+  // A lost dictionary: the documents that need it fail their reads as
+  // DATA_LOSS (and hearth check lists them); new documents use plain zstd.
+  if (!dict) {
+    if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.codec = schema::Codec::kZstd;
+    return Status::OK();
+  }
   if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.dictionary = std::move(dict);
   return Status::OK();
 }

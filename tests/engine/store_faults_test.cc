@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "engine/counter_merge.h"
 #include "engine/keys.h"
+#include "schema/document_body_fb.h"
+#include "schema/document_codec.h"
 #include "tests/test_util.h"
 
 namespace hearth::testing {
@@ -16,10 +19,13 @@ class StoreFaults : public ::testing::Test {
     std::vector<std::string> names;
     ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), Path(), &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    // The counters in meta are merge operands: without their operator the
+    // log's replay would stop at the first one and drop what follows.
+    rocksdb::ColumnFamilyOptions meta;
+    meta.merge_operator = engine::NewCounterMergeOperator();
+    for (const auto& n : names) descs.emplace_back(n, n == "meta" ? meta : rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    rocksdb::ColumnFamilyOptions meta_opts;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), Path(), descs, &handles, &raw).ok());
     std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs;
     for (size_t i = 0; i < names.size(); i++) cfs[names[i]] = handles[i];
@@ -60,6 +66,101 @@ TEST_F(StoreFaults, ACorruptedDocumentIsDataLossNamingIt) {
   EXPECT_NE(check->problems[0].find("monitors/m1"), std::string::npos) << check->problems[0];
   // Overwriting a corrupted document is refused rather than guessing its index entries.
   EXPECT_EQ(db->Set("monitors/m1", Fields("{}")).status().code(), StatusCode::kDataLoss);
+}
+
+// Options whose monitors collection compresses with `c`.
+Options Compressed(DocumentCompression c) {
+  Options o;
+  for (const auto& d : MonitoringDomainCollections())
+    if (d.id == "monitors") o.collections.push_back(d);
+  o.collections[0].compression = c;
+  o.dictionary_training_documents = 20;
+  return o;
+}
+
+MapValue Monitor(int i) {
+  std::string prose;
+  for (int k = 0; k < 40; k++) prose += "the company grew its market share in region " + std::to_string(k % 7) + ". ";
+  return Fields(R"({"user_id":"u)" + std::to_string(i) + R"(","status":"active","notes":")" + prose + "\"}");
+}
+
+TEST_F(StoreFaults, ACorruptedCompressedDocumentIsDataLossNamingIt) {
+  {
+    auto db = Database::Open(Compressed(DocumentCompression::kZstd), Path());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Set("monitors/m1", Monitor(1)).ok());
+    ASSERT_TRUE((*db)->Close().ok());
+  }
+  WithRocks([](rocksdb::DB* raw, auto& cfs) {
+    std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath("monitors/m1"));
+    std::string v;
+    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
+    ASSERT_EQ(v[1], 2);  // codec zstd
+    v[v.size() / 2] ^= 0x10;
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v).ok());
+  });
+  auto db = Database::Open(Compressed(DocumentCompression::kZstd), Path());
+  ASSERT_TRUE(db.ok());
+  auto d = (*db)->Get("monitors/m1");
+  EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(d.status().message().find("monitors/m1"), std::string::npos);
+  auto check = (*db)->Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->ok());
+}
+
+TEST_F(StoreFaults, ALostDictionaryFailsOnlyTheDocumentsThatNeedIt) {
+  {
+    auto db = Database::Open(Compressed(DocumentCompression::kZstdDictionary), Path());
+    ASSERT_TRUE(db.ok());
+    for (int i = 0; i < 30; i++) ASSERT_TRUE((*db)->Set("monitors/m" + std::to_string(i), Monitor(i)).ok());
+    ASSERT_TRUE((*db)->Close().ok());
+  }
+  WithRocks([](rocksdb::DB* raw, auto& cfs) {
+    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs["meta"], "dict/1").ok());
+  });
+
+  auto db = Database::Open(Compressed(DocumentCompression::kZstdDictionary), Path());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_TRUE((*db)->Get("monitors/m0").ok());  // written before the dictionary, plain zstd
+  auto d = (*db)->Get("monitors/m29");
+  EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(d.status().message().find("monitors/m29"), std::string::npos) << d.status().message();
+  EXPECT_NE(d.status().message().find("dictionary 1"), std::string::npos) << d.status().message();
+  ASSERT_TRUE((*db)->Set("monitors/new", Monitor(99)).ok());
+  EXPECT_EQ((*db)->Get("monitors/new")->fields, Monitor(99));
+}
+
+TEST_F(StoreFaults, DocumentsInFormatVersion2AreReadAndRecompressUpgradesThem) {
+  MapValue fields = Monitor(7);
+  {
+    auto db = OpenDb();
+    ASSERT_TRUE(db->Set("monitors/old", fields).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  // Rewrite the stored value as format version 2 (FlatBuffers body) wrote it.
+  WithRocks([&](rocksdb::DB* raw, auto& cfs) {
+    std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath("monitors/old"));
+    std::string v;
+    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
+    auto sd = schema::StoredDocument::Parse(v, "monitors/old");
+    ASSERT_TRUE(sd.ok());
+    std::string v2 = schema::WrapStoredPayload(
+        2, schema::Codec::kNone, 0, schema::EncodeFlatBuffersBody(sd->Fields(), sd->create_time(), sd->update_time()));
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v2).ok());
+  });
+  auto db = OpenDb();
+  auto d = db->Get("monitors/old");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->fields, fields);
+  RecompressRequest r;
+  r.collection = "monitors";
+  auto report = db->Recompress(r);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->collections[0].reencoded, 1u);
+  EXPECT_EQ(db->Get("monitors/old")->fields, fields);
+  EXPECT_EQ(db->Get("monitors/old")->create_time, d->create_time);
+  EXPECT_TRUE(db->Check()->ok());
 }
 
 TEST_F(StoreFaults, CheckFindsMissingAndStrayIndexEntries) {
