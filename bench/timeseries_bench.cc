@@ -1,6 +1,6 @@
 // The time-series layer's reads on monitors x hourly snapshots.
 //
-//   build/bench/hearth_bench_timeseries [--monitors N] [--hours H] [--queries Q]
+//   build/bench/hearth_bench_timeseries [--monitors N] [--hours H] [--queries Q] [--cache-mb M]
 //
 // Ingests generated snapshots (time-major, batches of 500), compacts, warms
 // the block cache by reading everything once, then measures with the query cache off (every
@@ -23,13 +23,16 @@ using namespace hearth;
 
 int main(int argc, char** argv) {
   int monitors = 1000, hours = 2000, queries = 2000;
+  size_t cache_mb = 1024;
   for (int i = 1; i < argc; i += 2) {
     std::string a = argv[i];
     if (i + 1 < argc && a == "--monitors") monitors = std::atoi(argv[i + 1]);
     else if (i + 1 < argc && a == "--hours") hours = std::atoi(argv[i + 1]);
     else if (i + 1 < argc && a == "--queries") queries = std::atoi(argv[i + 1]);
+    else if (i + 1 < argc && a == "--cache-mb") cache_mb = std::strtoul(argv[i + 1], nullptr, 10);
     else {
-      std::fprintf(stderr, "usage: %s [--monitors N (1000)] [--hours H (2000)] [--queries Q (2000)]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--monitors N (1000)] [--hours H (2000)] [--queries Q (2000)] [--cache-mb M (1024)]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -37,7 +40,7 @@ int main(int argc, char** argv) {
               monitors, hours);
   bench::ScratchDir dir("timeseries");
   Options o;
-  o.block_cache_bytes = size_t{1} << 30;
+  o.block_cache_bytes = cache_mb << 20;
   auto db = Database::Open(o, dir.path());
   bench::CheckOk(db.status());
   tools::GeneratorOptions g;
@@ -68,6 +71,13 @@ int main(int argc, char** argv) {
   bench::Stopwatch compact;
   bench::CheckOk((*db)->Compact());
   std::printf("compaction: %.1f s\n", compact.Seconds());
+  auto st = (*db)->GetStats();
+  bench::CheckOk(st.status());
+  for (const auto& c : st->collections)
+    if (c.id == "snapshots")
+      std::printf("stored: %.1f MB of JSON, %.1f MB on disk (%.2f%%), block cache %zu MiB\n",
+                  static_cast<double>(c.json_bytes) / 1e6, static_cast<double>(c.disk_bytes) / 1e6,
+                  100.0 * static_cast<double>(c.disk_bytes) / static_cast<double>(c.json_bytes), cache_mb);
 
   TimeSeriesOptions tso;
   tso.cache_max_entries = 0;  // measure the store, not the cache
