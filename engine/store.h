@@ -151,6 +151,8 @@ class Store {
   // Trains a dictionary for `c` from `samples`, records it in meta and makes
   // it the one new documents use. Caller holds write_mu_ (or owns c alone).
   Status InstallDictionary(const CollectionState& c, const std::vector<std::string>& samples);
+  // The second half of InstallDictionary: records `bytes`. Caller holds write_mu_.
+  Status InstallTrainedDictionary(const CollectionState& c, std::string bytes);
   // Before writing `fields` to `c`: samples it for the first dictionary, and
   // trains one when enough samples are in. Caller holds write_mu_.
   Status SampleForDictionary(const CollectionState& c, const MapValue& fields);

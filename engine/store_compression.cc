@@ -93,6 +93,10 @@ Status Store::LoadCollectionCompression(CollectionState& c) {
 
 Status Store::InstallDictionary(const CollectionState& c, const std::vector<std::string>& samples) {
   HEARTH_ASSIGN_OR_RETURN(std::string bytes, schema::TrainDictionary(samples, options_.dictionary_bytes));
+  return InstallTrainedDictionary(c, std::move(bytes));
+}
+
+Status Store::InstallTrainedDictionary(const CollectionState& c, std::string bytes) {
   const uint32_t id = dictionaries_.NextId();
   rocksdb::WriteBatch wb;
   wb.Put(meta_, meta::Dictionary(id), bytes);
@@ -148,6 +152,7 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
   // one when asked or when there is none). A dry run trains one without
   // installing it, so its sizes are the real run's.
   schema::Compression target;
+  bool train = false;
   {
     std::lock_guard lock(write_mu_);
     if (request.compression && !request.dry_run) {
@@ -161,20 +166,26 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     }
     const DocumentCompression choice = request.compression.value_or(c.compression_choice);
     target = {CodecOf(choice), choice == DocumentCompression::kZstdDictionary ? c.compression.dictionary : nullptr};
-    if (choice == DocumentCompression::kZstdDictionary && (request.retrain || !target.dictionary)) {
-      HEARTH_ASSIGN_OR_RETURN(auto samples, SampleStoredBodies(c, options_.dictionary_training_documents));
-      if (request.dry_run) {
-        auto bytes = schema::TrainDictionary(samples, options_.dictionary_bytes);
-        if (bytes.ok()) target.dictionary = std::make_shared<const schema::Dictionary>(dictionaries_.NextId(), *bytes);
-      } else {
-        Status s = InstallDictionary(c, samples);
-        if (!s.ok() && s.code() != StatusCode::kFailedPrecondition) return s;
-        target.dictionary = c.compression.dictionary;
-      }
-    }
-    // Without a dictionary (too few documents to train on) zstd-dict writes plain zstd.
-    if (target.codec == schema::Codec::kZstdDictionary && !target.dictionary) target.codec = schema::Codec::kZstd;
+    train = choice == DocumentCompression::kZstdDictionary && (request.retrain || !target.dictionary);
   }
+  if (train) {
+    // Sampled and trained without the write lock: it reads across the
+    // whole collection, and training takes a while.
+    HEARTH_ASSIGN_OR_RETURN(auto samples, SampleStoredBodies(c, options_.dictionary_training_documents));
+    auto bytes = schema::TrainDictionary(samples, options_.dictionary_bytes);
+    if (!bytes.ok() && bytes.status().code() != StatusCode::kFailedPrecondition) return bytes.status();
+    std::lock_guard lock(write_mu_);
+    if (!bytes.ok()) {
+      // Too few or too alike to train on: plain zstd below.
+    } else if (request.dry_run) {
+      target.dictionary = std::make_shared<const schema::Dictionary>(dictionaries_.NextId(), *bytes);
+    } else {
+      HEARTH_RETURN_IF_ERROR(InstallTrainedDictionary(c, std::move(*bytes)));
+      target.dictionary = c.compression.dictionary;
+    }
+  }
+  // Without a dictionary (too few documents to train on) zstd-dict writes plain zstd.
+  if (target.codec == schema::Codec::kZstdDictionary && !target.dictionary) target.codec = schema::Codec::kZstd;
   report.compression = std::string(schema::CodecName(target.codec));
   report.dictionary = target.dictionary ? target.dictionary->id() : 0;
 
