@@ -17,6 +17,7 @@ std::string Collection(std::string_view id) { return "collection/" + std::string
 std::string DocumentCount(std::string_view id) { return "count/" + std::string(id); }
 std::string StoredBytes(std::string_view id) { return "bytes/" + std::string(id); }
 std::string JsonBytes(std::string_view id) { return "json_bytes/" + std::string(id); }
+std::string JsonDocuments(std::string_view id) { return "json_documents/" + std::string(id); }
 std::string Dictionary(uint32_t id) { return std::string(kDictionaryPrefix) + std::to_string(id); }
 std::string Compression(std::string_view id) { return "compression/" + std::string(id); }
 std::string CollectionDictionary(std::string_view id) { return "dict_of/" + std::string(id); }

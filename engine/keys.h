@@ -67,6 +67,7 @@ std::string Collection(std::string_view collection_id);  // "plain" | "ts <parti
 std::string DocumentCount(std::string_view collection_id);  // int64 counter (merge add)
 std::string StoredBytes(std::string_view collection_id);    // int64 counter (merge add)
 std::string JsonBytes(std::string_view collection_id);      // int64 counter: plain-JSON size of the documents
+std::string JsonDocuments(std::string_view collection_id);  // int64 counter: documents whose JSON size is known
 std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
 std::string Retention(std::string_view collection_id);      // retention policy: days to keep (decimal)
 std::string Compression(std::string_view collection_id);    // the collection's codec name, set by recompress

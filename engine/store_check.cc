@@ -201,6 +201,7 @@ StatusOr<Stats> Store::GetStats() {
     HEARTH_ASSIGN_OR_RETURN(cs.documents, ReadCounter(meta::DocumentCount(id)));
     HEARTH_ASSIGN_OR_RETURN(cs.stored_bytes, ReadCounter(meta::StoredBytes(id)));
     HEARTH_ASSIGN_OR_RETURN(cs.json_bytes, ReadCounter(meta::JsonBytes(id)));
+    HEARTH_ASSIGN_OR_RETURN(cs.json_documents, ReadCounter(meta::JsonDocuments(id)));
     auto sst = [&](rocksdb::ColumnFamilyHandle* h) {
       uint64_t v = 0;
       return h != nullptr && db_->GetIntProperty(h, "rocksdb.live-sst-files-size", &v) ? v : 0;

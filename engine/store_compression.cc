@@ -205,7 +205,7 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     }
     std::lock_guard lock(write_mu_);
     rocksdb::WriteBatch wb;
-    int64_t stored = 0, json = 0;
+    int64_t stored = 0, json = 0, json_docs = 0;
     std::string current;
     for (const Rewrite& r : chunk) {
       rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), c.docs, r.key, &current);
@@ -213,11 +213,13 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
       HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + DescribeKey(cf::Docs(c.def.id), r.key)));
       wb.Put(c.docs, r.key, r.new_bytes);
       stored += static_cast<int64_t>(r.new_bytes.size()) - static_cast<int64_t>(r.old_bytes.size());
-      json += static_cast<int64_t>(schema::PeekJsonSize(r.new_bytes)) -
-              static_cast<int64_t>(schema::PeekJsonSize(r.old_bytes));
+      const uint64_t new_json = schema::PeekJsonSize(r.new_bytes), old_json = schema::PeekJsonSize(r.old_bytes);
+      json += static_cast<int64_t>(new_json) - static_cast<int64_t>(old_json);
+      json_docs += (new_json ? 1 : 0) - (old_json ? 1 : 0);
     }
     if (stored) wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(stored));
     if (json) wb.Merge(meta_, meta::JsonBytes(c.def.id), EncodeCounter(json));
+    if (json_docs) wb.Merge(meta_, meta::JsonDocuments(c.def.id), EncodeCounter(json_docs));
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
     chunk.clear();

@@ -118,7 +118,7 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
   // their documents are gone and InRetiredSpan says why).
   BoundedIterator it(db_.get(), c.docs, range_start, range_end, /*fill_cache=*/false);
   const Timestamp commit = NextCommitTime();
-  int64_t docs = 0, bytes = 0, json = 0;
+  int64_t docs = 0, bytes = 0, json = 0, json_docs = 0;
   std::string record = DeleteManyRecord(commit);
   schema::ResourcePath p;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -126,7 +126,9 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
     if (!DocumentPathFromKey(key, true, &p)) continue;
     docs++;
     bytes += static_cast<int64_t>(it->value().size());
-    json += static_cast<int64_t>(schema::PeekJsonSize(std::string_view(it->value().data(), it->value().size())));
+    const uint64_t size = schema::PeekJsonSize(std::string_view(it->value().data(), it->value().size()));
+    json += static_cast<int64_t>(size);
+    json_docs += size ? 1 : 0;
     if (options_.change_log && !dry_run) AppendDeletedPath(&record, p.ToString());
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c.def.id)));
@@ -141,6 +143,7 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
   wb.Merge(meta_, meta::DocumentCount(c.def.id), EncodeCounter(-docs));
   wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(-bytes));
   wb.Merge(meta_, meta::JsonBytes(c.def.id), EncodeCounter(-json));
+  wb.Merge(meta_, meta::JsonDocuments(c.def.id), EncodeCounter(-json_docs));
   if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), record);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;

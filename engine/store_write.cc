@@ -277,11 +277,13 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   const Timestamp commit = NextCommitTime();
   rocksdb::WriteBatch wb;
   struct Delta {
-    int64_t documents = 0, stored_bytes = 0, json_bytes = 0;
+    int64_t documents = 0, stored_bytes = 0, json_bytes = 0, json_documents = 0;
     void Add(int sign, std::string_view stored) {
       documents += sign;
       stored_bytes += sign * static_cast<int64_t>(stored.size());
-      json_bytes += sign * static_cast<int64_t>(schema::PeekJsonSize(stored));
+      const uint64_t json = schema::PeekJsonSize(stored);
+      json_bytes += sign * static_cast<int64_t>(json);
+      json_documents += json ? sign : 0;
     }
   };
   std::map<std::string, Delta> deltas;  // by collection
@@ -335,6 +337,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (d.documents) wb.Merge(meta_, meta::DocumentCount(id), EncodeCounter(d.documents));
     if (d.stored_bytes) wb.Merge(meta_, meta::StoredBytes(id), EncodeCounter(d.stored_bytes));
     if (d.json_bytes) wb.Merge(meta_, meta::JsonBytes(id), EncodeCounter(d.json_bytes));
+    if (d.json_documents) wb.Merge(meta_, meta::JsonDocuments(id), EncodeCounter(d.json_documents));
   }
   uint64_t seq = next_log_seq_;
   if (options_.change_log) {

@@ -447,6 +447,7 @@ int CmdStats(const Globals& g, bool json) {
       const auto& c = st->collections[i];
       out += (i ? "," : "") + std::string("{\"id\":\"") + c.id + "\",\"time_series\":" + (c.time_series ? "true" : "false") +
              ",\"documents\":" + std::to_string(c.documents) + ",\"json_bytes\":" + std::to_string(c.json_bytes) +
+             ",\"json_documents\":" + std::to_string(c.json_documents) +
              ",\"stored_bytes\":" + std::to_string(c.stored_bytes) + ",\"disk_bytes\":" +
              std::to_string(c.disk_bytes) + ",\"index_disk_bytes\":" + std::to_string(c.index_disk_bytes) +
              ",\"indexes\":" + std::to_string(c.indexes.size()) + "}";
@@ -466,14 +467,21 @@ int CmdStats(const Globals& g, bool json) {
   // codec); on disk: their column family's SST files (RocksDB's compression).
   std::printf("%-16s %-11s %12s %14s %14s %14s %8s %14s %8s\n", "collection", "kind", "documents", "JSON bytes",
               "stored values", "on disk", "disk/JSON", "index disk", "indexes");
+  std::vector<std::string> notes;
   for (const auto& c : st->collections) {
-    std::string ratio = c.json_bytes ? Percent(c.disk_bytes, c.json_bytes) : "-";
+    // The ratio only when every document's JSON size is known.
+    std::string ratio = c.json_bytes && c.json_documents == c.documents ? Percent(c.disk_bytes, c.json_bytes) : "-";
+    if (c.json_documents != c.documents)
+      notes.push_back(c.id + ": JSON bytes cover " + std::to_string(c.json_documents) + " of " +
+                      std::to_string(c.documents) + " documents (older ones predate format version 3; `hearth recompress" +
+                      " --collection " + c.id + "` rewrites them)");
     std::printf("%-16s %-11s %12llu %14llu %14llu %14llu %8s %14llu %8zu\n", c.id.c_str(),
                 c.time_series ? "time series" : "plain", static_cast<unsigned long long>(c.documents),
                 static_cast<unsigned long long>(c.json_bytes), static_cast<unsigned long long>(c.stored_bytes),
                 static_cast<unsigned long long>(c.disk_bytes), ratio.c_str(),
                 static_cast<unsigned long long>(c.index_disk_bytes), c.indexes.size());
   }
+  for (const auto& n : notes) std::printf("note: %s\n", n.c_str());
   std::printf("\n%-64s %14s %14s %12s\n", "column family", "sst bytes", "memtable bytes", "keys (est.)");
   for (const auto& c : st->column_families)
     std::printf("%-64s %14llu %14llu %12llu\n", c.name.c_str(), static_cast<unsigned long long>(c.live_sst_bytes),

@@ -203,6 +203,7 @@ TEST_P(CompressionTest, StatsCountTheJsonBytesOfWhatIsStored) {
   CollectionStats st = SnapshotStats();
   EXPECT_EQ(st.documents, written.size());
   EXPECT_EQ(st.json_bytes, total);
+  EXPECT_EQ(st.json_documents, written.size());
   EXPECT_LT(st.stored_bytes, total);
   // A delete and retention subtract exactly what they remove.
   const std::string first = written.begin()->first;
@@ -217,6 +218,7 @@ TEST_P(CompressionTest, StatsCountTheJsonBytesOfWhatIsStored) {
     if (path != first && fields.at("timestamp").timestamp() < del.before) removed += json_of(path);
   ASSERT_TRUE(db_->DeleteSeries(del).ok());
   EXPECT_EQ(SnapshotStats().json_bytes, total - first_json - removed);
+  EXPECT_EQ(SnapshotStats().json_documents, SnapshotStats().documents);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CompressionTest, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),

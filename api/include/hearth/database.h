@@ -112,6 +112,8 @@ struct CollectionStats {
                                  // before RocksDB's block compression)
   uint64_t json_bytes = 0;       // exact sum of the documents' plain-JSON sizes (the logical
                                  // size; documents written before format version 3 count 0)
+  uint64_t json_documents = 0;   // documents json_bytes covers (all but those written before
+                                 // format version 3; `hearth recompress` rewrites them)
   uint64_t disk_bytes = 0;       // SST bytes of its documents' column family (RocksDB's
                                  // estimate; data still in memtables is not on disk yet)
   uint64_t index_disk_bytes = 0;  // SST bytes of its name, automatic and composite index entries
