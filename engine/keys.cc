@@ -2,6 +2,7 @@
 
 #include "schema/time_format.h"
 #include "schema/json.h"
+#include "schema/varint.h"
 
 namespace hearth::engine {
 
@@ -125,12 +126,7 @@ std::string ChangeRecord(ChangeOp op, Timestamp t, std::string_view path) {
 std::string DeleteManyRecord(Timestamp t) { return ChangeRecord(ChangeOp::kDeleteMany, t, {}); }
 
 void AppendDeletedPath(std::string* record, std::string_view path) {
-  uint32_t n = static_cast<uint32_t>(path.size());
-  while (n >= 0x80) {
-    record->push_back(static_cast<char>((n & 0x7F) | 0x80));
-    n >>= 7;
-  }
-  record->push_back(static_cast<char>(n));
+  schema::AppendVarint(path.size(), record);
   record->append(path);
 }
 

@@ -1,11 +1,12 @@
 #include "schema/compression.h"
 
-#include <google/protobuf/io/coded_stream.h>
 #include <zdict.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <mutex>
+
+#include "schema/varint.h"
 
 namespace hearth::schema {
 
@@ -29,12 +30,6 @@ struct ZstdContexts {
 ZstdContexts& Contexts() {
   thread_local ZstdContexts contexts;
   return contexts;
-}
-
-void AppendVarint(uint64_t v, std::string* out) {
-  uint8_t buf[10];
-  uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint64ToArray(v, buf);
-  out->append(reinterpret_cast<char*>(buf), static_cast<size_t>(end - buf));
 }
 
 }  // namespace
@@ -125,11 +120,10 @@ Status Decompress(Codec codec, const Dictionary* dict, std::string_view payload,
     out->assign(payload);
     return Status::OK();
   }
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
-                                            static_cast<int>(payload.size()));
+  size_t pos = 0;
   uint64_t size;
-  if (!in.ReadVarint64(&size) || size > kMaxBodyBytes) return Status::DataLoss("bad body size");
-  std::string_view data = payload.substr(static_cast<size_t>(in.CurrentPosition()));
+  if (!ReadVarint(payload, &pos, 10, &size) || size > kMaxBodyBytes) return Status::DataLoss("bad body size");
+  std::string_view data = payload.substr(pos);
   out->resize(size);
   switch (codec) {
     case Codec::kNone: break;

@@ -9,6 +9,7 @@
 #include "schema/document_body.h"
 #include "schema/document_body_fb.h"
 #include "schema/json.h"
+#include "schema/varint.h"
 
 namespace hearth::schema {
 
@@ -20,28 +21,31 @@ uint64_t Checksum(uint8_t version, std::string_view header, std::string_view pay
   return XXH3_64bits_withSeed(payload.data(), payload.size(), XXH3_64bits(header.data(), header.size()));
 }
 
-void AppendVarint(uint64_t v, std::string* out) {
-  for (;; v >>= 7) {
-    out->push_back(static_cast<char>((v & 0x7F) | (v >= 0x80 ? 0x80 : 0)));
-    if (v < 0x80) break;
-  }
-}
-
-// Reads a varint at *pos; false when it runs past the end or `max_bits`.
-bool ReadVarint(std::string_view b, size_t* pos, int max_bits, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0;; shift += 7) {
-    if (*pos >= b.size() || shift >= max_bits) return false;
-    uint8_t c = static_cast<uint8_t>(b[(*pos)++]);
-    *v |= static_cast<uint64_t>(c & 0x7F) << shift;
-    if (!(c & 0x80)) return true;
-  }
-}
-
 constexpr uint8_t kFormatVersion1 = 1;
 constexpr size_t kChecksumBytes[] = {0, 4, 8, 8};  // by format version
 
 bool IsFlatBuffers(uint8_t version) { return version < 3; }
+
+// Reads the header fields before the checksum (version, codec, dictionary
+// id and, from version 3, the JSON size) into *h and moves *pos past them.
+// Returns what is wrong with them; empty when nothing is.
+std::string ParseHeaderFields(std::string_view bytes, StoredHeader* h, size_t* pos) {
+  if (bytes.size() < 2) return "shorter than its header";
+  h->version = static_cast<uint8_t>(bytes[0]);
+  if (h->version < kFormatVersion1 || h->version > kDocumentFormatVersion)
+    return "unknown format version " + std::to_string(h->version);
+  const uint8_t codec = static_cast<uint8_t>(bytes[1]);
+  if (codec > static_cast<uint8_t>(Codec::kZstdDictionary) || (IsFlatBuffers(h->version) && codec != 0))
+    return "unknown codec " + std::to_string(codec);
+  h->codec = static_cast<Codec>(codec);
+  *pos = 2;
+  uint64_t v;
+  if (!ReadVarint(bytes, pos, 5, &v) || v > UINT32_MAX) return "bad dictionary id";
+  h->dict_id = static_cast<uint32_t>(v);
+  if (h->version >= 3 && !ReadVarint(bytes, pos, 10, &h->json_size)) return "bad JSON size";
+  if ((h->dict_id != 0) != (h->codec == Codec::kZstdDictionary)) return "dictionary id does not fit the codec";
+  return {};
+}
 
 }  // namespace
 
@@ -79,20 +83,9 @@ StatusOr<StoredHeader> StoredDocument::ReadHeader(std::string_view bytes, std::s
   };
   if (bytes.size() < 7) return corrupt("shorter than its header");
   StoredHeader h;
-  h.version = static_cast<uint8_t>(bytes[0]);
-  if (h.version < kFormatVersion1 || h.version > kDocumentFormatVersion)
-    return corrupt("unknown format version " + std::to_string(h.version));
-  const uint8_t codec = static_cast<uint8_t>(bytes[1]);
-  if (codec > static_cast<uint8_t>(Codec::kZstdDictionary) || (IsFlatBuffers(h.version) && codec != 0))
-    return corrupt("unknown codec " + std::to_string(codec));
-  h.codec = static_cast<Codec>(codec);
-  size_t pos = 2;
-  uint64_t v;
-  if (!ReadVarint(bytes, &pos, 35, &v) || v > UINT32_MAX) return corrupt("bad dictionary id");
-  h.dict_id = static_cast<uint32_t>(v);
-  if (h.version >= 3 && !ReadVarint(bytes, &pos, 70, &h.json_size)) return corrupt("bad JSON size");
+  size_t pos = 0;
+  if (std::string why = ParseHeaderFields(bytes, &h, &pos); !why.empty()) return corrupt(why);
   const size_t header_size = pos;
-  if ((h.dict_id != 0) != (h.codec == Codec::kZstdDictionary)) return corrupt("dictionary id does not fit the codec");
   const size_t sum_bytes = kChecksumBytes[h.version];
   if (pos + sum_bytes > bytes.size()) return corrupt("truncated header");
   uint64_t sum = 0;
@@ -106,12 +99,9 @@ StatusOr<StoredHeader> StoredDocument::ReadHeader(std::string_view bytes, std::s
 }
 
 uint64_t PeekJsonSize(std::string_view stored) {
-  size_t pos = 2;
-  uint64_t dict, json;
-  if (stored.size() < 2 || static_cast<uint8_t>(stored[0]) < 3 || !ReadVarint(stored, &pos, 35, &dict) ||
-      !ReadVarint(stored, &pos, 70, &json))
-    return 0;
-  return json;
+  StoredHeader h;
+  size_t pos = 0;
+  return ParseHeaderFields(stored, &h, &pos).empty() ? h.json_size : 0;
 }
 
 StatusOr<StoredDocument> StoredDocument::Parse(std::string_view bytes, std::string_view what,
