@@ -215,39 +215,41 @@ bool SkipField(CodedInputStream& in, std::string_view whole, uint32_t tag) {
   }
 }
 
+// Walks the fields of message `b`: f(tag, in) reads the field's value from
+// `in` and returns false when it is malformed. False when a field is, or
+// when bytes are left that are no field.
+template <class F>
+bool ForEachField(std::string_view b, F&& f) {
+  CodedInputStream in = Input(b);
+  while (uint32_t tag = in.ReadTag())
+    if (!f(tag, in)) return false;
+  return in.CurrentPosition() == static_cast<int>(b.size());
+}
+
 // Calls f(key, value bytes) for every entry with `field` in `b`; f returns
 // false to stop. Other fields are skipped. False when `b` is malformed.
 template <class F>
 bool ForEachEntry(std::string_view b, uint32_t field, F&& f) {
-  CodedInputStream in = Input(b);
-  while (uint32_t tag = in.ReadTag()) {
-    if (tag != Tag(field, kLengthDelimited)) {
-      if (!SkipField(in, b, tag)) return false;
-      continue;
-    }
-    std::string_view e;
+  bool stopped = false;
+  bool parsed = ForEachField(b, [&](uint32_t tag, CodedInputStream& in) {
+    if (tag != Tag(field, kLengthDelimited)) return SkipField(in, b, tag);
+    std::string_view e, key, val;
     if (!ReadDelimited(in, b, &e)) return false;
-    std::string_view key, val;
-    CodedInputStream ein = Input(e);
-    while (uint32_t etag = ein.ReadTag()) {
-      if (etag == Tag(entry::kKey, kLengthDelimited)) {
-        if (!ReadDelimited(ein, e, &key)) return false;
-      } else if (etag == Tag(entry::kValue, kLengthDelimited)) {
-        if (!ReadDelimited(ein, e, &val)) return false;
-      } else {
-        return false;
-      }
-    }
-    if (ein.CurrentPosition() != static_cast<int>(e.size())) return false;
-    if (!f(key, val)) return true;
-  }
-  return in.CurrentPosition() == static_cast<int>(b.size());
+    bool entry = ForEachField(e, [&](uint32_t etag, CodedInputStream& ein) {
+      if (etag == Tag(entry::kKey, kLengthDelimited)) return ReadDelimited(ein, e, &key);
+      if (etag == Tag(entry::kValue, kLengthDelimited)) return ReadDelimited(ein, e, &val);
+      return false;
+    });
+    if (!entry) return false;
+    stopped = !f(key, val);
+    return !stopped;
+  });
+  return stopped || parsed;
 }
 
 bool DecodeTimestamp(std::string_view b, Timestamp* t) {
   *t = Timestamp{};
-  CodedInputStream in = Input(b);
-  while (uint32_t tag = in.ReadTag()) {
+  return ForEachField(b, [&](uint32_t tag, CodedInputStream& in) {
     uint64_t v;
     if (!in.ReadVarint64(&v)) return false;
     if (tag == Tag(1, kVarint)) {
@@ -257,8 +259,8 @@ bool DecodeTimestamp(std::string_view b, Timestamp* t) {
     } else {
       return false;
     }
-  }
-  return in.CurrentPosition() == static_cast<int>(b.size());
+    return true;
+  });
 }
 
 bool DecodeMap(std::string_view b, MapValue* m);
@@ -307,36 +309,28 @@ bool DecodeValue(std::string_view b, Value* out) {
     }
     case Tag(value::kGeoPoint, kLengthDelimited): {
       GeoPoint g;
-      ok = ReadDelimited(in, b, &s);
-      CodedInputStream gin = Input(s);
-      while (ok) {
-        uint32_t gtag = gin.ReadTag();
-        if (gtag == 0) break;
-        ok = gin.ReadLittleEndian64(&v);
-        if (gtag == Tag(1, kFixed64)) {
-          g.latitude = std::bit_cast<double>(v);
-        } else if (gtag == Tag(2, kFixed64)) {
-          g.longitude = std::bit_cast<double>(v);
-        } else {
-          ok = false;
-        }
-      }
-      ok = ok && gin.CurrentPosition() == static_cast<int>(s.size());
+      ok = ReadDelimited(in, b, &s) && ForEachField(s, [&](uint32_t gtag, CodedInputStream& gin) {
+             uint64_t x;
+             if (!gin.ReadLittleEndian64(&x)) return false;
+             if (gtag == Tag(1, kFixed64)) {
+               g.latitude = std::bit_cast<double>(x);
+             } else if (gtag == Tag(2, kFixed64)) {
+               g.longitude = std::bit_cast<double>(x);
+             } else {
+               return false;
+             }
+             return true;
+           });
       *out = Value::Geo(g.latitude, g.longitude);
       break;
     }
     case Tag(value::kArray, kLengthDelimited): {
       ArrayValue a;
-      ok = ReadDelimited(in, b, &s);
-      CodedInputStream ain = Input(s);
-      while (ok) {
-        uint32_t atag = ain.ReadTag();
-        if (atag == 0) break;
-        std::string_view e;
-        ok = atag == Tag(kArrayValues, kLengthDelimited) && ReadDelimited(ain, s, &e) &&
-             DecodeValue(e, &a.emplace_back());
-      }
-      ok = ok && ain.CurrentPosition() == static_cast<int>(s.size());
+      ok = ReadDelimited(in, b, &s) && ForEachField(s, [&](uint32_t atag, CodedInputStream& ain) {
+             std::string_view e;
+             return atag == Tag(kArrayValues, kLengthDelimited) && ReadDelimited(ain, s, &e) &&
+                    DecodeValue(e, &a.emplace_back());
+           });
       *out = Value::Array(std::move(a));
       break;
     }
@@ -454,20 +448,27 @@ Status DocumentBody::Validate() const {
   });
   if (!parsed || !ok) return Status::DataLoss("malformed document body");
   // Only the fields hearth writes, each time once.
-  CodedInputStream in = Input(bytes_);
-  int times = 0;
-  while (uint32_t tag = in.ReadTag()) {
+  std::string why = "malformed document body";
+  int create_times = 0, update_times = 0;
+  bool walked = ForEachField(bytes_, [&](uint32_t tag, CodedInputStream& in) {
     std::string_view s;
     Timestamp t;
-    if (tag == Tag(document::kCreateTime, kLengthDelimited) || tag == Tag(document::kUpdateTime, kLengthDelimited)) {
-      if (!ReadDelimited(in, bytes_, &s) || !DecodeTimestamp(s, &t)) return Status::DataLoss("malformed time");
-      times++;
-    } else if (tag != Tag(document::kFields, kLengthDelimited) || !ReadDelimited(in, bytes_, &s)) {
-      return Status::DataLoss("unknown field in document body");
+    const bool create = tag == Tag(document::kCreateTime, kLengthDelimited);
+    if (create || tag == Tag(document::kUpdateTime, kLengthDelimited)) {
+      if (!ReadDelimited(in, bytes_, &s) || !DecodeTimestamp(s, &t)) {
+        why = "malformed time";
+        return false;
+      }
+      (create ? create_times : update_times)++;
+      return true;
     }
-  }
-  if (times != 2 || in.CurrentPosition() != static_cast<int>(bytes_.size()))
-    return Status::DataLoss("malformed document body");
+    if (tag != Tag(document::kFields, kLengthDelimited) || !ReadDelimited(in, bytes_, &s)) {
+      why = "unknown field in document body";
+      return false;
+    }
+    return true;
+  });
+  if (!walked || create_times != 1 || update_times != 1) return Status::DataLoss(why);
   return Status::OK();
 }
 
