@@ -8,7 +8,7 @@
 #include <charconv>
 
 #include "engine/bounded_iterator.h"
-#include "engine/counter_merge.h"
+#include "engine/collection_counters.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
 #include "engine/store.h"
@@ -205,21 +205,17 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     }
     std::lock_guard lock(write_mu_);
     rocksdb::WriteBatch wb;
-    int64_t stored = 0, json = 0, json_docs = 0;
+    CounterDelta delta;
     std::string current;
     for (const Rewrite& r : chunk) {
       rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), c.docs, r.key, &current);
       if (s.IsNotFound() || (s.ok() && current != r.old_bytes)) continue;  // rewritten meanwhile
       HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + DescribeKey(cf::Docs(c.def.id), r.key)));
       wb.Put(c.docs, r.key, r.new_bytes);
-      stored += static_cast<int64_t>(r.new_bytes.size()) - static_cast<int64_t>(r.old_bytes.size());
-      const uint64_t new_json = schema::PeekJsonSize(r.new_bytes), old_json = schema::PeekJsonSize(r.old_bytes);
-      json += static_cast<int64_t>(new_json) - static_cast<int64_t>(old_json);
-      json_docs += (new_json ? 1 : 0) - (old_json ? 1 : 0);
+      delta.Add(+1, r.new_bytes);
+      delta.Add(-1, r.old_bytes);
     }
-    if (stored) wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(stored));
-    if (json) wb.Merge(meta_, meta::JsonBytes(c.def.id), EncodeCounter(json));
-    if (json_docs) wb.Merge(meta_, meta::JsonDocuments(c.def.id), EncodeCounter(json_docs));
+    delta.MergeInto(&wb, meta_, c.def.id);
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
     chunk.clear();

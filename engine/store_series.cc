@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "engine/bounded_iterator.h"
-#include "engine/counter_merge.h"
+#include "engine/collection_counters.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
 #include "engine/store.h"
@@ -118,32 +118,25 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
   // their documents are gone and InRetiredSpan says why).
   BoundedIterator it(db_.get(), c.docs, range_start, range_end, /*fill_cache=*/false);
   const Timestamp commit = NextCommitTime();
-  int64_t docs = 0, bytes = 0, json = 0, json_docs = 0;
+  CounterDelta removed;
   std::string record = DeleteManyRecord(commit);
   schema::ResourcePath p;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (!DocumentPathFromKey(key, true, &p)) continue;
-    docs++;
-    bytes += static_cast<int64_t>(it->value().size());
-    const uint64_t size = schema::PeekJsonSize(std::string_view(it->value().data(), it->value().size()));
-    json += static_cast<int64_t>(size);
-    json_docs += size ? 1 : 0;
+    removed.Add(-1, std::string_view(it->value().data(), it->value().size()));
     if (options_.change_log && !dry_run) AppendDeletedPath(&record, p.ToString());
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c.def.id)));
-  *count += static_cast<uint64_t>(docs);
-  if (dry_run || docs == 0) return Status::OK();
+  *count += static_cast<uint64_t>(-removed.documents);
+  if (dry_run || removed.documents == 0) return Status::OK();
   // The span is retired before the documents go, so a reader that finds an
   // entry without its document always knows why.
   const std::optional<std::string> previous = retired_->Retire(c.def.id, range_start, range_end);
   rocksdb::WriteBatch wb;
   wb.DeleteRange(c.docs, range_start, range_end);
   if (!previous || *previous < range_end) wb.Put(meta_, meta::Retired(c.def.id, range_start), range_end);
-  wb.Merge(meta_, meta::DocumentCount(c.def.id), EncodeCounter(-docs));
-  wb.Merge(meta_, meta::StoredBytes(c.def.id), EncodeCounter(-bytes));
-  wb.Merge(meta_, meta::JsonBytes(c.def.id), EncodeCounter(-json));
-  wb.Merge(meta_, meta::JsonDocuments(c.def.id), EncodeCounter(-json_docs));
+  removed.MergeInto(&wb, meta_, c.def.id);
   if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), record);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;

@@ -8,7 +8,7 @@
 
 #include "engine/auto_index.h"
 #include "engine/bounded_iterator.h"
-#include "engine/counter_merge.h"
+#include "engine/collection_counters.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
@@ -276,17 +276,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
 
   const Timestamp commit = NextCommitTime();
   rocksdb::WriteBatch wb;
-  struct Delta {
-    int64_t documents = 0, stored_bytes = 0, json_bytes = 0, json_documents = 0;
-    void Add(int sign, std::string_view stored) {
-      documents += sign;
-      stored_bytes += sign * static_cast<int64_t>(stored.size());
-      const uint64_t json = schema::PeekJsonSize(stored);
-      json_bytes += sign * static_cast<int64_t>(json);
-      json_documents += json ? sign : 0;
-    }
-  };
-  std::map<std::string, Delta> deltas;  // by collection
+  std::map<std::string, CounterDelta> deltas;  // by collection
   std::vector<Entry> new_entries;
   for (Touched& t : touched) {
     const CollectionState& c = *t.coll;
@@ -333,12 +323,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     for (const Entry& e : new_entries)
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
-  for (const auto& [id, d] : deltas) {
-    if (d.documents) wb.Merge(meta_, meta::DocumentCount(id), EncodeCounter(d.documents));
-    if (d.stored_bytes) wb.Merge(meta_, meta::StoredBytes(id), EncodeCounter(d.stored_bytes));
-    if (d.json_bytes) wb.Merge(meta_, meta::JsonBytes(id), EncodeCounter(d.json_bytes));
-    if (d.json_documents) wb.Merge(meta_, meta::JsonDocuments(id), EncodeCounter(d.json_documents));
-  }
+  for (const auto& [id, d] : deltas) d.MergeInto(&wb, meta_, id);
   uint64_t seq = next_log_seq_;
   if (options_.change_log) {
     for (size_t i = 0; i < batch.size(); i++) {

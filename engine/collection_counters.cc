@@ -1,0 +1,25 @@
+#include "engine/collection_counters.h"
+
+#include "engine/counter_merge.h"
+#include "engine/keys.h"
+#include "schema/document_codec.h"
+
+namespace hearth::engine {
+
+void CounterDelta::Add(int sign, std::string_view stored) {
+  documents += sign;
+  stored_bytes += sign * static_cast<int64_t>(stored.size());
+  const uint64_t json = schema::PeekJsonSize(stored);
+  json_bytes += sign * static_cast<int64_t>(json);
+  json_documents += json ? sign : 0;
+}
+
+void CounterDelta::MergeInto(rocksdb::WriteBatch* wb, rocksdb::ColumnFamilyHandle* meta,
+                             std::string_view collection_id) const {
+  if (documents) wb->Merge(meta, meta::DocumentCount(collection_id), EncodeCounter(documents));
+  if (stored_bytes) wb->Merge(meta, meta::StoredBytes(collection_id), EncodeCounter(stored_bytes));
+  if (json_bytes) wb->Merge(meta, meta::JsonBytes(collection_id), EncodeCounter(json_bytes));
+  if (json_documents) wb->Merge(meta, meta::JsonDocuments(collection_id), EncodeCounter(json_documents));
+}
+
+}  // namespace hearth::engine

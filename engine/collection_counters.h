@@ -1,0 +1,26 @@
+// A change to a collection's counters in meta (meta::DocumentCount,
+// StoredBytes, JsonBytes, JsonDocuments): every path that adds, removes or
+// rewrites stored documents (writes, retention, recompress) accumulates one
+// and merges it in the same WriteBatch as the documents.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace hearth::engine {
+
+struct CounterDelta {
+  int64_t documents = 0;
+  int64_t stored_bytes = 0;
+  int64_t json_bytes = 0;      // from each value's header (schema::PeekJsonSize)
+  int64_t json_documents = 0;  // values whose header records a JSON size
+
+  // Counts stored value `stored` in (sign +1) or out (sign -1).
+  void Add(int sign, std::string_view stored);
+  // Merges the counters that changed into *wb for collection `collection_id`.
+  void MergeInto(rocksdb::WriteBatch* wb, rocksdb::ColumnFamilyHandle* meta, std::string_view collection_id) const;
+};
+
+}  // namespace hearth::engine
