@@ -52,11 +52,10 @@ struct CollectionState {
   AutoIndexConfig auto_config;
   // The store's dictionaries, for reading documents compressed with one.
   const schema::Dictionaries* dictionaries = nullptr;
-  // The compression chosen (def.compression unless `hearth recompress`
-  // set another), how new documents are compressed (with the current
-  // dictionary), and the bodies sampled to train the first dictionary.
+  // How new documents are compressed: the codec chosen (def.compression
+  // unless `hearth recompress` set another) with, for zstd-dict, the current
+  // dictionary; and the bodies sampled to train the first dictionary.
   // Guarded by the store's write mutex.
-  mutable DocumentCompression compression_choice = DocumentCompression::kNone;
   mutable schema::Compression compression;
   mutable std::vector<std::string> dictionary_samples;
   bool time_series() const { return def.time_series.has_value(); }

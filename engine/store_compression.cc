@@ -29,16 +29,6 @@ schema::Codec CodecOf(DocumentCompression c) {
   return schema::Codec::kNone;
 }
 
-DocumentCompression ChoiceOf(schema::Codec c) {
-  switch (c) {
-    case schema::Codec::kNone: return DocumentCompression::kNone;
-    case schema::Codec::kZlib: return DocumentCompression::kZlib;
-    case schema::Codec::kZstd: return DocumentCompression::kZstd;
-    case schema::Codec::kZstdDictionary: return DocumentCompression::kZstdDictionary;
-  }
-  return DocumentCompression::kNone;
-}
-
 bool ParseId(std::string_view s, uint32_t* id) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), *id);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && *id > 0;
@@ -61,33 +51,23 @@ Status Store::LoadDictionaries() {
 Status Store::LoadCollectionCompression(CollectionState& c) {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, meta::Compression(c.def.id), &value);
-  c.compression_choice = c.def.compression;
+  c.compression = {CodecOf(c.def.compression), nullptr};
   if (s.ok()) {
     std::optional<schema::Codec> codec = schema::ParseCodec(value);
     if (!codec) return Status::DataLoss("collection " + c.def.id + " has an unknown compression \"" + value + "\"");
-    c.compression_choice = ChoiceOf(*codec);
+    c.compression.codec = *codec;
   } else if (!s.IsNotFound()) {
     return FromRocks(s, "reading the compression of " + c.def.id);
   }
-  c.compression.codec = CodecOf(c.compression_choice);
-  c.compression.dictionary = nullptr;
+  // Without a dictionary (none trained yet, or lost: the documents that need
+  // it fail their reads as DATA_LOSS and hearth check lists them) zstd-dict
+  // writes plain zstd.
   s = db_->Get(rocksdb::ReadOptions(), meta_, meta::CollectionDictionary(c.def.id), &value);
-  if (s.IsNotFound()) {
-    // No dictionary yet: plain zstd until one is trained.
-    if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.codec = schema::Codec::kZstd;
-    return Status::OK();
-  }
+  if (s.IsNotFound()) return Status::OK();
   HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading the dictionary of " + c.def.id));
   uint32_t id;
   if (!ParseId(value, &id)) return Status::DataLoss("malformed dictionary id of collection " + c.def.id);
-  auto dict = dictionaries_.Get(id);
-  // A lost dictionary: the documents that need it fail their reads as
-  // DATA_LOSS (and hearth check lists them); new documents use plain zstd.
-  if (!dict) {
-    if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.codec = schema::Codec::kZstd;
-    return Status::OK();
-  }
-  if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.dictionary = std::move(dict);
+  if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.dictionary = dictionaries_.Get(id);
   return Status::OK();
 }
 
@@ -107,15 +87,12 @@ Status Store::InstallTrainedDictionary(const CollectionState& c, std::string byt
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "storing the dictionary of " + c.def.id));
   auto dict = std::make_shared<const schema::Dictionary>(id, std::move(bytes));
   dictionaries_.Add(dict);
-  if (c.compression_choice == DocumentCompression::kZstdDictionary) {
-    c.compression.codec = schema::Codec::kZstdDictionary;
-    c.compression.dictionary = std::move(dict);
-  }
+  if (c.compression.codec == schema::Codec::kZstdDictionary) c.compression.dictionary = std::move(dict);
   return Status::OK();
 }
 
 Status Store::SampleForDictionary(const CollectionState& c, const MapValue& fields) {
-  if (c.compression_choice != DocumentCompression::kZstdDictionary || c.compression.dictionary) return Status::OK();
+  if (c.compression.codec != schema::Codec::kZstdDictionary || c.compression.dictionary) return Status::OK();
   schema::EncodeDocumentBody(fields, {}, {}, &c.dictionary_samples.emplace_back());
   if (c.dictionary_samples.size() < options_.dictionary_training_documents) return Status::OK();
   std::vector<std::string> samples = std::move(c.dictionary_samples);
@@ -160,13 +137,12 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
           db_->Put(rocksdb::WriteOptions(), meta_, meta::Compression(c.def.id),
                    std::string(schema::CodecName(CodecOf(*request.compression)))),
           "storing the compression of " + c.def.id));
-      c.compression_choice = *request.compression;
       c.compression = {CodecOf(*request.compression), nullptr};
       c.dictionary_samples.clear();
     }
-    const DocumentCompression choice = request.compression.value_or(c.compression_choice);
-    target = {CodecOf(choice), choice == DocumentCompression::kZstdDictionary ? c.compression.dictionary : nullptr};
-    train = choice == DocumentCompression::kZstdDictionary && (request.retrain || !target.dictionary);
+    const schema::Codec codec = request.compression ? CodecOf(*request.compression) : c.compression.codec;
+    target = {codec, codec == schema::Codec::kZstdDictionary ? c.compression.dictionary : nullptr};
+    train = codec == schema::Codec::kZstdDictionary && (request.retrain || !target.dictionary);
   }
   if (train) {
     // Sampled and trained without the write lock: it reads across the
@@ -185,8 +161,7 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     }
   }
   // Without a dictionary (too few documents to train on) zstd-dict writes plain zstd.
-  if (target.codec == schema::Codec::kZstdDictionary && !target.dictionary) target.codec = schema::Codec::kZstd;
-  report.compression = std::string(schema::CodecName(target.codec));
+  report.compression = std::string(schema::CodecName(target.written()));
   report.dictionary = target.dictionary ? target.dictionary->id() : 0;
 
   HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(c.def.id)));

@@ -68,11 +68,11 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
   std::string body;
   EncodeDocumentBody(fields, create_time, update_time, &body);
   const uint64_t json_size = PlainDocumentJsonSize(fields);
-  if (compression.codec != Codec::kNone) {
+  if (const Codec codec = compression.written(); codec != Codec::kNone) {
     std::string payload;
-    const Dictionary* dict = compression.dictionary.get();
-    if (Compress(compression.codec, dict, body, &payload).ok() && payload.size() < body.size())
-      return WrapStoredPayload(kDocumentFormatVersion, compression.codec, dict ? dict->id() : 0, payload, json_size);
+    const Dictionary* dict = codec == Codec::kZstdDictionary ? compression.dictionary.get() : nullptr;
+    if (Compress(codec, dict, body, &payload).ok() && payload.size() < body.size())
+      return WrapStoredPayload(kDocumentFormatVersion, codec, dict ? dict->id() : 0, payload, json_size);
   }
   return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
 }

@@ -43,12 +43,15 @@ namespace hearth::schema {
 
 constexpr uint8_t kDocumentFormatVersion = 3;
 
-// How new documents are compressed. `dictionary` is required for
-// kZstdDictionary. When compression does not make a document smaller it is
-// stored with codec none (reading it then costs nothing extra).
+// How new documents are compressed. kZstdDictionary uses `dictionary`, and
+// writes plain zstd while there is none (before one is trained). When
+// compression does not make a document smaller it is stored with codec none
+// (reading it then costs nothing extra).
 struct Compression {
   Codec codec = Codec::kNone;
   std::shared_ptr<const Dictionary> dictionary;
+  // The codec documents are written with.
+  Codec written() const { return codec == Codec::kZstdDictionary && !dictionary ? Codec::kZstd : codec; }
 };
 
 // Encodes fields and times into the stored form.
