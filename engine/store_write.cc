@@ -152,7 +152,7 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
   HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(value, path.ToString(), schema::Verification::kChecksum,
                                                                                   c->dictionaries));
   if (c->Expired(sd, Timestamp::Now())) return Status::NotFound("document " + path.ToString() + " not found (expired)");
-  return Document{path.ToString(), sd.Fields(), sd.create_time(), sd.update_time()};
+  return sd.ToDocument(path.ToString());
 }
 
 StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
@@ -364,17 +364,12 @@ Status Store::Scan(std::string_view collection_path, const std::function<bool(co
     if (!DocumentPathFromKey(key, c->time_series(), &p))
       return Status::DataLoss("malformed " + DescribeKey(cf::Docs(c->def.id), key));
     if (p.size() != cp.path.size() + 1) continue;  // a deeper collection with the same id
-    if (c->ttl_field) {
-      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
-                                                             std::string_view(it->value().data(), it->value().size()),
-                                                             p.ToString(), schema::Verification::kChecksum,
-                                                             c->dictionaries));
-      if (c->Expired(sd, now)) continue;
-    }
-    HEARTH_ASSIGN_OR_RETURN(Document d,
-                            schema::DecodeStoredDocument(std::string_view(it->value().data(), it->value().size()),
-                                                         p.ToString(), c->dictionaries));
-    if (!visit(d)) break;
+    std::string path = p.ToString();
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd,
+                            schema::StoredDocument::Parse(std::string_view(it->value().data(), it->value().size()), path,
+                                                          schema::Verification::kChecksum, c->dictionaries));
+    if (c->Expired(sd, now)) continue;
+    if (!visit(sd.ToDocument(std::move(path)))) break;
   }
   return FromRocks(it->status(), "scanning " + cp.ToString());
 }

@@ -140,16 +140,15 @@ std::optional<Value> StoredDocument::FieldAt(const std::vector<std::string>& seg
 }
 MapValue StoredDocument::Fields() const { return HEARTH_BODY(Fields()); }
 
+Document StoredDocument::ToDocument(std::string path) const {
+  return Document{std::move(path), Fields(), create_time(), update_time()};
+}
+
 #undef HEARTH_BODY
 
 StatusOr<Document> DecodeStoredDocument(std::string_view bytes, std::string path, const Dictionaries* dictionaries) {
   HEARTH_ASSIGN_OR_RETURN(StoredDocument sd, StoredDocument::Parse(bytes, path, Verification::kChecksum, dictionaries));
-  Document d;
-  d.path = std::move(path);
-  d.fields = sd.Fields();
-  d.create_time = sd.create_time();
-  d.update_time = sd.update_time();
-  return d;
+  return sd.ToDocument(std::move(path));
 }
 
 }  // namespace hearth::schema
@@ -203,8 +202,7 @@ std::optional<Value> DocumentView::Get(const std::vector<std::string>& segments)
 MapValue DocumentView::Fields() const { return Body().Fields(); }
 
 Document DocumentView::ToDocument() const {
-  auto sd = Body();
-  return Document{path_, sd.Fields(), sd.create_time(), sd.update_time()};
+  return Body().ToDocument(path_);
 }
 
 }  // namespace hearth

@@ -111,6 +111,8 @@ class StoredDocument {
   // The value at a field path (map segments), or nullopt when absent.
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
   MapValue Fields() const;
+  // The whole document, named `path`.
+  Document ToDocument(std::string path) const;
 
  private:
   StoredDocument(uint8_t version, std::string_view body, std::shared_ptr<const std::string> owned)
