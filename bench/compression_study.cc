@@ -141,81 +141,64 @@ int main(int argc, char** argv) {
     std::string name = "body zstd blocks/" + std::to_string(block / 1024) + "K";
     row(name.c_str(), n);
   }
-  std::string dict = train(fb);
-  ZSTD_CDict* cd = ZSTD_createCDict(dict.data(), dict.size(), 3);
-  ZSTD_DDict* dd = ZSTD_createDDict(dict.data(), dict.size());
-  for (int k : {1, 8, 16, 32, 64}) {
-    size_t n = dict.size();
+  // A trained dictionary with its prepared compression and decompression states.
+  struct Trained {
+    std::string bytes;
+    ZSTD_CDict* c;
+    ZSTD_DDict* d;
+  };
+  auto trained = [&](const std::vector<std::vector<std::string>>& corpus) {
+    std::string bytes = train(corpus);
+    ZSTD_CDict* c = ZSTD_createCDict(bytes.data(), bytes.size(), 3);
+    ZSTD_DDict* d = ZSTD_createDDict(bytes.data(), bytes.size());
+    return Trained{std::move(bytes), c, d};
+  };
+  // Every K-th document zstd+dict; each one between zstd'd with a prefix: its
+  // group's first document, or (chain) the document just before it, so a
+  // read decodes at most K frames. Decoding runs in time order, each prefix
+  // decoded once.
+  auto prefixed = [&](const std::vector<std::vector<std::string>>& corpus, const Trained& dict, int k, bool chain,
+                      const std::string& name) {
+    size_t n = dict.bytes.size();
     std::vector<std::vector<std::string>> packed(g.monitors);
     for (int m = 0; m < g.monitors; m++)
-      for (size_t i = 0; i < fb[m].size(); i++) {
-        size_t base = i - i % k;
-        packed[m].push_back(i == base ? z.Compress(fb[m][i], cd, nullptr) : z.Compress(fb[m][i], nullptr, &fb[m][base]));
+      for (size_t i = 0; i < corpus[m].size(); i++) {
+        const size_t prefix = chain ? i - 1 : i - i % k;
+        packed[m].push_back(i % k == 0 ? z.Compress(corpus[m][i], dict.c, nullptr)
+                                       : z.Compress(corpus[m][i], nullptr, &corpus[m][prefix]));
         n += packed[m].back().size();
       }
-    // Decode every document in time order, each group's first one once.
     bench::Stopwatch sw;
-    std::string base, out;
+    std::string prefix, out;
     for (int m = 0; m < g.monitors; m++)
       for (size_t i = 0; i < packed[m].size(); i++) {
-        out.resize(fb[m][i].size() + 64);
+        out.resize(corpus[m][i].size() + 64);
         if (i % k == 0) {
-          z.Decompress(packed[m][i], &out, dd, nullptr);
-          base = out;
+          z.Decompress(packed[m][i], &out, dict.d, nullptr);
         } else {
-          z.Decompress(packed[m][i], &out, nullptr, &base);
+          z.Decompress(packed[m][i], &out, nullptr, &prefix);
         }
-        if (out != fb[m][i]) std::abort();
+        if (out != corpus[m][i]) std::abort();
+        if (chain || i % k == 0) prefix = out;
       }
-    double us = sw.Seconds() * 1e6 / docs;
-    std::string name = k == 1 ? "body zstd+dict/doc" : "body delta/" + std::to_string(k);
-    row(name.c_str(), n, us);
-  }
-  // Chains: every K-th document zstd+dict, each one between zstd'd with the
-  // document just before it as prefix (a read decodes at most K frames).
-  auto chains = [&](const std::vector<std::vector<std::string>>& corpus, const char* label) {
-    std::string cdict_bytes = train(corpus);
-    ZSTD_CDict* ccd = ZSTD_createCDict(cdict_bytes.data(), cdict_bytes.size(), 3);
-    ZSTD_DDict* cdd = ZSTD_createDDict(cdict_bytes.data(), cdict_bytes.size());
-    for (int k : {2, 4, 8, 16}) {
-      size_t n = cdict_bytes.size();
-      std::vector<std::vector<std::string>> packed(g.monitors);
-      for (int m = 0; m < g.monitors; m++)
-        for (size_t i = 0; i < corpus[m].size(); i++) {
-          packed[m].push_back(i % k == 0 ? z.Compress(corpus[m][i], ccd, nullptr)
-                                         : z.Compress(corpus[m][i], nullptr, &corpus[m][i - 1]));
-          n += packed[m].back().size();
-        }
-      bench::Stopwatch sw;
-      std::string prev, out;
-      for (int m = 0; m < g.monitors; m++)
-        for (size_t i = 0; i < packed[m].size(); i++) {
-          out.resize(corpus[m][i].size() + 64);
-          if (i % k == 0) z.Decompress(packed[m][i], &out, cdd, nullptr);
-          else z.Decompress(packed[m][i], &out, nullptr, &prev);
-          if (out != corpus[m][i]) std::abort();
-          prev.swap(out);
-        }
-      double us = sw.Seconds() * 1e6 / docs;
-      std::string name = std::string(label) + " chain/" + std::to_string(k);
-      row(name.c_str(), n, us);
-    }
-    ZSTD_freeCDict(ccd);
-    ZSTD_freeDDict(cdd);
+    row(name.c_str(), n, sw.Seconds() * 1e6 / docs);
   };
-  chains(json, "json");
-  chains(fb, "body");
+  const Trained body_dict = trained(fb), json_dict = trained(json);
+  for (int k : {1, 8, 16, 32, 64})
+    prefixed(fb, body_dict, k, false, k == 1 ? "body zstd+dict/doc" : "body delta/" + std::to_string(k));
+  for (int k : {2, 4, 8, 16}) prefixed(json, json_dict, k, true, "json chain/" + std::to_string(k));
+  for (int k : {2, 4, 8, 16}) prefixed(fb, body_dict, k, true, "body chain/" + std::to_string(k));
   // Field-level: the documents between group starts hold only the top-level
   // fields that differ from the group's first document, zstd'd with it as prefix.
   for (int k : {8, 16, 32, 64}) {
-    size_t n = dict.size();
+    size_t n = body_dict.bytes.size();
     std::vector<std::vector<std::string>> packed(g.monitors);
     std::vector<std::vector<size_t>> sizes(g.monitors);
     for (int m = 0; m < g.monitors; m++)
       for (size_t i = 0; i < fb[m].size(); i++) {
         size_t base = i - i % k;
         if (i == base) {
-          packed[m].push_back(z.Compress(fb[m][i], cd, nullptr));
+          packed[m].push_back(z.Compress(fb[m][i], body_dict.c, nullptr));
           sizes[m].push_back(fb[m][i].size());
         } else {
           MapValue changed;
@@ -237,7 +220,7 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < packed[m].size(); i++) {
         out.resize(sizes[m][i] + 64);
         if (i % k == 0) {
-          z.Decompress(packed[m][i], &out, dd, nullptr);
+          z.Decompress(packed[m][i], &out, body_dict.d, nullptr);
           base = out;
         } else {
           z.Decompress(packed[m][i], &out, nullptr, &base);
@@ -251,7 +234,9 @@ int main(int argc, char** argv) {
     std::string name = "body fields/" + std::to_string(k);
     row(name.c_str(), n, us);
   }
-  ZSTD_freeCDict(cd);
-  ZSTD_freeDDict(dd);
+  for (const Trained* t : {&body_dict, &json_dict}) {
+    ZSTD_freeCDict(t->c);
+    ZSTD_freeDDict(t->d);
+  }
   return 0;
 }
