@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include "tools/snapshot_generator.h"
+
 namespace hearth::bench {
 
 std::string MachineDescription() {
@@ -22,6 +24,27 @@ std::string MachineDescription() {
   char buf[256];
   std::snprintf(buf, sizeof buf, "%u cores, %.1f GiB, %s", std::thread::hardware_concurrency(), gib, model.c_str());
   return buf;
+}
+
+RangeRequest RandomWindow(std::mt19937_64& rng, int64_t t0, int64_t t_end, int days) {
+  const int64_t span = int64_t{days} * 86400;
+  const int64_t first_end = std::min(t_end, t0 + span);
+  const int64_t end = first_end + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end - first_end + 1));
+  RangeRequest r;
+  r.start = {end - span, 0};
+  r.end = {end, 0};
+  r.limit = 10000;
+  return r;
+}
+
+void ReadEverySnapshot(TimeSeries& ts, int monitors, int64_t t0, int64_t t_end) {
+  for (int m = 0; m < monitors; m++) {
+    RangeRequest r;
+    r.start = {t0, 0};
+    r.end = {t_end, 0};
+    r.limit = 1000000;
+    CheckOk(ts.Range(tools::SnapshotGenerator::MonitorId(m), r).status());
+  }
 }
 
 void ReportLatency(const char* what, const std::vector<double>& us, double documents) {

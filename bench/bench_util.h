@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <random>
+
 #include "hearth/status.h"
+#include "hearth/timeseries.h"
 
 namespace hearth::bench {
 
@@ -48,6 +51,14 @@ void ReportLatency(const char* what, const std::vector<double>& us, double docum
 
 // Exits with the status printed when it is not OK (benchmarks stop at the first error).
 void CheckOk(const Status& s);
+
+// A `days`-day range of every document, ending anywhere it fits inside
+// [t0, t_end) (epoch seconds).
+RangeRequest RandomWindow(std::mt19937_64& rng, int64_t t0, int64_t t_end, int days);
+
+// Reads every snapshot of generated monitors 0..monitors-1 in [t0, t_end)
+// once, so every block is in the block cache (steady state).
+void ReadEverySnapshot(TimeSeries& ts, int monitors, int64_t t0, int64_t t_end);
 
 // A fresh directory under $TMPDIR (or /tmp), removed at destruction.
 class ScratchDir {

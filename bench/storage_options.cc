@@ -78,13 +78,7 @@ void Reads(const Corpus& corpus, Database* db, int queries, const char* label) {
   auto latest = bench::TimeEach(queries * 4, [&](int) { (void)(*ts)->Latest(monitor()); });
   size_t docs = 0;
   auto range = bench::TimeEach(queries, [&](int) {
-    const int64_t first_end = std::min(corpus.t_end, corpus.t0 + 7 * 86400);
-    const int64_t end = first_end + static_cast<int64_t>(rng() % static_cast<uint64_t>(corpus.t_end - first_end + 1));
-    RangeRequest r;
-    r.start = {end - 7 * 86400, 0};
-    r.end = {end, 0};
-    r.limit = 10000;
-    docs = (*ts)->Range(monitor(), r)->documents.size();
+    docs = (*ts)->Range(monitor(), bench::RandomWindow(rng, corpus.t0, corpus.t_end, 7))->documents.size();
   });
   std::printf("    %-18s latest p50 %7.1f p99 %7.1f us   7-day range (%zu docs) p50 %8.1f p99 %8.1f us\n", label,
               bench::Percentile(latest, 0.5), bench::Percentile(latest, 0.99), docs, bench::Percentile(range, 0.5),
@@ -123,13 +117,7 @@ void Run(const Config& c, const Corpus& corpus, int queries, double* off_rate) {
     {
       auto ts = TimeSeries::Open(db->get(), TimeSeriesOptions{});
       bench::CheckOk(ts.status());
-      for (int m = 0; m < corpus.monitors; m++) {
-        RangeRequest r;
-        r.start = {corpus.t0, 0};
-        r.end = {corpus.t_end, 0};
-        r.limit = 1000000;
-        bench::CheckOk((*ts)->Range(tools::SnapshotGenerator::MonitorId(m), r).status());
-      }
+      bench::ReadEverySnapshot(**ts, corpus.monitors, corpus.t0, corpus.t_end);
     }
     Reads(corpus, db->get(), queries, "cache 1 GiB:");
     bench::CheckOk((*db)->Close());

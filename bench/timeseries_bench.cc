@@ -86,26 +86,13 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(3);
   auto monitor = [&] { return tools::SnapshotGenerator::MonitorId(static_cast<int>(rng() % monitors)); };
   const int64_t t0 = g.start.seconds, t_end = t0 + int64_t{hours} * 3600;
-  for (int i = 0; i < monitors; i++) {  // warm: read every snapshot once (blocks cached, as in steady state)
-    RangeRequest r;
-    r.start = {t0, 0};
-    r.end = {t_end, 0};
-    r.limit = 100000;
-    (void)(*ts)->Range(tools::SnapshotGenerator::MonitorId(i), r);
-  }
+  bench::ReadEverySnapshot(**ts, monitors, t0, t_end);
 
   bench::ReportLatency("latest", bench::TimeEach(queries * 5, [&](int) { (void)(*ts)->Latest(monitor()); }));
   for (int days : {7, 30, 90}) {
     size_t docs = 0;
     auto us = bench::TimeEach(queries, [&](int) {
-      // A window ending anywhere it fits inside the data.
-      int64_t first_end = std::min(t_end, t0 + int64_t{days} * 86400);
-      int64_t end = first_end + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end - first_end + 1));
-      RangeRequest r;
-      r.start = {end - int64_t{days} * 86400, 0};
-      r.end = {end, 0};
-      r.limit = 10000;
-      docs = (*ts)->Range(monitor(), r)->documents.size();
+      docs = (*ts)->Range(monitor(), bench::RandomWindow(rng, t0, t_end, days))->documents.size();
     });
     std::string what = std::to_string(days) + "-day range (views)";
     bench::ReportLatency(what.c_str(), us, static_cast<double>(docs));

@@ -399,7 +399,11 @@ struct RecompressArgs {
   bool dry_run = false;
 };
 
-std::string Percent(uint64_t part, uint64_t whole);
+std::string Percent(uint64_t part, uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return buf;
+}
 
 int CmdRecompress(const Globals& g, const RecompressArgs& a) {
   hearth::RecompressRequest req;
@@ -428,12 +432,6 @@ int CmdRecompress(const Globals& g, const RecompressArgs& a) {
                 c.bytes_before ? (" (" + Percent(c.bytes_after, c.bytes_before) + ")").c_str() : "");
   }
   return 0;
-}
-
-std::string Percent(uint64_t part, uint64_t whole) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  return buf;
 }
 
 int CmdStats(const Globals& g, bool json) {
