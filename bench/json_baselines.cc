@@ -1,13 +1,14 @@
 #include "bench/json_baselines.h"
 
-#include <zdict.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <cstdio>
 #include <cstdlib>
 
+#include "bench/bench_util.h"
 #include "schema/base64.h"
+#include "schema/compression.h"
 #include "schema/json.h"
 
 namespace hearth::bench {
@@ -54,20 +55,14 @@ size_t Zstd(const std::string& in, const ZSTD_CDict* dict) {
 }  // namespace
 
 std::string TrainSpreadDictionary(const std::vector<std::vector<std::string>>& corpus, size_t max_bytes) {
-  std::string samples;
-  std::vector<size_t> sizes;
+  std::vector<std::string> samples;
   for (size_t k = 0; k < 2000; k++) {
     const auto& series = corpus[k % corpus.size()];
-    const std::string& d = series[(k * 7919) % series.size()];
-    samples += d;
-    sizes.push_back(d.size());
+    samples.push_back(series[(k * 7919) % series.size()]);
   }
-  std::string dict(max_bytes, '\0');
-  size_t n = ZDICT_trainFromBuffer(dict.data(), dict.size(), samples.data(), sizes.data(),
-                                   static_cast<unsigned>(sizes.size()));
-  if (ZDICT_isError(n)) std::abort();
-  dict.resize(n);
-  return dict;
+  auto dict = schema::TrainDictionary(samples, max_bytes);
+  CheckOk(dict.status());
+  return *dict;
 }
 
 JsonBaselines MeasureJsonBaselines(const std::vector<std::vector<MapValue>>& by_monitor) {
