@@ -78,6 +78,13 @@ std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, co
   return k;
 }
 
+std::string_view TimeSeriesPartitionOf(std::string_view pk, std::string_view id) {
+  constexpr size_t kTimeBytes = 13;  // label, seconds (8), nanos (4)
+  size_t suffix = kTimeBytes + id.size() + 2;
+  for (char ch : id) suffix += (ch == '\0' || ch == '\xff');
+  return pk.size() < suffix ? std::string_view() : pk.substr(0, pk.size() - suffix);
+}
+
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out) {
   if (!time_series) {
     return schema::DecodeDocumentPath(&key, schema::Direction::kAscending, out) && key.empty();

@@ -94,6 +94,11 @@ StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, cons
 // The range of primary keys of one partition of a time-series collection.
 std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, const Value& partition);
 
+// The partition prefix of primary key `pk` of the time-series document
+// whose id is `id`: the key without its time and id; empty when `pk` is too
+// short to be such a key.
+std::string_view TimeSeriesPartitionOf(std::string_view pk, std::string_view id);
+
 // Recovers the document path from a primary key of the collection at
 // `collection` (time series or plain).
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out);

@@ -24,6 +24,7 @@
 #include "hearth/document.h"
 #include "hearth/options.h"
 #include "engine/auto_index.h"
+#include "engine/latest_documents.h"
 #include "engine/retired_spans.h"
 #include "hearth/status.h"
 #include "schema/document_codec.h"
@@ -91,7 +92,7 @@ class Store {
   StatusOr<const CollectionState*> ResolveCollection(const std::string& id, bool create);
 
  private:
-  explicit Store(const Options& options) : options_(options) {}
+  explicit Store(const Options& options) : options_(options), latest_(options.latest_documents_bytes) {}
 
   Status OpenDb(const std::string& path);
   Status LoadFormat();
@@ -163,6 +164,9 @@ class Store {
   std::mutex listeners_mu_;
   std::map<uint64_t, std::function<void(const std::string&, const Value&)>> listeners_;  // guarded by listeners_mu_
   uint64_t next_listener_ = 1;
+
+  // The newest document of each time-series partition (engine/latest_documents.h).
+  LatestDocuments latest_;
 
   // Spans deleted by retention (engine/retired_spans.h); shared with the
   // compaction filters of the entry column families.

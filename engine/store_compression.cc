@@ -171,8 +171,10 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
   constexpr size_t kChunk = 1000;
   struct Rewrite {
     std::string key, old_bytes, new_bytes;
+    std::string partition;  // time series: the key's partition prefix
+    bool written = false;
   };
-  std::vector<Rewrite> chunk;
+  std::vector<Rewrite> chunk;  // re-encoded outside the lock
   auto flush = [&]() -> Status {
     if (chunk.empty() || request.dry_run) {
       chunk.clear();
@@ -182,19 +184,23 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     rocksdb::WriteBatch wb;
     CounterDelta delta;
     std::string current;
-    for (const Rewrite& r : chunk) {
+    for (Rewrite& r : chunk) {
       rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), c.docs, r.key, &current);
       if (s.IsNotFound() || (s.ok() && current != r.old_bytes)) continue;  // rewritten meanwhile
       HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + DescribeKey(cf::Docs(c.def.id), r.key)));
       wb.Put(c.docs, r.key, r.new_bytes);
+      r.written = true;
       delta.Add(+1, r.new_bytes);
       delta.Add(-1, r.old_bytes);
     }
     delta.MergeInto(&wb, meta_, c.def.id);
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
+    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "recompressing " + c.def.id));
+    for (const Rewrite& r : chunk)
+      if (r.written && !r.partition.empty()) latest_.Wrote(r.partition, r.key, r.new_bytes);
     chunk.clear();
-    return FromRocks(db_->Write(wo, &wb), "recompressing " + c.def.id);
+    return Status::OK();
   };
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), c.docs));
   if (options_.progress) options_.progress(progress);  // writes from here on race with the scan
@@ -202,7 +208,8 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     std::string_view key(it->key().data(), it->key().size());
     std::string_view old_bytes(it->value().data(), it->value().size());
     schema::ResourcePath p;
-    std::string what = DocumentPathFromKey(key, c.time_series(), &p) ? p.ToString() : DescribeKey(cf::Docs(c.def.id), key);
+    const bool named = DocumentPathFromKey(key, c.time_series(), &p);
+    std::string what = named ? p.ToString() : DescribeKey(cf::Docs(c.def.id), key);
     HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(
                                                            old_bytes, what, schema::Verification::kFull, &dictionaries_));
     std::string new_bytes = schema::EncodeStoredDocument(sd.Fields(), sd.create_time(), sd.update_time(), target);
@@ -211,7 +218,9 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     report.bytes_after += new_bytes.size();
     if (new_bytes != old_bytes) {
       report.reencoded++;
-      chunk.push_back({std::string(key), std::string(old_bytes), std::move(new_bytes)});
+      std::string partition;
+      if (named && c.time_series()) partition = TimeSeriesPartitionOf(key, p[p.size() - 1]);
+      chunk.push_back({std::string(key), std::string(old_bytes), std::move(new_bytes), std::move(partition)});
       if (chunk.size() >= kChunk) HEARTH_RETURN_IF_ERROR(flush());
     }
     if (++progress.done % 4096 == 0 && options_.progress) options_.progress(progress);

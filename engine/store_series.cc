@@ -63,20 +63,50 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   const Timestamp now = Timestamp::Now();
   size_t n = 0;
   DocumentViewArena arena;
-  // Hands one stored document to `visit`; false when the scan is over.
-  auto emit = [&](const std::string& id, const rocksdb::Slice& value) -> StatusOr<bool> {
-    std::string path = coll + id;
-    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd,
-                            schema::StoredDocument::Parse(std::string_view(value.data(), value.size()), path,
-                                                          schema::Verification::kChecksum, c->dictionaries));
-    DocumentView v = DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena);
+  // Hands one document to `visit` unless its TTL has passed; false when the scan is over.
+  auto emit_view = [&](const DocumentView& v) {
     if (c->ttl_field) {
       std::optional<Value> t = v.Get(*c->ttl_field);
       if (t && t->type() == Value::Type::kTimestamp && t->timestamp() <= now) return true;  // expired (TTL)
     }
     return visit(v) && !(scan.limit && ++n >= scan.limit);
   };
+  auto emit = [&](const std::string& id, const rocksdb::Slice& value) -> StatusOr<bool> {
+    std::string path = coll + id;
+    HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd,
+                            schema::StoredDocument::Parse(std::string_view(value.data(), value.size()), path,
+                                                          schema::Verification::kChecksum, c->dictionaries));
+    return emit_view(DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena));
+  };
   std::string id;
+  // The partition's newest document alone: from the in-memory table when it
+  // knows it, else the backward scan below finds it and installs it.
+  const bool latest_only = scan.newest_first && !scan.start && !scan.end && !scan.after && scan.limit == 1 &&
+                           latest_.enabled();
+  uint64_t generation = 0;
+  bool install = false;  // a miss: record what the scan finds
+  if (latest_only) {
+    std::optional<LatestDocuments::Entry> e = latest_.Get(prefix);
+    if (e && IdOf(e->pk, prefix.size(), &id)) {
+      std::string path = coll + id;
+      const std::string& stored = *e->stored;
+      HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd,
+                              schema::StoredDocument::Parse(stored, path, schema::Verification::kChecksum,
+                                                            c->dictionaries));
+      const std::string_view body = sd.body();
+      // An uncompressed body lies inside the entry's value: share it, no copy.
+      const bool inside = body.data() >= stored.data() && body.data() + body.size() <= stored.data() + stored.size();
+      DocumentView v = inside ? DocumentView::OverSharedBody(std::move(path), sd.version(),
+                                                             std::shared_ptr<const char[]>(e->stored, body.data()),
+                                                             body.size())
+                              : DocumentView::OverVerifiedBody(std::move(path), sd.version(), body);
+      if (!emit_view(v)) return Status::OK();
+      // Its TTL has passed: the scan below looks for the newest live one.
+    } else {
+      generation = latest_.Generation(prefix);
+      install = true;
+    }
+  }
   if (scan.newest_first && scan.start) {
     // RocksDB steps forward faster than backward. A bounded span that holds
     // not many more documents than the limit is read forward (values pinned,
@@ -105,6 +135,10 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
        scan.newest_first ? it->Prev() : it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (!IdOf(key, prefix.size(), &id)) continue;  // a deeper collection's key (not this partition's)
+    if (install) {  // the newest stored document, live or not
+      latest_.Install(prefix, generation, std::string(key), it->value().ToString());
+      install = false;
+    }
     HEARTH_ASSIGN_OR_RETURN(bool more, emit(id, it->value()));
     if (!more) return Status::OK();
   }
@@ -141,8 +175,12 @@ Status Store::DeletePartitionRange(const CollectionState& c, const std::string& 
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
   Status s = FromRocks(db_->Write(wo, &wb), "deleting from " + cf::Docs(c.def.id));
-  if (!s.ok()) retired_->Restore(c.def.id, range_start, previous);
-  return s;
+  if (!s.ok()) {
+    retired_->Restore(c.def.id, range_start, previous);
+    return s;
+  }
+  latest_.RemovedRange(range_start, range_start, range_end);  // range_start is the partition's prefix
+  return Status::OK();
 }
 
 Status Store::LoadRetiredSpans() {

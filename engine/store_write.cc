@@ -103,6 +103,9 @@ struct Touched {
   // an update (which merges into a copy).
   const MapValue* fields = nullptr;
   MapValue owned;
+  // Time series, once encoded: the new primary key and stored value.
+  std::string new_pk;
+  std::string new_bytes;
 };
 
 // Composite entries from `src`; automatic ones from `all` (every field).
@@ -302,10 +305,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (c.time_series() && InRetiredSpan(pk)) HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(c));
       wb.Put(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
+      if (c.time_series()) t.new_pk = pk;
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
       delta.Add(+1, bytes);
       if (t.had) delta.Add(-1, t.old_bytes);
+      if (c.time_series()) t.new_bytes = std::move(bytes);
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) wb.Delete(c.names, t.name_key);
@@ -335,6 +340,13 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   wo.sync = options_.sync_writes;
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
+  // Keep each partition's newest document exact.
+  for (const Touched& t : touched) {
+    if (!t.coll->time_series()) continue;
+    const bool moved = t.had && (!t.has || t.old_pk != t.new_pk);
+    if (moved) latest_.Removed(TimeSeriesPartitionOf(t.old_pk, t.path.id()), t.old_pk);
+    if (t.has) latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, t.new_bytes);
+  }
   // Tell time-series listeners (query caches) which partitions changed.
   for (const Touched& t : touched) {
     if (!t.coll->time_series()) continue;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -412,6 +413,94 @@ TEST_P(TimeSeriesTest, WritersAndReadersRunConcurrently) {
     total += ts_->Range("m" + std::to_string(m), Window(0, 200000, 1000))->documents.size();
   EXPECT_EQ(total, 400u);
   EXPECT_TRUE(db_->Check()->ok());
+}
+
+// The newest snapshot by a bounded newest-first range, which never consults
+// the in-memory table of newest documents: the oracle for Latest.
+std::optional<int64_t> NewestByRange(TimeSeries& ts, const std::string& monitor) {
+  auto page = ts.Range(monitor, Window(-10 * 86400, 10 * 86400, 1));
+  EXPECT_TRUE(page.ok()) << page.status().ToString();
+  if (!page.ok() || page->documents.empty()) return std::nullopt;
+  return page->documents[0].Get("timestamp")->timestamp().seconds - kT0;
+}
+
+TEST_P(TimeSeriesTest, LatestStaysExactThroughEveryKindOfChange) {
+  TimeSeriesOptions o;
+  o.cache_max_entries = 0;  // every read goes to the store
+  OpenSeries(o);
+  auto latest = [&](const std::string& m) -> std::optional<int64_t> {
+    auto l = ts_->Latest(m);
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    if (!l.ok() || !l->has_value()) return std::nullopt;
+    return (*l)->Get("timestamp")->timestamp().seconds - kT0;
+  };
+  auto revenue = [&](const std::string& m) {
+    return (*ts_->Latest(m))->Get(std::vector<std::string>{"financial_metrics", "revenue"})->dbl();
+  };
+  auto expect = [&](const char* step, std::optional<int64_t> want) {
+    EXPECT_EQ(latest("m1"), want) << step;
+    EXPECT_EQ(latest("m1"), want) << step << " (read again)";
+    EXPECT_EQ(NewestByRange(*ts_, "m1"), want) << step << " (oracle)";
+  };
+  expect("empty", std::nullopt);
+  for (int h = 1; h <= 3; h++) Store(Snap("m1", kT0 + h * 3600, h));
+  Store(Snap("m10", kT0 + 9 * 3600));  // a neighbouring partition
+  expect("three stored", 3 * 3600);
+  Store(Snap("m1", kT0));
+  expect("an older one stored", 3 * 3600);
+  Store(Snap("m1", kT0 + 5 * 3600, 5));
+  expect("a newer one stored", 5 * 3600);
+  Store(Snap("m1", kT0 + 5 * 3600, 55));
+  expect("the newest rewritten", 5 * 3600);
+  EXPECT_EQ(revenue("m1"), 55);
+  ASSERT_TRUE(db_->Delete("snapshots/m1_" + std::to_string(kT0 + 5 * 3600)).ok());
+  expect("the newest deleted", 3 * 3600);
+  // The newest document moved back in time (same path, older timestamp).
+  ASSERT_TRUE(db_->Set("snapshots/m1_" + std::to_string(kT0 + 3 * 3600), Snap("m1", kT0 + 1800)).ok());
+  expect("the newest moved back", 2 * 3600);
+  // Another partition's document moved into this one.
+  ASSERT_TRUE(db_->Set("snapshots/m10_" + std::to_string(kT0 + 9 * 3600), Snap("m1", kT0 + 7 * 3600, 7)).ok());
+  expect("a document moved in", 7 * 3600);
+  EXPECT_EQ(latest("m10"), std::nullopt);
+  ASSERT_TRUE(db_->Recompress({"snapshots", DocumentCompression::kZstd, false, false}).ok());
+  expect("recompressed", 7 * 3600);
+  EXPECT_EQ(revenue("m1"), 7);
+  EXPECT_EQ(*ts_->DeleteBefore({kT0 + 2 * 3600, 0}, std::string("m1")), 3u);
+  expect("retention below the newest", 7 * 3600);
+  EXPECT_EQ(*ts_->DeleteBefore({kT0 + 8 * 3600, 0}, std::string("m1")), 2u);
+  expect("retention of everything", std::nullopt);
+  Store(Snap("m1", kT0 + 4 * 3600, 4));
+  expect("stored after retention", 4 * 3600);
+  ts_.reset();
+  Reopen();
+  OpenSeries(o);
+  if (GetParam() == Backend::kOnDisk) expect("reopened", 4 * 3600);
+}
+
+TEST_P(TimeSeriesTest, LatestIsNeverOlderThanAnAcknowledgedWrite) {
+  TimeSeriesOptions o;
+  o.cache_max_entries = 0;
+  OpenSeries(o);
+  std::atomic<int64_t> acknowledged{-1};
+  std::atomic<int> stale{0};
+  std::thread writer([&] {
+    for (int i = 0; i < 400; i++) {
+      if (ts_->Store(Snap("m1", kT0 + i)).ok()) acknowledged = i;
+      if (i % 50 == 0) (void)ts_->DeleteBefore({kT0 + i - 10, 0}, std::string("m1"));
+    }
+  });
+  std::thread reader([&] {
+    while (acknowledged.load() < 399) {
+      const int64_t before = acknowledged.load();
+      auto l = ts_->Latest("m1");
+      const int64_t got = l.ok() && l->has_value() ? (*l)->Get("timestamp")->timestamp().seconds - kT0 : -1;
+      if (got < before) stale++;
+    }
+  });
+  writer.join();
+  reader.join();
+  EXPECT_EQ(stale.load(), 0);
+  EXPECT_EQ(NewestByRange(*ts_, "m1"), 399);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TimeSeriesTest, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),

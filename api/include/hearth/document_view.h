@@ -29,6 +29,13 @@ class DocumentView {
   static DocumentView OverVerifiedBody(std::string path, uint8_t version, std::string_view body,
                                        DocumentViewArena* arena = nullptr);
 
+  // A view over a checked body that `body` shares (no copy); the bytes must
+  // not change while any view holds them.
+  static DocumentView OverSharedBody(std::string path, uint8_t version, std::shared_ptr<const char[]> body,
+                                     size_t size) {
+    return DocumentView(std::move(path), std::move(body), size, version);
+  }
+
   const std::string& path() const { return path_; }
   // The document id: the last segment of the path.
   std::string_view id() const;

@@ -81,6 +81,14 @@ struct Options {
   // Default: 64 MiB.
   size_t block_cache_bytes = size_t{64} << 20;
 
+  // Memory for the newest document of each time-series partition, which
+  // answers a partition's "latest" read with a hash lookup instead of a seek
+  // through RocksDB (engine/latest_documents.h); kept exact by every write.
+  // At ~3 KB a snapshot the default holds the latest of ~20,000 monitors;
+  // the least recently read go first. 0 turns it off.
+  // Default: 64 MiB.
+  size_t latest_documents_bytes = size_t{64} << 20;
+
   // RocksDB data block size of the documents' column families. Larger blocks
   // compress better (a block holds consecutive snapshots of one partition,
   // which share most of their bytes) but a read that misses the block cache

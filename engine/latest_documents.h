@@ -1,0 +1,88 @@
+// The newest stored document of each time-series partition, kept in memory,
+// so "latest" is a hash lookup instead of a backward seek through RocksDB's
+// index and data blocks (at 2 M snapshots that seek was 13-18 us p50, most
+// of it cache misses in the index binary search; bench/README.md).
+//
+// Exact, never stale: a reader that misses scans RocksDB and installs what
+// it found only if no write touched the partition meanwhile (generation
+// check); the write path, after each commit, replaces the entry with a newer
+// document, drops it when its document is deleted or moved, and drops it when
+// a range deletion covers it. Bounded by bytes (least recently used go).
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace hearth::engine {
+
+class LatestDocuments {
+ public:
+  // Holds at most `capacity_bytes` of keys and values; 0 disables the table.
+  explicit LatestDocuments(size_t capacity_bytes) : capacity_(capacity_bytes) {}
+
+  struct Entry {
+    std::string pk;                             // the document's primary key
+    std::shared_ptr<const std::string> stored;  // its stored value
+  };
+
+  bool enabled() const { return capacity_ > 0; }
+
+  // The newest document of the partition whose primary keys start with
+  // `partition_prefix`, when the table knows it.
+  std::optional<Entry> Get(std::string_view partition_prefix);
+  // Read before scanning RocksDB for a partition; pass it to Install.
+  uint64_t Generation(std::string_view partition_prefix) const;
+  // Records the newest document a scan found, unless the partition changed
+  // since `generation`.
+  void Install(std::string_view partition_prefix, uint64_t generation, std::string pk, std::string stored);
+
+  // The write path, after commit (callers serialize these):
+  // document `pk` of the partition now holds `stored`.
+  void Wrote(std::string_view partition_prefix, const std::string& pk, const std::string& stored);
+  // document `pk` of the partition is gone (deleted, or moved to another key).
+  void Removed(std::string_view partition_prefix, std::string_view pk);
+  // every document of the partition with a key in [begin, end) is gone.
+  void RemovedRange(std::string_view partition_prefix, std::string_view begin, std::string_view end);
+
+  size_t bytes() const;
+
+ private:
+  struct Slot {
+    Entry entry;
+    std::list<std::string>::iterator lru;  // position in lru_ (front = most recent)
+  };
+  static size_t Cost(const std::string& prefix, const Entry& e) {
+    return prefix.size() + e.pk.size() + e.stored->size() + 64;
+  }
+  // Generations are per hash bucket, not per partition: bounded memory, and a
+  // collision only makes an Install give up.
+  static constexpr size_t kGenerationBuckets = 4096;
+  size_t Bucket(std::string_view partition_prefix) const {
+    return std::hash<std::string_view>()(partition_prefix) % kGenerationBuckets;
+  }
+  void BumpLocked(std::string_view partition_prefix) { generations_[Bucket(partition_prefix)]++; }
+  void PutLocked(std::string_view partition_prefix, Entry e);
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Map = std::unordered_map<std::string, Slot, Hash, std::equal_to<>>;
+  void EraseLocked(Map::iterator it);
+
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  Map slots_;                                    // guarded by mu_
+  std::list<std::string> lru_;                   // guarded by mu_
+  size_t bytes_ = 0;                             // guarded by mu_
+  std::vector<uint64_t> generations_ = std::vector<uint64_t>(kGenerationBuckets, 0);  // guarded by mu_
+};
+
+}  // namespace hearth::engine
