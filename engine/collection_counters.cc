@@ -22,4 +22,24 @@ void CounterDelta::MergeInto(rocksdb::WriteBatch* wb, rocksdb::ColumnFamilyHandl
   if (json_documents) wb->Merge(meta, meta::JsonDocuments(collection_id), EncodeCounter(json_documents));
 }
 
+std::string CounterDelta::Encoded() const {
+  return EncodeCounters({documents, stored_bytes, json_bytes, json_documents});
+}
+
+CounterDelta CounterDelta::Decoded(std::string_view value) {
+  std::vector<int64_t> v = DecodeCounters(value);
+  v.resize(4, 0);
+  return CounterDelta{v[0], v[1], v[2], v[3]};
+}
+
+CounterDelta& CounterDelta::operator+=(const CounterDelta& o) {
+  documents += o.documents;
+  stored_bytes += o.stored_bytes;
+  json_bytes += o.json_bytes;
+  json_documents += o.json_documents;
+  return *this;
+}
+
+CounterDelta CounterDelta::Negated() const { return CounterDelta{-documents, -stored_bytes, -json_bytes, -json_documents}; }
+
 }  // namespace hearth::engine

@@ -7,6 +7,7 @@
 #include <rocksdb/db.h>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace hearth::engine {
@@ -21,6 +22,15 @@ struct CounterDelta {
   void Add(int sign, std::string_view stored);
   // Merges the counters that changed into *wb for collection `collection_id`.
   void MergeInto(rocksdb::WriteBatch* wb, rocksdb::ColumnFamilyHandle* meta, std::string_view collection_id) const;
+
+  // The four counters as one value (engine/counter_merge.h's vector form,
+  // in the order above), as the series ledger stores them.
+  std::string Encoded() const;
+  static CounterDelta Decoded(std::string_view value);  // zeros for malformed input
+  CounterDelta& operator+=(const CounterDelta& o);
+  CounterDelta Negated() const;
+  bool zero() const { return !documents && !stored_bytes && !json_bytes && !json_documents; }
+  bool operator==(const CounterDelta&) const = default;
 };
 
 }  // namespace hearth::engine

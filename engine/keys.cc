@@ -36,6 +36,33 @@ bool ParseRetired(std::string_view key, std::string_view* id, std::string_view* 
   *partition_prefix = key.substr(slash + 1);
   return true;
 }
+std::string Ledger(std::string_view id, std::string_view partition_prefix) {
+  return std::string(kLedgerPrefix) + std::string(id) + "/" + std::string(partition_prefix);
+}
+std::string LedgerDay(std::string_view id, std::string_view partition_prefix, int64_t day_start_seconds) {
+  std::string k = Ledger(id, partition_prefix);
+  schema::AppendValue(&k, Value::Time({day_start_seconds, 0}));
+  return k;
+}
+bool ParseLedger(std::string_view key, std::string_view* id, std::string_view* partition_prefix,
+                 int64_t* day_start_seconds) {
+  constexpr size_t kTimeBytes = 13;
+  if (key.substr(0, kLedgerPrefix.size()) != kLedgerPrefix) return false;
+  key.remove_prefix(kLedgerPrefix.size());
+  size_t slash = key.find('/');
+  if (slash == std::string_view::npos || key.size() < slash + 1 + kTimeBytes) return false;
+  *id = key.substr(0, slash);
+  std::string_view rest = key.substr(slash + 1);
+  *partition_prefix = rest.substr(0, rest.size() - kTimeBytes);
+  std::string_view day = rest.substr(rest.size() - kTimeBytes);
+  Value v;
+  if (!schema::DecodeValue(&day, schema::Direction::kAscending, &v) || !day.empty() ||
+      v.type() != Value::Type::kTimestamp)
+    return false;
+  *day_start_seconds = v.timestamp().seconds;
+  return true;
+}
+std::string LedgerReady(std::string_view id) { return "ledger_ready/" + std::string(id); }
 }  // namespace meta
 
 namespace {
@@ -85,6 +112,23 @@ std::string_view TimeSeriesPartitionOf(std::string_view pk, std::string_view id)
   return pk.size() < suffix ? std::string_view() : pk.substr(0, pk.size() - suffix);
 }
 
+bool TimeSeriesTimeOf(std::string_view pk, size_t partition_size, Timestamp* time) {
+  if (pk.size() < partition_size) return false;
+  std::string_view rest = pk.substr(partition_size);
+  Value v;
+  if (!schema::DecodeValue(&rest, schema::Direction::kAscending, &v) || v.type() != Value::Type::kTimestamp)
+    return false;
+  *time = v.timestamp();
+  return true;
+}
+
+std::string LedgerKeyOf(std::string_view collection_id, std::string_view pk, std::string_view id) {
+  std::string_view partition = TimeSeriesPartitionOf(pk, id);
+  Timestamp t;
+  if (partition.empty() || !TimeSeriesTimeOf(pk, partition.size(), &t)) return {};
+  return meta::LedgerDay(collection_id, partition, DayStart(t.seconds));
+}
+
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out) {
   if (!time_series) {
     return schema::DecodeDocumentPath(&key, schema::Direction::kAscending, out) && key.empty();
@@ -130,11 +174,71 @@ std::string ChangeRecord(ChangeOp op, Timestamp t, std::string_view path) {
   return r;
 }
 
-std::string DeleteManyRecord(Timestamp t) { return ChangeRecord(ChangeOp::kDeleteMany, t, {}); }
+namespace {
+void AppendLengthPrefixed(std::string* record, std::string_view bytes) {
+  schema::AppendVarint(bytes.size(), record);
+  record->append(bytes);
+}
+}  // namespace
 
-void AppendDeletedPath(std::string* record, std::string_view path) {
-  schema::AppendVarint(path.size(), record);
-  record->append(path);
+std::string DeleteRangeRecord(Timestamp t, std::string_view collection_path, const TimeSeriesKey& ts,
+                              const Value& partition, Timestamp cutoff) {
+  std::string r = ChangeRecord(ChangeOp::kDeleteRange, t, {});
+  AppendLengthPrefixed(&r, collection_path);
+  AppendLengthPrefixed(&r, ts.partition_field);
+  AppendLengthPrefixed(&r, ts.time_field);
+  AppendLengthPrefixed(&r, schema::EncodeValue(partition));
+  schema::AppendValue(&r, Value::Time(cutoff));
+  return r;
+}
+
+StatusOr<Change> ParseChangeRecord(std::string_view record) {
+  auto bad = [](const std::string& what) { return Status::DataLoss("malformed change record: " + what); };
+  constexpr size_t kHeader = 13;
+  if (record.size() < kHeader) return bad("shorter than its header");
+  Change c;
+  const uint8_t op = static_cast<uint8_t>(record[0]);
+  if (op < 1 || op > 4) return bad("unknown operation " + std::to_string(op));
+  c.op = static_cast<ChangeOp>(op);
+  uint64_t s = 0;
+  uint32_t n = 0;
+  for (int i = 1; i <= 8; i++) s = (s << 8) | static_cast<uint8_t>(record[i]);
+  for (int i = 9; i <= 12; i++) n = (n << 8) | static_cast<uint8_t>(record[i]);
+  c.update_time = Timestamp{static_cast<int64_t>(s ^ (uint64_t{1} << 63)), static_cast<int32_t>(n)};
+  std::string_view rest = record.substr(kHeader);
+  if (c.op == ChangeOp::kSet || c.op == ChangeOp::kDelete) {
+    c.paths.emplace_back(rest);
+    return c;
+  }
+  size_t pos = 0;
+  auto next = [&](std::string_view* out) {
+    uint64_t len;
+    if (!schema::ReadVarint(rest, &pos, 5, &len) || len > rest.size() - pos) return false;
+    *out = rest.substr(pos, len);
+    pos += len;
+    return true;
+  };
+  std::string_view part;
+  if (c.op == ChangeOp::kDeleteMany) {
+    while (pos < rest.size()) {
+      if (!next(&part)) return bad("truncated path list");
+      c.paths.emplace_back(part);
+    }
+    return c;
+  }
+  std::string_view collection, partition_field, time_field, partition;
+  if (!next(&collection) || !next(&partition_field) || !next(&time_field) || !next(&partition))
+    return bad("truncated range");
+  c.collection = collection;
+  c.series = TimeSeriesKey{std::string(partition_field), std::string(time_field)};
+  Value cutoff;
+  std::string_view tail = rest.substr(pos);
+  if (!schema::DecodeValue(&partition, schema::Direction::kAscending, &c.partition) || !partition.empty() ||
+      !schema::DecodeValue(&tail, schema::Direction::kAscending, &cutoff) || !tail.empty() ||
+      cutoff.type() != Value::Type::kTimestamp)
+    return bad("bad partition value or cutoff");
+  c.cutoff = cutoff.timestamp();
+  return c;
 }
 
 namespace {
@@ -216,6 +320,10 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
     std::string_view id, partition;
     if (meta::ParseRetired(key, &id, &partition))
       return "retired span of collection " + std::string(id) + ", partition (" + DescribeValues(partition) + ")";
+    int64_t day;
+    if (meta::ParseLedger(key, &id, &partition, &day))
+      return "series ledger of collection " + std::string(id) + ", partition (" + DescribeValues(partition) +
+             "), day " + schema::PlainValueJson(Value::Time({day, 0}));
     return "meta key \"" + std::string(key) + "\"";
   }
   if (column_family == cf::kLog) {

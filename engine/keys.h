@@ -25,14 +25,22 @@
 // Change record := op(1 byte: 1 set, 2 delete) update_seconds(8, BE, sign
 // flipped) update_nanos(4, BE) path(rest, UTF-8). The record names the
 // document; the sync adapter sends the document's current state.
-// Op 3 (delete many, written by retention) names many documents of one
-// collection: op(1) update time(12) then, repeated, varint32 length + path.
+// Op 3 (delete many, written by retention before op 4 existed; still read)
+// names many documents of one collection: op(1) update time(12) then,
+// repeated, varint32 length + path.
+// Op 4 (delete range, written by retention) says that every document of one
+// time-series partition before a time is gone: op(1) update time(12), then
+// varint32 length + bytes of each of: the collection path, the partition
+// field, the time field, enc(partition value); then enc(cutoff timestamp).
+// The sync adapter deletes the same documents remotely with the query
+// "partition field == value AND time field < cutoff".
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hearth/collection.h"
 #include "hearth/status.h"
@@ -83,7 +91,31 @@ constexpr std::string_view kRetiredPrefix = "retired/";
 std::string Retired(std::string_view collection_id, std::string_view partition_prefix);
 // Splits a Retired key into its collection id and partition prefix; false when malformed.
 bool ParseRetired(std::string_view key, std::string_view* collection_id, std::string_view* partition_prefix);
+// The series ledger: for each time-series partition and UTC day, the
+// counters of the documents stored there (CounterDelta's four, in its
+// Encoded() form: documents, stored bytes, JSON bytes, documents with a
+// known JSON size), merged by adding in the same WriteBatch as the
+// documents. Retention sums whole days from it instead of reading every
+// document it deletes.
+// Key: "ledger/<collection id>/" + the partition's primary-key prefix +
+// enc(the day's start as a timestamp).
+constexpr std::string_view kLedgerPrefix = "ledger/";
+// Every ledger key of the partition starts with this.
+std::string Ledger(std::string_view collection_id, std::string_view partition_prefix);
+std::string LedgerDay(std::string_view collection_id, std::string_view partition_prefix, int64_t day_start_seconds);
+bool ParseLedger(std::string_view key, std::string_view* collection_id, std::string_view* partition_prefix,
+                 int64_t* day_start_seconds);
+// Present once the collection's ledger covers every stored document (a
+// store written before the ledger existed builds it when opened).
+std::string LedgerReady(std::string_view collection_id);
 }  // namespace meta
+
+// Seconds of the start of the UTC day holding `seconds`.
+inline int64_t DayStart(int64_t seconds) {
+  int64_t d = seconds / 86400;
+  if (seconds % 86400 < 0) d--;
+  return d * 86400;
+}
 
 // Primary key of a plain collection's document.
 std::string PlainDocumentKey(const schema::DocumentPath& path);
@@ -98,17 +130,40 @@ std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, co
 // whose id is `id`: the key without its time and id; empty when `pk` is too
 // short to be such a key.
 std::string_view TimeSeriesPartitionOf(std::string_view pk, std::string_view id);
+// The time in primary key `pk` after its partition prefix (of
+// `partition_size` bytes); false when no timestamp is there.
+bool TimeSeriesTimeOf(std::string_view pk, size_t partition_size, Timestamp* time);
+
+// The ledger key (meta::LedgerDay) of the day holding time-series document
+// `pk` (whose id is `id`) of collection `collection_id`; empty when `pk` is
+// not such a key.
+std::string LedgerKeyOf(std::string_view collection_id, std::string_view pk, std::string_view id);
 
 // Recovers the document path from a primary key of the collection at
 // `collection` (time series or plain).
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out);
 
-enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2, kDeleteMany = 3 };
+enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2, kDeleteMany = 3, kDeleteRange = 4 };
 std::string LogKey(uint64_t sequence);
 std::string ChangeRecord(ChangeOp op, Timestamp update_time, std::string_view path);
-// A kDeleteMany record: the header of ChangeRecord, then AppendDeletedPath for each document.
-std::string DeleteManyRecord(Timestamp update_time);
-void AppendDeletedPath(std::string* record, std::string_view path);
+// A kDeleteRange record.
+std::string DeleteRangeRecord(Timestamp update_time, std::string_view collection_path, const TimeSeriesKey& ts,
+                              const Value& partition, Timestamp cutoff);
+
+// A change record, decoded.
+struct Change {
+  ChangeOp op = ChangeOp::kSet;
+  Timestamp update_time;
+  std::vector<std::string> paths;  // kSet and kDelete: one; kDeleteMany: each deleted document
+  // kDeleteRange: the documents of `collection` whose `series.partition_field`
+  // equals `partition` and whose `series.time_field` is before `cutoff`.
+  std::string collection;
+  TimeSeriesKey series;
+  Value partition;
+  Timestamp cutoff;
+};
+// DATA_LOSS naming what is wrong when `record` is not a change record.
+StatusOr<Change> ParseChangeRecord(std::string_view record);
 
 // Any key of any column family in words, for logs and `hearth check`.
 std::string DescribeKey(std::string_view column_family, std::string_view key);

@@ -24,6 +24,7 @@
 #include "hearth/document.h"
 #include "hearth/options.h"
 #include "engine/auto_index.h"
+#include "engine/collection_counters.h"
 #include "engine/latest_documents.h"
 #include "engine/retired_spans.h"
 #include "hearth/status.h"
@@ -129,11 +130,18 @@ class Store {
   mutable std::shared_mutex collections_mu_;
   std::map<std::string, std::unique_ptr<CollectionState>, std::less<>> collections_;
 
-  // Deletes one partition's documents in [range_start, range_end) of its
-  // primary key with one range tombstone and retires the span (its
-  // secondary entries are purged later); counts into *count. Caller holds write_mu_.
-  Status DeletePartitionRange(const CollectionState& c, const std::string& range_start, const std::string& range_end,
-                              bool dry_run, uint64_t* count);
+  // Deletes the documents of one partition of `collection` before `before`
+  // with one range tombstone and retires the span (its secondary entries are
+  // purged later); counts into *count from the series ledger. Caller holds write_mu_.
+  Status DeletePartitionRange(const CollectionState& c, const schema::ResourcePath& collection, const Value& partition,
+                              Timestamp before, bool dry_run, uint64_t* count);
+  class Problems;  // what Check found (engine/store_check.cc)
+  // Compares c's series ledger with what its documents add up to.
+  Status CheckLedger(const CollectionState& c, const std::map<std::string, CounterDelta>& expected,
+                     Problems* problems);
+  // Builds the series ledger of every time-series collection that has none
+  // (a store written before it existed), with progress.
+  Status BuildLedgers();
   Status LoadRetiredSpans();
   // True when primary key `pk` lies in a retired span: its document is gone
   // and entries naming it are waiting to be purged.

@@ -3,6 +3,8 @@
 #include <unordered_set>
 
 #include "engine/auto_index.h"
+#include "engine/bounded_iterator.h"
+#include "engine/collection_counters.h"
 #include "engine/counter_merge.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
@@ -13,10 +15,10 @@
 namespace hearth::engine {
 
 namespace {
-
 constexpr size_t kMaxListedProblems = 100;
+}  // namespace
 
-class Problems {
+class Store::Problems {
  public:
   explicit Problems(CheckReport* r) : r_(r) {}
   void Add(std::string p) {
@@ -35,7 +37,30 @@ class Problems {
   uint64_t extra_ = 0;
 };
 
-}  // namespace
+Status Store::CheckLedger(const CollectionState& c, const std::map<std::string, CounterDelta>& expected,
+                          Problems* problems) {
+  const std::string all = meta::Ledger(c.def.id, "");
+  BoundedIterator it(db_.get(), meta_, all, schema::PrefixSuccessor(all));
+  std::map<std::string, CounterDelta> stored;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    CounterDelta d = CounterDelta::Decoded(std::string_view(it->value().data(), it->value().size()));
+    if (!d.zero()) stored.emplace(it->key().ToString(), d);
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "reading the series ledger of " + c.def.id));
+  auto describe = [](const CounterDelta& d) {
+    return std::to_string(d.documents) + " documents, " + std::to_string(d.stored_bytes) + " stored bytes, " +
+           std::to_string(d.json_bytes) + " JSON bytes";
+  };
+  for (const auto& [key, want] : expected) {
+    auto s = stored.find(key);
+    CounterDelta got = s == stored.end() ? CounterDelta{} : s->second;
+    if (!(got == want))
+      problems->Add(DescribeKey(cf::kMeta, key) + " says " + describe(got) + "; the documents are " + describe(want));
+  }
+  for (const auto& [key, got] : stored)
+    if (!expected.count(key)) problems->Add(DescribeKey(cf::kMeta, key) + " says " + describe(got) + " of no document");
+  return Status::OK();
+}
 
 std::vector<std::string> Store::RegisteredCollections() {
   std::vector<std::string> ids;
@@ -74,6 +99,7 @@ StatusOr<CheckReport> Store::Check() {
                        }});
     const std::string docs_cf = cf::Docs(c->def.id);
     uint64_t count = 0;
+    std::map<std::string, CounterDelta> ledger;  // time series: what the series ledger should say
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
     std::vector<std::string> keys;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -92,6 +118,7 @@ StatusOr<CheckReport> Store::Check() {
         continue;
       }
       if (c->time_series()) {
+        ledger[LedgerKeyOf(c->def.id, key, path.id())].Add(+1, std::string_view(it->value().data(), it->value().size()));
         std::string pk;
         rocksdb::Status s = db_->Get(ro, c->names, PlainDocumentKey(path), &pk);
         if (!s.ok() || pk != key) problems.Add("document " + path.ToString() + " has no matching name entry");
@@ -119,6 +146,7 @@ StatusOr<CheckReport> Store::Check() {
     if (counted != count)
       problems.Add("collection " + c->def.id + " holds " + std::to_string(count) + " documents but its counter says " +
                    std::to_string(counted));
+    if (c->time_series()) HEARTH_RETURN_IF_ERROR(CheckLedger(*c, ledger, &problems));
     // Name and index entries of documents retention deleted (time-series
     // entries hold the primary key they name).
     auto retired = [&](const rocksdb::Iterator& i) {

@@ -6,6 +6,7 @@
 // compressed with, and stays readable however many newer ones exist.
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "engine/bounded_iterator.h"
 #include "engine/collection_counters.h"
@@ -171,7 +172,8 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
   constexpr size_t kChunk = 1000;
   struct Rewrite {
     std::string key, old_bytes, new_bytes;
-    std::string partition;  // time series: the key's partition prefix
+    std::string partition;   // time series: the key's partition prefix
+    std::string ledger_key;  // time series: the key's series ledger day
     bool written = false;
   };
   std::vector<Rewrite> chunk;  // re-encoded outside the lock
@@ -183,6 +185,7 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     std::lock_guard lock(write_mu_);
     rocksdb::WriteBatch wb;
     CounterDelta delta;
+    std::map<std::string, CounterDelta> ledger;  // time series: by ledger key
     std::string current;
     for (Rewrite& r : chunk) {
       rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), c.docs, r.key, &current);
@@ -192,8 +195,14 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
       r.written = true;
       delta.Add(+1, r.new_bytes);
       delta.Add(-1, r.old_bytes);
+      if (!r.ledger_key.empty()) {
+        ledger[r.ledger_key].Add(+1, r.new_bytes);
+        ledger[r.ledger_key].Add(-1, r.old_bytes);
+      }
     }
     delta.MergeInto(&wb, meta_, c.def.id);
+    for (const auto& [key, d] : ledger)
+      if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "recompressing " + c.def.id));
@@ -218,9 +227,13 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     report.bytes_after += new_bytes.size();
     if (new_bytes != old_bytes) {
       report.reencoded++;
-      std::string partition;
-      if (named && c.time_series()) partition = TimeSeriesPartitionOf(key, p[p.size() - 1]);
-      chunk.push_back({std::string(key), std::string(old_bytes), std::move(new_bytes), std::move(partition)});
+      std::string partition, ledger_key;
+      if (named && c.time_series()) {
+        partition = TimeSeriesPartitionOf(key, p[p.size() - 1]);
+        ledger_key = LedgerKeyOf(c.def.id, key, p[p.size() - 1]);
+      }
+      chunk.push_back({std::string(key), std::string(old_bytes), std::move(new_bytes), std::move(partition),
+                       std::move(ledger_key)});
       if (chunk.size() >= kChunk) HEARTH_RETURN_IF_ERROR(flush());
     }
     if (++progress.done % 4096 == 0 && options_.progress) options_.progress(progress);

@@ -30,6 +30,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   HEARTH_RETURN_IF_ERROR(store->LoadRetiredSpans());
   HEARTH_RETURN_IF_ERROR(store->LoadDictionaries());
   HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
+  HEARTH_RETURN_IF_ERROR(store->BuildLedgers());
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));
   it->SeekToLast();
@@ -232,6 +233,7 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
     rocksdb::WriteBatch wb;
     wb.Put(meta_, meta::Collection(id), RegistrationOf(*def));
     wb.Put(meta_, meta::AutoConfig(id), state->auto_config.Fingerprint());
+    if (def->time_series) wb.Put(meta_, meta::LedgerReady(id), "");  // no documents yet: the ledger is complete
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "registering collection " + id));
   }
   for (const auto& idx : indexes_) {

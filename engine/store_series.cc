@@ -145,41 +145,56 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   return FromRocks(it->status(), "scanning " + cp.ToString());
 }
 
-Status Store::DeletePartitionRange(const CollectionState& c, const std::string& range_start,
-                                   const std::string& range_end, bool dry_run, uint64_t* count) {
-  // Only the keys and value sizes are read: no document is parsed, and the
-  // secondary entries are left for PurgeRetiredSpans (readers skip them:
-  // their documents are gone and InRetiredSpan says why).
-  BoundedIterator it(db_.get(), c.docs, range_start, range_end, /*fill_cache=*/false);
-  const Timestamp commit = NextCommitTime();
-  CounterDelta removed;
-  std::string record = DeleteManyRecord(commit);
-  schema::ResourcePath p;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view key(it->key().data(), it->key().size());
-    if (!DocumentPathFromKey(key, true, &p)) continue;
-    removed.Add(-1, std::string_view(it->value().data(), it->value().size()));
-    if (options_.change_log && !dry_run) AppendDeletedPath(&record, p.ToString());
+Status Store::DeletePartitionRange(const CollectionState& c, const schema::ResourcePath& collection,
+                                   const Value& partition, Timestamp before, bool dry_run, uint64_t* count) {
+  const std::string prefix = TimeSeriesPartitionPrefix(collection, partition);
+  const std::string range_end = TimeKey(prefix, before);
+  // Whole days before the cutoff's day are counted from the series ledger;
+  // only the cutoff's own day is read (at most a day of documents, keys and
+  // headers only). No document is parsed, and the secondary entries are left
+  // for PurgeRetiredSpans (readers skip them: InRetiredSpan says why).
+  const int64_t day = DayStart(before.seconds);
+  const std::string ledger_begin = meta::Ledger(c.def.id, prefix), ledger_end = meta::LedgerDay(c.def.id, prefix, day);
+  CounterDelta whole_days, partial_day;
+  {
+    BoundedIterator it(db_.get(), meta_, ledger_begin, ledger_end);
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      whole_days += CounterDelta::Decoded(std::string_view(it->value().data(), it->value().size())).Negated();
+    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "reading the series ledger of " + c.def.id));
   }
-  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c.def.id)));
+  {
+    BoundedIterator it(db_.get(), c.docs, TimeKey(prefix, Timestamp{day, 0}), range_end, /*fill_cache=*/false);
+    schema::ResourcePath p;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view key(it->key().data(), it->key().size());
+      if (DocumentPathFromKey(key, true, &p)) partial_day.Add(-1, std::string_view(it->value().data(), it->value().size()));
+    }
+    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(c.def.id)));
+  }
+  CounterDelta removed = whole_days;
+  removed += partial_day;
   *count += static_cast<uint64_t>(-removed.documents);
   if (dry_run || removed.documents == 0) return Status::OK();
   // The span is retired before the documents go, so a reader that finds an
   // entry without its document always knows why.
-  const std::optional<std::string> previous = retired_->Retire(c.def.id, range_start, range_end);
+  const std::optional<std::string> previous = retired_->Retire(c.def.id, prefix, range_end);
   rocksdb::WriteBatch wb;
-  wb.DeleteRange(c.docs, range_start, range_end);
-  if (!previous || *previous < range_end) wb.Put(meta_, meta::Retired(c.def.id, range_start), range_end);
+  wb.DeleteRange(c.docs, prefix, range_end);
+  wb.DeleteRange(meta_, ledger_begin, ledger_end);
+  if (!partial_day.zero()) wb.Merge(meta_, ledger_end, partial_day.Encoded());
+  if (!previous || *previous < range_end) wb.Put(meta_, meta::Retired(c.def.id, prefix), range_end);
   removed.MergeInto(&wb, meta_, c.def.id);
-  if (options_.change_log) wb.Put(log_, LogKey(next_log_seq_++), record);
+  if (options_.change_log)
+    wb.Put(log_, LogKey(next_log_seq_++),
+           DeleteRangeRecord(NextCommitTime(), collection.ToString(), *c.def.time_series, partition, before));
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
   Status s = FromRocks(db_->Write(wo, &wb), "deleting from " + cf::Docs(c.def.id));
   if (!s.ok()) {
-    retired_->Restore(c.def.id, range_start, previous);
+    retired_->Restore(c.def.id, prefix, previous);
     return s;
   }
-  latest_.RemovedRange(range_start, range_start, range_end);  // range_start is the partition's prefix
+  latest_.RemovedRange(prefix, prefix, range_end);
   return Status::OK();
 }
 
@@ -258,10 +273,9 @@ StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {
     HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "listing partitions of " + cp.ToString()));
   }
   for (const auto& partition : partitions) {
-    const std::string prefix = TimeSeriesPartitionPrefix(cp.path, partition);
     // Writers wait while a partition is deleted, so none lands in the span.
     std::lock_guard lock(write_mu_);
-    HEARTH_RETURN_IF_ERROR(DeletePartitionRange(*c, prefix, TimeKey(prefix, d.before), d.dry_run, &count));
+    HEARTH_RETURN_IF_ERROR(DeletePartitionRange(*c, cp.path, partition, d.before, d.dry_run, &count));
     if (!d.dry_run) NotifySeries(c->def.id, partition);
   }
   return count;

@@ -280,6 +280,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   const Timestamp commit = NextCommitTime();
   rocksdb::WriteBatch wb;
   std::map<std::string, CounterDelta> deltas;  // by collection
+  std::map<std::string, CounterDelta> ledger;  // by series ledger key (time series)
   std::vector<Entry> new_entries;
   for (Touched& t : touched) {
     const CollectionState& c = *t.coll;
@@ -310,10 +311,17 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
       delta.Add(+1, bytes);
       if (t.had) delta.Add(-1, t.old_bytes);
-      if (c.time_series()) t.new_bytes = std::move(bytes);
+      if (c.time_series()) {
+        ledger[LedgerKeyOf(c.def.id, pk, t.path.id())].Add(+1, bytes);
+        if (t.had) ledger[LedgerKeyOf(c.def.id, t.old_pk, t.path.id())].Add(-1, t.old_bytes);
+        t.new_bytes = std::move(bytes);
+      }
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
-      if (c.time_series()) wb.Delete(c.names, t.name_key);
+      if (c.time_series()) {
+        wb.Delete(c.names, t.name_key);
+        ledger[LedgerKeyOf(c.def.id, t.old_pk, t.path.id())].Add(-1, t.old_bytes);
+      }
       delta.Add(-1, t.old_bytes);
     }
     // Index entries: remove what the old version had and the new lacks, add
@@ -329,6 +337,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
   for (const auto& [id, d] : deltas) d.MergeInto(&wb, meta_, id);
+  for (const auto& [key, d] : ledger)
+    if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
   uint64_t seq = next_log_seq_;
   if (options_.change_log) {
     for (size_t i = 0; i < batch.size(); i++) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -297,6 +298,46 @@ TEST_P(TimeSeriesTest, RetentionDeletesExactlyWhatTheDryRunCounts) {
   EXPECT_EQ(check->documents, 60u);
 }
 
+TEST_P(TimeSeriesTest, RetentionCountsExactlyAtEveryCutoffAcrossDays) {
+  // Every 5 hours for 6 days, two monitors: cutoffs fall inside days, on
+  // midnight, on a snapshot, before and after everything.
+  std::vector<int64_t> times;
+  for (int64_t t = 0; t < 6 * 86400; t += 5 * 3600) times.push_back(t);
+  for (const char* m : {"m1", "m2"})
+    for (int64_t t : times) Store(Snap(m, kT0 + t, static_cast<double>(t)));
+  auto stored_below = [&](int64_t cutoff) {
+    return static_cast<uint64_t>(std::count_if(times.begin(), times.end(), [&](int64_t t) { return t < cutoff; }));
+  };
+  uint64_t remaining = 2 * times.size(), deleted_so_far = 0;
+  for (int64_t cutoff : {-3600L, 3 * 3600L, 86400L, 86400L + 7 * 3600L, 2 * 86400L + 1800L, 3 * 86400L + 5 * 3600L,
+                         5 * 86400L + 3 * 3600L, 7 * 86400L}) {
+    const Timestamp at{kT0 + cutoff, 0};
+    const uint64_t want_m1 = stored_below(cutoff) - deleted_so_far;
+    EXPECT_EQ(*ts_->DeleteBefore(at, std::string("m1"), true), want_m1) << "dry run, cutoff " << cutoff;
+    EXPECT_EQ(*ts_->DeleteBefore(at, std::nullopt, true), 2 * want_m1) << "dry run, cutoff " << cutoff;
+    EXPECT_EQ(*ts_->DeleteBefore(at, std::string("m1")), want_m1) << "cutoff " << cutoff;
+    EXPECT_EQ(*ts_->DeleteBefore(at, std::string("m2")), want_m1) << "cutoff " << cutoff;
+    deleted_so_far += want_m1;
+    remaining -= 2 * want_m1;
+    auto stats = db_->GetStats();
+    ASSERT_TRUE(stats.ok());
+    for (const auto& c : stats->collections)
+      if (c.id == "snapshots") {
+        EXPECT_EQ(c.documents, remaining) << "cutoff " << cutoff;
+      }
+    auto check = db_->Check();
+    ASSERT_TRUE(check.ok());
+    EXPECT_TRUE(check->ok()) << "cutoff " << cutoff << ": " << check->problems[0];
+    auto rest = ts_->Range("m1", Window(-86400, 8 * 86400, 1000, true));
+    ASSERT_TRUE(rest.ok());
+    EXPECT_EQ(rest->documents.size(), remaining / 2);
+    if (!rest->documents.empty()) {
+      EXPECT_GE(Times(rest->documents).front(), cutoff);
+    }
+  }
+  EXPECT_EQ(remaining, 0u);
+}
+
 // Entries (name, automatic, composite) of the documents retention deleted.
 uint64_t AwaitingPurge(Database* db) {
   auto check = db->Check();
@@ -310,7 +351,7 @@ TEST_P(TimeSeriesTest, RetentionLeavesNoEntryThatAnyReadCanSee) {
     for (int h = 0; h < 10; h++) Store(Snap("mon-" + std::to_string(m), kT0 + h * 3600, 100 + h));
   const uint64_t log_before = db_->GetStats()->change_log_records;
   EXPECT_EQ(*ts_->DeleteBefore({kT0 + 4 * 3600, 0}), 12u);
-  // One change record per partition names every deleted document.
+  // One change record per partition names the range deleted.
   EXPECT_EQ(db_->GetStats()->change_log_records, log_before + 3);
   EXPECT_GT(AwaitingPurge(db_.get()), 12u);  // at least the 12 name entries
   EXPECT_EQ(db_->Get("snapshots/mon-1_1767225600").status().code(), StatusCode::kNotFound);
@@ -471,6 +512,9 @@ TEST_P(TimeSeriesTest, LatestStaysExactThroughEveryKindOfChange) {
   expect("retention of everything", std::nullopt);
   Store(Snap("m1", kT0 + 4 * 3600, 4));
   expect("stored after retention", 4 * 3600);
+  auto check = db_->Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << check->problems[0];
   ts_.reset();
   Reopen();
   OpenSeries(o);

@@ -83,6 +83,59 @@ TEST(Keys, DescribeKeyNamesDocumentsAndEntries) {
   EXPECT_NE(DescribeKey("doc.x", "\x01garbage").find("bytes 01"), std::string::npos);
 }
 
+TEST(Keys, LedgerKeysNameTheirDayAndPartition) {
+  auto path = *schema::ParseDocumentPath("snapshots/m1_1");
+  auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, Value::String("m1"),
+                                 Value::Time({1767225600 + 86399, 999999999}));
+  ASSERT_TRUE(pk.ok());
+  const std::string key = LedgerKeyOf("snapshots", *pk, "m1_1");
+  std::string_view id, partition;
+  int64_t day = 0;
+  ASSERT_TRUE(meta::ParseLedger(key, &id, &partition, &day));
+  EXPECT_EQ(id, "snapshots");
+  EXPECT_EQ(day, 1767225600);  // the last nanosecond of the day is still that day
+  EXPECT_EQ(partition, TimeSeriesPartitionPrefix(schema::ResourcePath({"snapshots"}), Value::String("m1")));
+  std::string d = DescribeKey("meta", key);
+  EXPECT_NE(d.find("series ledger of collection snapshots"), std::string::npos) << d;
+  EXPECT_NE(d.find("\"m1\""), std::string::npos) << d;
+  EXPECT_NE(d.find("2026-01-01T00:00:00Z"), std::string::npos) << d;
+  EXPECT_EQ(DayStart(-1), -86400);
+  EXPECT_EQ(DayStart(0), 0);
+  EXPECT_EQ(DayStart(86400), 86400);
+}
+
+TEST(Keys, ChangeRecordsDecodeBack) {
+  const Timestamp t{1767225600, 123};
+  auto set = ParseChangeRecord(ChangeRecord(ChangeOp::kSet, t, "monitors/m1"));
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->op, ChangeOp::kSet);
+  EXPECT_EQ(set->update_time, t);
+  EXPECT_EQ(set->paths, std::vector<std::string>{"monitors/m1"});
+  auto range = ParseChangeRecord(DeleteRangeRecord(t, "monitors/m1/snapshots", {"monitor_id", "timestamp"},
+                                                   Value::String("m\0x"), Timestamp{1767225600, 5}));
+  ASSERT_TRUE(range.ok()) << range.status().ToString();
+  EXPECT_EQ(range->op, ChangeOp::kDeleteRange);
+  EXPECT_EQ(range->collection, "monitors/m1/snapshots");
+  EXPECT_EQ(range->series.partition_field, "monitor_id");
+  EXPECT_EQ(range->series.time_field, "timestamp");
+  EXPECT_EQ(range->partition, Value::String("m\0x"));
+  EXPECT_EQ(range->cutoff, (Timestamp{1767225600, 5}));
+  // Op 3, written by retention before op 4 existed: a list of paths.
+  std::string many = ChangeRecord(ChangeOp::kDeleteMany, t, "");
+  for (std::string p : {"snapshots/a", "snapshots/b"}) {
+    many.push_back(static_cast<char>(p.size()));
+    many += p;
+  }
+  auto old = ParseChangeRecord(many);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->paths, (std::vector<std::string>{"snapshots/a", "snapshots/b"}));
+  EXPECT_EQ(ParseChangeRecord("\x09short").status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(ParseChangeRecord(std::string(13, '\x07')).status().code(), StatusCode::kDataLoss);
+  std::string truncated = DeleteRangeRecord(t, "s", {"p", "t"}, Value::Integer(1), t);
+  truncated.pop_back();
+  EXPECT_EQ(ParseChangeRecord(truncated).status().code(), StatusCode::kDataLoss);
+}
+
 TEST(Keys, TimeSeriesKeysDecodeBackToTheirPath) {
   for (const char* p : {"snapshots/a", "monitors/m1/snapshots/a_b", "x/y/z/w/snapshots/\x19weird"}) {
     auto path = *schema::ParseDocumentPath(p);

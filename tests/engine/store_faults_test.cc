@@ -1,5 +1,7 @@
 // Damage injected below hearth (straight into RocksDB) is reported, never
 // crashes and never returns garbage.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
@@ -7,6 +9,7 @@
 #include "engine/keys.h"
 #include "schema/document_body_fb.h"
 #include "schema/document_codec.h"
+#include "schema/key_encoding.h"
 #include "tests/test_util.h"
 
 namespace hearth::testing {
@@ -66,6 +69,59 @@ TEST_F(StoreFaults, ACorruptedDocumentIsDataLossNamingIt) {
   EXPECT_NE(check->problems[0].find("monitors/m1"), std::string::npos) << check->problems[0];
   // Overwriting a corrupted document is refused rather than guessing its index entries.
   EXPECT_EQ(db->Set("monitors/m1", Fields("{}")).status().code(), StatusCode::kDataLoss);
+}
+
+// A store written before the series ledger existed: no ledger, no marker.
+TEST_F(StoreFaults, AStoreWithoutASeriesLedgerBuildsItWhenOpened) {
+  {
+    auto db = OpenDb();
+    WriteBatch b;
+    for (int h = 0; h < 60; h++)
+      b.Set("snapshots/m1_" + std::to_string(h),
+            FieldsFor("snapshots", R"({"monitor_id":"m1","timestamp":)" + std::to_string(1767225600 + h * 3600) + "}"));
+    ASSERT_TRUE(db->Write(b).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  WithRocks([](rocksdb::DB* raw, auto& cfs) {
+    const std::string all = engine::meta::Ledger("snapshots", "");
+    ASSERT_TRUE(raw->DeleteRange(rocksdb::WriteOptions(), cfs["meta"], all, schema::PrefixSuccessor(all)).ok());
+    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs["meta"], engine::meta::LedgerReady("snapshots")).ok());
+  });
+  Options o;
+  std::vector<std::string> tasks;
+  o.progress = [&](const Progress& p) { tasks.push_back(p.task); };
+  auto db = Database::Open(o, Path());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_NE(std::find(tasks.begin(), tasks.end(), "building the series ledger of snapshots"), tasks.end());
+  auto check = (*db)->Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << check->problems[0];
+  SeriesDeletion d;
+  d.collection = "snapshots";
+  d.before = {1767225600 + 50 * 3600 + 60, 0};  // two whole days and 3 hours of the third
+  EXPECT_EQ(*(*db)->DeleteSeries(d), 51u);
+  EXPECT_TRUE((*db)->Check()->ok());
+}
+
+TEST_F(StoreFaults, ASeriesLedgerThatDisagreesWithTheDocumentsIsReported) {
+  {
+    auto db = OpenDb();
+    ASSERT_TRUE(db->Set("snapshots/m1_1", FieldsFor("snapshots", R"({"monitor_id":"m1","timestamp":1767225600})")).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  WithRocks([](rocksdb::DB* raw, auto& cfs) {
+    const std::string all = engine::meta::Ledger("snapshots", "");
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), cfs["meta"]));
+    it->Seek(all);
+    ASSERT_TRUE(it->Valid() && it->key().starts_with(all));
+    ASSERT_TRUE(raw->Merge(rocksdb::WriteOptions(), cfs["meta"], it->key(), engine::EncodeCounters({1})).ok());
+  });
+  auto db = OpenDb();
+  auto check = db->Check();
+  ASSERT_TRUE(check.ok());
+  ASSERT_FALSE(check->ok());
+  EXPECT_NE(check->problems[0].find("series ledger of collection snapshots"), std::string::npos) << check->problems[0];
+  EXPECT_NE(check->problems[0].find("says 2 documents"), std::string::npos) << check->problems[0];
 }
 
 // Options whose monitors collection compresses with `c`.
