@@ -75,7 +75,8 @@ class Store {
   StatusOr<std::string> ExplainQuery(const Query& query);
   Status ScanSeries(const SeriesScan& scan, const std::function<bool(const DocumentView&)>& visit);
   StatusOr<uint64_t> DeleteSeries(const SeriesDeletion& deletion);
-  uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener);
+  StatusOr<std::vector<Value>> SeriesPartitions(std::string_view collection_path);
+  uint64_t AddSeriesListener(std::function<void(const SeriesChange&)> listener);
   void RemoveSeriesListener(uint64_t id);
   Status SetRetentionDays(const std::string& collection_id, std::optional<int> days);
   StatusOr<std::map<std::string, int>> RetentionPolicies();
@@ -151,7 +152,7 @@ class Store {
   Status PurgeRetiredSpans(const CollectionState& c);
   // PurgeRetiredSpans for every collection that has retired spans.
   Status PurgeAllRetiredSpans();
-  void NotifySeries(const std::string& collection, const Value& partition);
+  void NotifySeries(const SeriesChange& change);
   // Dictionaries (engine/store_compression.cc).
   Status LoadDictionaries();
   // Sets c.compression from its definition and current dictionary.
@@ -170,7 +171,7 @@ class Store {
                                                               const RecompressRequest& request);
 
   std::mutex listeners_mu_;
-  std::map<uint64_t, std::function<void(const std::string&, const Value&)>> listeners_;  // guarded by listeners_mu_
+  std::map<uint64_t, std::function<void(const SeriesChange&)>> listeners_;  // guarded by listeners_mu_
   uint64_t next_listener_ = 1;
 
   // The newest document of each time-series partition (engine/latest_documents.h).

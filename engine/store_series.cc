@@ -108,24 +108,29 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
     }
   }
   if (scan.newest_first && scan.start) {
-    // RocksDB steps forward faster than backward. A bounded span that holds
-    // not many more documents than the limit is read forward (values pinned,
-    // not copied) and handed out from its end; a larger one is abandoned
-    // after a bounded look and read backward below. Past ~1,000 documents
-    // the pinned blocks cost more than they save (measured: bench/README.md).
-    constexpr size_t kMaxPinned = 1024;
-    const size_t cap = std::min(kMaxPinned, scan.limit ? 4 * scan.limit + 64 : kMaxPinned);
-    BoundedIterator fwd(db_.get(), c->docs, lower, upper, /*fill_cache=*/true, /*pin_data=*/true);
-    std::vector<std::pair<std::string, rocksdb::Slice>> entries;
-    for (fwd->SeekToFirst(); fwd->Valid() && entries.size() <= cap; fwd->Next()) {
+    // RocksDB steps forward faster than backward, and memory is read fastest
+    // in order. A bounded span that holds not many more documents than the
+    // limit is read forward in one pass (checksum and copy of each document
+    // as its bytes stream by) and handed out from its end; a larger one is
+    // abandoned after a bounded look and read backward below. Reading ahead
+    // costs at most ~4x the limit in documents not handed out.
+    constexpr size_t kMaxAhead = 1024;
+    const size_t cap = std::min(kMaxAhead, scan.limit ? 4 * scan.limit + 64 : kMaxAhead);
+    BoundedIterator fwd(db_.get(), c->docs, lower, upper);
+    std::vector<DocumentView> views;
+    for (fwd->SeekToFirst(); fwd->Valid() && views.size() <= cap; fwd->Next()) {
       std::string_view key(fwd->key().data(), fwd->key().size());
-      if (IdOf(key, prefix.size(), &id)) entries.emplace_back(id, fwd->value());
+      if (!IdOf(key, prefix.size(), &id)) continue;
+      std::string path = coll + id;
+      HEARTH_ASSIGN_OR_RETURN(
+          schema::StoredDocument sd,
+          schema::StoredDocument::Parse(std::string_view(fwd->value().data(), fwd->value().size()), path,
+                                        schema::Verification::kChecksum, c->dictionaries));
+      views.push_back(DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena));
     }
     HEARTH_RETURN_IF_ERROR(FromRocks(fwd->status(), "scanning " + cp.ToString()));
-    if (entries.size() <= cap) {
-      for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
-        HEARTH_ASSIGN_OR_RETURN(bool more, emit(e->first, e->second));
-        if (!more) break;
+    if (views.size() <= cap) {
+      for (auto v = views.rbegin(); v != views.rend() && emit_view(*v); ++v) {
       }
       return Status::OK();
     }
@@ -247,6 +252,29 @@ Status Store::PurgeAllRetiredSpans() {
   return Status::OK();
 }
 
+StatusOr<std::vector<Value>> Store::SeriesPartitions(std::string_view collection_path) {
+  HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(collection_path));
+  HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, SeriesCollection(this, cp));
+  std::vector<Value> partitions;
+  if (c == nullptr) return partitions;
+  // Skip from one partition's prefix to the next.
+  std::string coll_prefix;
+  schema::AppendCollectionPrefix(&coll_prefix, cp.path);
+  BoundedIterator it(db_.get(), c->docs, coll_prefix, schema::PrefixSuccessor(coll_prefix));
+  for (it->Seek(coll_prefix); it->Valid();) {
+    std::string_view rest(it->key().data() + coll_prefix.size(), it->key().size() - coll_prefix.size());
+    Value partition;
+    if (!schema::DecodeValue(&rest, schema::Direction::kAscending, &partition)) {
+      it->Next();  // a deeper collection's key
+      continue;
+    }
+    partitions.push_back(partition);
+    it->Seek(schema::PrefixSuccessor(TimeSeriesPartitionPrefix(cp.path, partition)));
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "listing partitions of " + cp.ToString()));
+  return partitions;
+}
+
 StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {
   HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(d.collection));
   HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, SeriesCollection(this, cp));
@@ -256,27 +284,13 @@ StatusOr<uint64_t> Store::DeleteSeries(const SeriesDeletion& d) {
   if (d.partition) {
     partitions.push_back(*d.partition);
   } else {
-    // Every partition: skip from one partition's prefix to the next.
-    std::string coll_prefix;
-    schema::AppendCollectionPrefix(&coll_prefix, cp.path);
-    BoundedIterator it(db_.get(), c->docs, coll_prefix, schema::PrefixSuccessor(coll_prefix));
-    for (it->Seek(coll_prefix); it->Valid();) {
-      std::string_view rest(it->key().data() + coll_prefix.size(), it->key().size() - coll_prefix.size());
-      Value partition;
-      if (!schema::DecodeValue(&rest, schema::Direction::kAscending, &partition)) {
-        it->Next();  // a deeper collection's key
-        continue;
-      }
-      partitions.push_back(partition);
-      it->Seek(schema::PrefixSuccessor(TimeSeriesPartitionPrefix(cp.path, partition)));
-    }
-    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "listing partitions of " + cp.ToString()));
+    HEARTH_ASSIGN_OR_RETURN(partitions, SeriesPartitions(d.collection));
   }
   for (const auto& partition : partitions) {
     // Writers wait while a partition is deleted, so none lands in the span.
     std::lock_guard lock(write_mu_);
     HEARTH_RETURN_IF_ERROR(DeletePartitionRange(*c, cp.path, partition, d.before, d.dry_run, &count));
-    if (!d.dry_run) NotifySeries(c->def.id, partition);
+    if (!d.dry_run) NotifySeries(SeriesChange{c->def.id, partition, std::nullopt});
   }
   return count;
 }
@@ -344,7 +358,7 @@ StatusOr<std::map<std::string, int>> Store::RetentionPolicies() {
   return out;
 }
 
-uint64_t Store::AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) {
+uint64_t Store::AddSeriesListener(std::function<void(const SeriesChange&)> listener) {
   std::lock_guard lock(listeners_mu_);
   listeners_[next_listener_] = std::move(listener);
   return next_listener_++;
@@ -355,9 +369,9 @@ void Store::RemoveSeriesListener(uint64_t id) {
   listeners_.erase(id);
 }
 
-void Store::NotifySeries(const std::string& collection, const Value& partition) {
+void Store::NotifySeries(const SeriesChange& change) {
   std::lock_guard lock(listeners_mu_);
-  for (const auto& [id, l] : listeners_) l(collection, partition);
+  for (const auto& [id, l] : listeners_) l(change);
 }
 
 }  // namespace hearth::engine

@@ -357,16 +357,20 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (moved) latest_.Removed(TimeSeriesPartitionOf(t.old_pk, t.path.id()), t.old_pk);
     if (t.has) latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, t.new_bytes);
   }
-  // Tell time-series listeners (query caches) which partitions changed.
+  // Tell time-series listeners (query caches, rollups) what changed.
   for (const Touched& t : touched) {
     if (!t.coll->time_series()) continue;
-    const std::string& field = t.coll->def.time_series->partition_field;
+    const auto& ts = *t.coll->def.time_series;
     if (t.has) {
-      auto it = t.fields->find(field);
-      if (it != t.fields->end()) NotifySeries(t.coll->def.id, it->second);
+      auto part = t.fields->find(ts.partition_field);
+      auto time = t.fields->find(ts.time_field);
+      NotifySeries(SeriesChange{t.coll->def.id, part->second, time->second.timestamp()});  // both checked by the key
     }
-    const auto& old = t.old_partition;
-    if (old && !(t.has && t.fields->count(field) && t.fields->at(field) == *old)) NotifySeries(t.coll->def.id, *old);
+    Timestamp old_time;
+    const bool moved = t.had && (!t.has || t.old_pk != t.new_pk);
+    if (moved && t.old_partition &&
+        TimeSeriesTimeOf(t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path.id()).size(), &old_time))
+      NotifySeries(SeriesChange{t.coll->def.id, *t.old_partition, old_time});
   }
   return commit;
 }

@@ -66,7 +66,10 @@ class DatabaseImpl final : public Database {
     return store_->SetRetentionDays(collection_id, days);
   }
   StatusOr<std::map<std::string, int>> RetentionPolicies() override { return store_->RetentionPolicies(); }
-  uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) override {
+  StatusOr<std::vector<Value>> SeriesPartitions(std::string_view collection_path) override {
+    return store_->SeriesPartitions(collection_path);
+  }
+  uint64_t AddSeriesListener(std::function<void(const SeriesChange&)> listener) override {
     return store_->AddSeriesListener(std::move(listener));
   }
   void RemoveSeriesListener(uint64_t id) override { store_->RemoveSeriesListener(id); }

@@ -70,8 +70,8 @@ class TimeSeries::Impl {
         def_(std::move(def)),
         cache_(options_.cache_ttl, options_.cache_max_entries, options_.cache_max_bytes),
         writer_(db, options_.batch_size, options_.batch_delay) {
-    listener_ = db_->AddSeriesListener([this](const std::string& collection, const Value& partition) {
-      if (collection == def_.id) cache_.Invalidate(MonitorKey(partition));
+    listener_ = db_->AddSeriesListener([this](const SeriesChange& change) {
+      if (change.collection == def_.id) cache_.Invalidate(MonitorKey(change.partition));
     });
     if (options_.retention_interval.count() > 0) retention_thread_ = std::thread([this] { RetentionLoop(); });
   }
@@ -142,16 +142,26 @@ class TimeSeries::Impl {
     return out;
   }
 
-  // A cached read: `compute` runs on a miss and its result is kept.
+  // A cached read: `compute` runs on a miss and its result is kept. When the
+  // cache did not keep it (it is off, or the result is too large), the
+  // caller holds the only reference and may take its contents (Take).
   StatusOr<std::shared_ptr<const api::CachedResult>> Cached(
       const std::string& monitor, const std::string& key,
       const std::function<StatusOr<api::CachedResult>()>& compute) {
     if (auto hit = cache_.Get(monitor, key)) return hit;
     uint64_t generation = cache_.Generation(monitor);
     HEARTH_ASSIGN_OR_RETURN(api::CachedResult r, compute());
-    auto shared = std::make_shared<const api::CachedResult>(std::move(r));
+    // Created non-const, so Take may move out of it.
+    std::shared_ptr<const api::CachedResult> shared = std::make_shared<api::CachedResult>(std::move(r));
     cache_.Put(monitor, key, generation, shared);
     return shared;
+  }
+
+  // The documents of a result from Cached: moved out when nothing else
+  // holds it, copied otherwise.
+  static std::vector<DocumentView> Take(const std::shared_ptr<const api::CachedResult>& r) {
+    if (r.use_count() == 1) return std::move(const_cast<api::CachedResult&>(*r).documents);
+    return r->documents;
   }
 
   Database* db_;
@@ -242,7 +252,7 @@ StatusOr<RangePage> TimeSeries::Range(const std::string& monitor_id, const Range
     }
     return c;
   }));
-  return RangePage{r->documents, r->next_page_token};
+  return RangePage{Impl::Take(r), r->next_page_token};
 }
 
 StatusOr<std::optional<DocumentView>> TimeSeries::AtTime(const std::string& monitor_id, Timestamp t,

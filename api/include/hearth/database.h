@@ -69,6 +69,17 @@ struct SeriesScan {
   size_t limit = 0;                 // 0: no limit
 };
 
+// A change to one partition of a time-series collection, as series
+// listeners are told after each commit.
+struct SeriesChange {
+  std::string collection;  // collection id
+  Value partition;         // the partition field's value
+  // The time of the document written or removed (a write that moves a
+  // document tells both times); unset when retention deleted a range of the
+  // partition (DeleteSeries).
+  std::optional<Timestamp> time;
+};
+
 // Which documents of a time-series collection to delete.
 struct SeriesDeletion {
   std::string collection;          // collection path
@@ -221,10 +232,14 @@ class Database {
   // Every collection id with a policy, and its days.
   virtual StatusOr<std::map<std::string, int>> RetentionPolicies() = 0;
 
-  // Calls `listener` after every committed write that adds, changes or
-  // removes a document of a time-series collection, with the collection id
-  // and the document's partition value. Returns an id for removal.
-  virtual uint64_t AddSeriesListener(std::function<void(const std::string&, const Value&)> listener) = 0;
+  // Every partition value of a time-series collection that holds documents,
+  // in key order (Firestore's value order).
+  virtual StatusOr<std::vector<Value>> SeriesPartitions(std::string_view collection_path) = 0;
+
+  // Calls `listener` after every committed change to a time-series
+  // collection: each document written or removed, and each partition range
+  // retention deleted. Returns an id for removal.
+  virtual uint64_t AddSeriesListener(std::function<void(const SeriesChange&)> listener) = 0;
   virtual void RemoveSeriesListener(uint64_t id) = 0;
 
   // Verifies that every index entry matches a stored document and every
