@@ -7,10 +7,10 @@
 namespace hearth::schema {
 namespace {
 
-TEST(IndexConfig, TheDomainFileHasTenIndexes) {
+TEST(IndexConfig, TheDomainFileHasTheOriginalsTenIndexesAndOneItLacked) {
   auto cfg = ParseIndexConfig(DefaultIndexConfigJson(), "built-in");
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-  ASSERT_EQ(cfg->indexes.size(), 10u);
+  ASSERT_EQ(cfg->indexes.size(), 11u);  // the original ten and monitors (user_id, created_at desc)
   const IndexDef& first = cfg->indexes[0];
   EXPECT_EQ(first.collection_group, "monitors");
   EXPECT_EQ(first.fields.size(), 3u);
