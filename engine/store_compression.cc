@@ -211,7 +211,20 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     chunk.clear();
     return Status::OK();
   };
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), c.docs));
+  // The whole collection, or one partition's span of its primary key.
+  std::string lower, upper;
+  if (request.partition) {
+    const std::string prefix = TimeSeriesPartitionPrefix(schema::ResourcePath({c.def.id}), *request.partition);
+    auto time_key = [&](Timestamp t) {
+      std::string k = prefix;
+      schema::AppendValue(&k, Value::Time(t));
+      return k;
+    };
+    lower = request.from ? time_key(*request.from) : prefix;
+    upper = request.to ? time_key(*request.to) : schema::PrefixSuccessor(prefix);
+    progress.total = 0;  // not known for a span
+  }
+  BoundedIterator it(db_.get(), c.docs, lower, upper);
   if (options_.progress) options_.progress(progress);  // writes from here on race with the scan
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
@@ -247,6 +260,15 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
 StatusOr<RecompressReport> Store::Recompress(const RecompressRequest& request) {
   if (request.compression && request.collection.empty())
     return Status::InvalidArgument("choosing a compression needs a collection");
+  if ((request.partition || request.from || request.to) && request.collection.empty())
+    return Status::InvalidArgument("recompressing a partition needs its collection");
+  if ((request.from || request.to) && !request.partition)
+    return Status::InvalidArgument("a time span to recompress needs a partition");
+  if (request.partition) {
+    std::optional<CollectionDef> def = Collection(request.collection);
+    if (!def || !def->time_series)
+      return Status::FailedPrecondition("collection \"" + request.collection + "\" is not a time series");
+  }
   std::vector<std::string> ids = request.collection.empty() ? RegisteredCollections()
                                                             : std::vector<std::string>{request.collection};
   RecompressReport report;

@@ -14,6 +14,9 @@
 #include "schema/path.h"
 #include "schema/structured_query.h"
 #include "schema/time_format.h"
+#include "tools/cli_common.h"
+#include "tools/cli_monitoring.h"
+#include "tools/cli_rollups.h"
 #include "tools/import.h"
 #include "tools/query_args.h"
 #include "tools/snapshot_generator.h"
@@ -21,83 +24,7 @@
 namespace {
 
 using hearth::Status;
-
-struct Globals {
-  std::string db = "./hearth-data";
-  std::string indexes;
-  bool quiet = false;
-};
-
-int Fail(const Status& s) {
-  std::cerr << "hearth: " << s.ToString() << "\n";
-  return 1;
-}
-
-// Prints a one-line progress bar on stderr when it is a terminal.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled && isatty(2)) {}
-  void Show(const std::string& task, uint64_t done, uint64_t total) {
-    if (!enabled_) return;
-    if (total > 0) {
-      int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total));
-      if (pct > 100) pct = 100;
-      int bar = pct / 4;
-      std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% ", task.c_str(), bar, "=========================", 25 - bar, "", pct);
-    } else {
-      std::fprintf(stderr, "\r%s %llu ", task.c_str(), static_cast<unsigned long long>(done));
-    }
-    shown_ = true;
-  }
-  ~ProgressLine() {
-    if (shown_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
-};
-
-// Buffers output lines and writes them to stdout in large chunks.
-class LineWriter {
- public:
-  void Line(const std::string& s) {
-    buf_ += s;
-    buf_ += '\n';
-    if (buf_.size() > (1 << 20)) Flush();
-  }
-  bool Flush() {
-    bool ok = std::fwrite(buf_.data(), 1, buf_.size(), stdout) == buf_.size();
-    buf_.clear();
-    return ok && std::fflush(stdout) == 0;
-  }
-  ~LineWriter() { Flush(); }
-
- private:
-  std::string buf_;
-};
-
-hearth::StatusOr<std::unique_ptr<hearth::Database>> OpenDb(const Globals& g, bool create) {
-  hearth::Options o;
-  o.create_if_missing = create;
-  o.indexes_file = g.indexes;
-  auto progress = std::make_shared<ProgressLine>(!g.quiet);
-  o.progress = [progress](const hearth::Progress& p) { progress->Show(p.task, p.done, p.total); };
-  return hearth::Database::Open(o, g.db);
-}
-
-hearth::StatusOr<std::string> ReadAll(const std::string& file) {
-  if (file == "-") {
-    std::stringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using namespace hearth::tools;
 
 int CmdInit(const Globals& g) {
   auto db = OpenDb(g, true);
@@ -244,12 +171,6 @@ int CmdQuery(const Globals& g, hearth::tools::QueryArgs args, const std::string&
   out.Flush();
   if (!s.ok()) return Fail(s);
   return 0;
-}
-
-hearth::StatusOr<hearth::Timestamp> TimeArg(const std::string& text, const char* flag) {
-  auto t = hearth::schema::ParseRfc3339(text);
-  if (!t.ok()) return t.status().WithContext(flag);
-  return *t;
 }
 
 struct SnapshotArgs {
@@ -651,7 +572,13 @@ int main(int argc, char** argv) {
   gen_snap->add_flag("--fresh-prose", fresh_prose,
                      "rewrite every sentence at every snapshot (default: prose evolves slowly, as real analyses do)");
 
+  std::vector<Command> commands = AddMonitoringCommands(app, g);
+  for (Command& c : AddRollupCommands(app, g)) commands.push_back(std::move(c));
+
   CLI11_PARSE(app, argc, argv);
+
+  for (const Command& c : commands)
+    if (*c.app) return c.run();
 
   if (*init) return CmdInit(g);
   if (*put) {

@@ -260,17 +260,20 @@ StatusOr<Monitor> Monitor::FromFields(std::string id, const MapValue& fields) {
   return m;
 }
 
+MapValue Change::ToFields() const {
+  return MapValue{{"change_type", Value::String(change_type)},
+                  {"title", Value::String(title)},
+                  {"description", Value::String(description)},
+                  {"confidence", Value::Double(confidence)},
+                  {"source_urls", Strings(source_urls)},
+                  {"detected_at", Value::Time(detected_at)},
+                  {"previous_value", OptionalString(previous_value)},
+                  {"current_value", OptionalString(current_value)}};
+}
+
 MapValue Alert::ToFields() const {
   ArrayValue changes;
-  for (const Change& c : changes_detected)
-    changes.push_back(Value::Map({{"change_type", Value::String(c.change_type)},
-                                  {"title", Value::String(c.title)},
-                                  {"description", Value::String(c.description)},
-                                  {"confidence", Value::Double(c.confidence)},
-                                  {"source_urls", Strings(c.source_urls)},
-                                  {"detected_at", Value::Time(c.detected_at)},
-                                  {"previous_value", OptionalString(c.previous_value)},
-                                  {"current_value", OptionalString(c.current_value)}}));
+  for (const Change& c : changes_detected) changes.push_back(Value::Map(c.ToFields()));
   return MapValue{{"id", Value::String(id)},
                   {"monitor_id", Value::String(monitor_id)},
                   {"title", Value::String(title)},

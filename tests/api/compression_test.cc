@@ -163,7 +163,9 @@ TEST_P(CompressionTest, ACodecChosenByRecompressIsRemembered) {
     EXPECT_EQ(Recompress(dry).compression, "zlib");
     EXPECT_EQ(Recompress(dry).reencoded, 0u);
   }
-  auto bad = db_->Recompress({"", DocumentCompression::kZstd, false, false});
+  RecompressRequest no_collection;
+  no_collection.compression = DocumentCompression::kZstd;
+  auto bad = db_->Recompress(no_collection);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
 }
 

@@ -503,7 +503,10 @@ TEST_P(TimeSeriesTest, LatestStaysExactThroughEveryKindOfChange) {
   ASSERT_TRUE(db_->Set("snapshots/m10_" + std::to_string(kT0 + 9 * 3600), Snap("m1", kT0 + 7 * 3600, 7)).ok());
   expect("a document moved in", 7 * 3600);
   EXPECT_EQ(latest("m10"), std::nullopt);
-  ASSERT_TRUE(db_->Recompress({"snapshots", DocumentCompression::kZstd, false, false}).ok());
+  RecompressRequest zstd;
+  zstd.collection = "snapshots";
+  zstd.compression = DocumentCompression::kZstd;
+  ASSERT_TRUE(db_->Recompress(zstd).ok());
   expect("recompressed", 7 * 3600);
   EXPECT_EQ(revenue("m1"), 7);
   EXPECT_EQ(*ts_->DeleteBefore({kT0 + 2 * 3600, 0}, std::string("m1")), 3u);

@@ -162,9 +162,12 @@ TEST_F(Cli, HelpExplainsEveryCommand) {
   CommandResult r = Hearth("--help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* cmd : {"init", "put", "get", "delete", "import", "export", "check", "stats", "gen", "recompress",
-                          "compact", "retention"})
+                          "compact", "retention", "monitors", "alerts", "check-monitor", "aggregate", "backfill",
+                          "migrate"})
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
   EXPECT_NE(Hearth("import --help").out.find("--id-field"), std::string::npos);
+  EXPECT_NE(Hearth("monitors create --help").out.find("--threshold"), std::string::npos);
+  EXPECT_NE(Hearth("backfill --help").out.find("--periods"), std::string::npos);
 }
 
 TEST_F(Cli, QueryWithFiltersOrderingCursorsAndExplain) {
@@ -290,6 +293,112 @@ TEST_F(Cli, RecompressChoosesACodecAndStatsShowTheRatio) {
   EXPECT_NE(r.out.find("\"disk_bytes\":"), std::string::npos) << r.out;
   r = Hearth("stats");
   EXPECT_NE(r.out.find("disk/JSON"), std::string::npos) << r.out;
+}
+
+// The value of "field" in a one-line JSON object (a string or a number), by text search.
+std::string JsonField(const std::string& json, const std::string& field) {
+  size_t at = json.find("\"" + field + "\":");
+  if (at == std::string::npos) return "";
+  at += field.size() + 3;
+  if (json[at] == '"') return json.substr(at + 1, json.find('"', at + 1) - at - 1);
+  return json.substr(at, json.find_first_of(",}", at) - at);
+}
+
+TEST_F(Cli, MonitorsAlertsAndChecks) {
+  ASSERT_EQ(Hearth("init").exit_code, 0);
+  CommandResult r = Hearth("monitors create --user u1 --company ' Tesla ' --industry EV --threshold 0.8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string id = JsonField(r.out, "id");
+  ASSERT_EQ(id.size(), 36u) << r.out;  // a UUID
+  EXPECT_EQ(JsonField(r.out, "company"), "Tesla");
+  r = Hearth("monitors create --user u1 --company Tesla --industry EV");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("ALREADY_EXISTS"), std::string::npos) << r.err;
+  r = Hearth("monitors create --user u1 --company Rivian --industry EV --frequency yearly");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("config.frequency"), std::string::npos) << r.err;
+  EXPECT_EQ(JsonField(Hearth("monitors list --user u1").out, "id"), id);
+
+  std::string first = Write("first.json", R"({"timestamp":"2026-01-01T00:00:00Z",
+      "competitive_forces":{"rivalry":"High"},"market_trends":["EV"],"financial_metrics":{"revenue":100}})");
+  r = Hearth("check-monitor " + id + " @" + first);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(JsonField(r.out, "compared_with_previous"), "false");
+  EXPECT_EQ(JsonField(r.out, "alert"), "null");
+  r = Hearth("check-monitor " + id + " -", Write("second.json", R"({"timestamp":"2026-01-01T01:00:00Z",
+      "competitive_forces":{"rivalry":"Very high"},"market_trends":["EV","Autonomy"],"financial_metrics":{"revenue":130}})"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("revenue changed by 30.0%"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("New Market Trends Detected"), std::string::npos) << r.out;  // found, below the threshold
+  const std::string alert = JsonField(r.out.substr(r.out.find("\"alert\":")), "id");
+  EXPECT_EQ(alert.size(), 36u) << r.out;
+  r = Hearth("alerts list " + id + " --unread");
+  EXPECT_EQ(JsonField(r.out, "id"), alert);
+  EXPECT_EQ(JsonField(r.out, "severity"), "high");  // the force (0.8) and revenue (0.9) reached the threshold
+  r = Hearth("alerts read " + alert);
+  EXPECT_EQ(JsonField(r.out, "read"), "true");
+  EXPECT_TRUE(Hearth("alerts list " + id + " --unread").out.empty());
+  EXPECT_EQ(Hearth("alerts get " + alert).exit_code, 0);
+  EXPECT_EQ(JsonField(Hearth("monitors get " + id).out, "total_alerts"), "1");
+
+  r = Hearth("check-monitor " + id + " '{not json'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the snapshot"), std::string::npos) << r.err;
+  r = Hearth("monitors update " + id + " --status paused");
+  EXPECT_EQ(JsonField(r.out, "status"), "paused");
+  r = Hearth("check-monitor " + id + " '{}'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("paused"), std::string::npos) << r.err;
+  EXPECT_EQ(JsonField(Hearth("monitors delete " + id).out, "status"), "deleted");
+  EXPECT_EQ(Hearth("monitors update " + id).exit_code, 1);  // nothing to update
+  EXPECT_EQ(Hearth("check").exit_code, 0);
+}
+
+TEST_F(Cli, AggregateBackfillAndMigrate) {
+  ASSERT_NO_FATAL_FAILURE(ImportGenerated("--monitors 3 --hours 72"));  // 2026-01-01 .. 2026-01-03
+  CommandResult r = Hearth("aggregate mon-0001 --period daily --at 2026-01-02T10:00:00Z");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(JsonField(r.out, "__name__"), "aggregations/mon-0001_daily_1767312000");
+  EXPECT_EQ(JsonField(r.out, "snapshot_count"), "24");
+  r = Hearth("aggregate mon-0001 --period monthly --at 2025-06-01T00:00:00Z");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no snapshots in the monthly window [2025-06-01T00:00:00Z, 2025-07-01T00:00:00Z)"),
+            std::string::npos) << r.err;
+  std::string backfill = "backfill --all --from 2026-01-01T00:00:00Z --to 2026-01-04T00:00:00Z";
+  CommandResult dry = Hearth(backfill + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  r = Hearth(backfill);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 3 monitors x 3 days (one already stored), 1 week (Mon Dec 29 - Jan 5) and 1 month each.
+  const char* daily = "daily            8         0         0         1         0";
+  const char* weekly = "weekly           3         0         0         0         0";
+  EXPECT_NE(r.out.find(daily), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(weekly), std::string::npos) << r.out;
+  EXPECT_NE(dry.out.find(daily), std::string::npos) << dry.out;
+  EXPECT_NE(Hearth(backfill).out.find("daily            0         0         0         9         0"), std::string::npos);
+  r = Hearth("backfill --from 2026-01-01T00:00:00Z --to 2026-01-04T00:00:00Z");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--monitor-id or --all"), std::string::npos) << r.err;
+  r = Hearth("backfill --all --from 2026-01-01T00:00:00Z --to 2026-01-04T00:00:00Z --periods daily,hourly");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("hourly"), std::string::npos) << r.err;
+
+  // Migrate: the last 90 days before Jan 4 of every monitor.
+  std::string migrate = "migrate --all --end 2026-01-04T00:00:00Z";
+  dry = Hearth(migrate + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("3 monitors, 216 snapshots in their windows, 0 would be stored again"), std::string::npos)
+      << dry.out;
+  r = Hearth(migrate);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 monitors, 216 snapshots in their windows, 0 stored again"), std::string::npos) << r.out;
+  // 90 days, of which 3 hold snapshots (all stored by the backfill); 4 months (October .. January).
+  EXPECT_NE(r.out.find("daily            0         0         0         9       261"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("monthly          0         0         0         3         9"), std::string::npos) << r.out;
+  r = Hearth("migrate --monitor-id nobody --end 2026-01-04T00:00:00Z");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("neither a monitor document nor snapshots"), std::string::npos) << r.err;
+  EXPECT_EQ(Hearth("check").exit_code, 0);
 }
 
 }  // namespace

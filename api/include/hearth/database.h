@@ -142,6 +142,12 @@ struct RecompressRequest {
   // Always done when the collection has no dictionary yet.
   bool retrain = false;
   bool dry_run = false;  // count and size exactly what would change, change nothing
+  // Only the documents of this partition of the time-series collection
+  // `collection` (at the root), and with `from`/`to` only those whose time
+  // lies in [from, to). Needs `collection`. Default: every document.
+  std::optional<Value> partition;
+  std::optional<Timestamp> from;
+  std::optional<Timestamp> to;
 };
 
 struct RecompressReport {

@@ -65,6 +65,7 @@ struct Change {
   std::optional<std::string> previous_value;
   std::optional<std::string> current_value;
   bool operator==(const Change&) const = default;
+  MapValue ToFields() const;
 };
 
 struct Alert {

@@ -1,0 +1,77 @@
+#include "tools/cli_common.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "schema/time_format.h"
+
+namespace hearth::tools {
+
+int Fail(const Status& s) {
+  std::cerr << "hearth: " << s.ToString() << "\n";
+  return 1;
+}
+
+ProgressLine::ProgressLine(bool enabled) : enabled_(enabled && isatty(2)) {}
+
+void ProgressLine::Show(const std::string& task, uint64_t done, uint64_t total) {
+  if (!enabled_) return;
+  if (total > 0) {
+    int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total));
+    if (pct > 100) pct = 100;
+    int bar = pct / 4;
+    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% ", task.c_str(), bar, "=========================", 25 - bar, "", pct);
+  } else {
+    std::fprintf(stderr, "\r%s %llu ", task.c_str(), static_cast<unsigned long long>(done));
+  }
+  shown_ = true;
+}
+
+ProgressLine::~ProgressLine() {
+  if (shown_) std::fprintf(stderr, "\n");
+}
+
+void LineWriter::Line(const std::string& s) {
+  buf_ += s;
+  buf_ += '\n';
+  if (buf_.size() > (1 << 20)) Flush();
+}
+
+bool LineWriter::Flush() {
+  bool ok = std::fwrite(buf_.data(), 1, buf_.size(), stdout) == buf_.size();
+  buf_.clear();
+  return ok && std::fflush(stdout) == 0;
+}
+
+StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create) {
+  Options o;
+  o.create_if_missing = create;
+  o.indexes_file = g.indexes;
+  auto progress = std::make_shared<ProgressLine>(!g.quiet);
+  o.progress = [progress](const Progress& p) { progress->Show(p.task, p.done, p.total); };
+  return Database::Open(o, g.db);
+}
+
+StatusOr<std::string> ReadAll(const std::string& file) {
+  std::stringstream ss;
+  if (file == "-") {
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + file);
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+StatusOr<Timestamp> TimeArg(const std::string& text, const char* flag) {
+  auto t = schema::ParseRfc3339(text);
+  if (!t.ok()) return t.status().WithContext(flag);
+  return *t;
+}
+
+}  // namespace hearth::tools
