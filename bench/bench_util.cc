@@ -66,6 +66,56 @@ double Percentile(std::vector<double> v, double p) {
   return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
+namespace {
+
+// Generates and writes the workload in batches of 500, then compacts.
+void Ingest(Database& db, const tools::GeneratorOptions& g) {
+  tools::SnapshotGenerator gen(g);
+  Stopwatch ingest;
+  WriteBatch batch;
+  MapValue s;
+  uint64_t n = 0;
+  while (gen.Next(&s)) {
+    std::string path =
+        "snapshots/" + s.at("monitor_id").string() + "_" + std::to_string(s.at("timestamp").timestamp().seconds);
+    batch.Set(std::move(path), std::move(s));
+    if (batch.size() == 500) {
+      CheckOk(db.Write(batch).status());
+      n += batch.size();
+      batch.Clear();
+    }
+  }
+  if (!batch.empty()) {
+    CheckOk(db.Write(batch).status());
+    n += batch.size();
+  }
+  double secs = ingest.Seconds();
+  std::printf("ingest: %llu snapshots in %.1f s (%.0f/s, generation included)\n", static_cast<unsigned long long>(n),
+              secs, static_cast<double>(n) / secs);
+  Stopwatch compact;
+  CheckOk(db.Compact());
+  std::printf("compaction: %.1f s\n", compact.Seconds());
+}
+
+}  // namespace
+
+std::string PrepareSnapshotStore(const Options& o, const tools::GeneratorOptions& g, const std::string& keep,
+                                 const ScratchDir& scratch) {
+  const std::string ingested = keep.empty() ? scratch.path() + "/db" : keep;
+  if (std::filesystem::exists(ingested + "/CURRENT")) {
+    std::printf("ingest: reusing the store in %s\n", ingested.c_str());
+  } else {
+    auto db = Database::Open(o, ingested);
+    CheckOk(db.status());
+    Ingest(**db, g);
+    CheckOk((*db)->Close());
+  }
+  if (keep.empty()) return ingested;
+  const std::string copy = scratch.path() + "/copy";
+  std::filesystem::copy(ingested, copy, std::filesystem::copy_options::recursive);
+  return copy;
+}
+
 ScratchDir::ScratchDir(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
   path_ = std::string(tmp ? tmp : "/tmp") + "/hearth-bench-" + name + "-" + std::to_string(getpid());

@@ -12,6 +12,7 @@
 
 #include "hearth/status.h"
 #include "hearth/timeseries.h"
+#include "tools/snapshot_generator.h"
 
 namespace hearth::bench {
 
@@ -70,5 +71,13 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+// A store holding the generated snapshots of `g` (written in batches of
+// 500, time-major, then compacted), ready to measure. With `keep` set, the
+// ingested store is kept in that directory and reused by later runs, and
+// each run measures a copy of it in `scratch` (so it stays as ingested);
+// otherwise it is ingested into `scratch`. Returns the path to open.
+std::string PrepareSnapshotStore(const Options& o, const tools::GeneratorOptions& g, const std::string& keep,
+                                 const ScratchDir& scratch);
 
 }  // namespace hearth::bench

@@ -57,6 +57,20 @@ void BM_ReadOneField(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadOneField);
 
+// What a rollup reads of a snapshot (hearth/aggregation.h PointOf).
+void BM_ReadRollupFields(benchmark::State& state) {
+  std::string stored = hearth::schema::EncodeStoredDocument(Snapshot(), {}, {});
+  auto sd = hearth::schema::StoredDocument::Parse(stored, "snapshots/x");
+  static constexpr std::string_view kNames[] = {"timestamp", "news_sentiment", "market_trends"};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(sd->FieldsNamed(kNames));
+    double sum = 0;
+    sd->ForEachNumber("financial_metrics", [&](std::string_view, double v) { sum += v; });
+    benchmark::DoNotOptimize(sum);
+  }
+}
+BENCHMARK(BM_ReadRollupFields);
+
 void BM_VerifyStored(benchmark::State& state) {
   std::string stored = hearth::schema::EncodeStoredDocument(Snapshot(), {}, {});
   for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::StoredDocument::ReadHeader(stored, "snapshots/x"));

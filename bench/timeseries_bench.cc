@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,39 +24,6 @@
 #include "tools/snapshot_generator.h"
 
 using namespace hearth;
-
-namespace {
-
-// Generates and writes the workload in batches of 500, then compacts.
-void Ingest(Database& db, const tools::GeneratorOptions& g) {
-  tools::SnapshotGenerator gen(g);
-  bench::Stopwatch ingest;
-  WriteBatch batch;
-  MapValue s;
-  uint64_t n = 0;
-  while (gen.Next(&s)) {
-    std::string path =
-        "snapshots/" + s.at("monitor_id").string() + "_" + std::to_string(s.at("timestamp").timestamp().seconds);
-    batch.Set(std::move(path), std::move(s));
-    if (batch.size() == 500) {
-      bench::CheckOk(db.Write(batch).status());
-      n += batch.size();
-      batch.Clear();
-    }
-  }
-  if (!batch.empty()) {
-    bench::CheckOk(db.Write(batch).status());
-    n += batch.size();
-  }
-  double secs = ingest.Seconds();
-  std::printf("ingest: %llu snapshots in %.1f s (%.0f/s, generation included)\n", static_cast<unsigned long long>(n),
-              secs, static_cast<double>(n) / secs);
-  bench::Stopwatch compact;
-  bench::CheckOk(db.Compact());
-  std::printf("compaction: %.1f s\n", compact.Seconds());
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   int monitors = 1000, hours = 2000, queries = 2000;
@@ -89,20 +55,7 @@ int main(int argc, char** argv) {
   tools::GeneratorOptions g;
   g.monitors = monitors;
   g.hours = hours;
-  const std::string ingested = store.empty() ? dir.path() + "/db" : store;
-  if (std::filesystem::exists(ingested + "/CURRENT")) {
-    std::printf("ingest: reusing the store in %s\n", ingested.c_str());
-  } else {
-    auto db = Database::Open(o, ingested);
-    bench::CheckOk(db.status());
-    Ingest(**db, g);
-    bench::CheckOk((*db)->Close());
-  }
-  std::string measured = ingested;
-  if (!store.empty()) {
-    measured = dir.path() + "/copy";
-    std::filesystem::copy(ingested, measured, std::filesystem::copy_options::recursive);
-  }
+  const std::string measured = bench::PrepareSnapshotStore(o, g, store, dir);
   auto db = Database::Open(o, measured);
   bench::CheckOk(db.status());
   auto st = (*db)->GetStats();

@@ -233,14 +233,24 @@ bool ForEachEntry(std::string_view b, uint32_t field, F&& f) {
   bool stopped = false;
   bool parsed = ForEachField(b, [&](uint32_t tag, CodedInputStream& in) {
     if (tag != Tag(field, kLengthDelimited)) return SkipField(in, b, tag);
-    std::string_view e, key, val;
-    if (!ReadDelimited(in, b, &e)) return false;
-    bool entry = ForEachField(e, [&](uint32_t etag, CodedInputStream& ein) {
-      if (etag == Tag(entry::kKey, kLengthDelimited)) return ReadDelimited(ein, e, &key);
-      if (etag == Tag(entry::kValue, kLengthDelimited)) return ReadDelimited(ein, e, &val);
-      return false;
-    });
-    if (!entry) return false;
+    // The entry's own fields are read from the same stream (one stream per
+    // map, not one per entry: entries are most of what a read walks).
+    uint32_t len;
+    if (!in.ReadVarint32(&len)) return false;
+    const size_t end = static_cast<size_t>(in.CurrentPosition()) + len;
+    if (end > b.size()) return false;
+    std::string_view key, val;
+    while (static_cast<size_t>(in.CurrentPosition()) < end) {
+      const uint32_t etag = in.ReadTag();
+      if (etag == Tag(entry::kKey, kLengthDelimited)) {
+        if (!ReadDelimited(in, b, &key)) return false;
+      } else if (etag == Tag(entry::kValue, kLengthDelimited)) {
+        if (!ReadDelimited(in, b, &val)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (static_cast<size_t>(in.CurrentPosition()) != end) return false;  // a field ran past the entry
     stopped = !f(key, val);
     return !stopped;
   });
@@ -424,6 +434,38 @@ std::optional<Value> DocumentBody::FieldAt(const std::vector<std::string>& segme
     v = m ? FindEntry(*m, kMapFields, segments[i]) : std::nullopt;
   }
   return Decoded(v);
+}
+
+std::vector<std::optional<Value>> DocumentBody::FieldsNamed(std::span<const std::string_view> names) const {
+  std::vector<std::optional<Value>> out(names.size());
+  size_t left = names.size();
+  ForEachEntry(bytes_, document::kFields, [&](std::string_view k, std::string_view v) {
+    for (size_t i = 0; i < names.size(); i++)
+      if (names[i] == k && !out[i]) {
+        out[i] = Decoded(v);
+        left--;
+      }
+    return left > 0;
+  });
+  return out;
+}
+
+void DocumentBody::ForEachNumber(std::string_view field,
+                                 const std::function<void(std::string_view, double)>& visit) const {
+  std::optional<std::string_view> v = FindEntry(bytes_, document::kFields, field);
+  std::optional<std::string_view> m = v ? MapPayload(*v) : std::nullopt;
+  if (!m) return;
+  ForEachEntry(*m, kMapFields, [&](std::string_view k, std::string_view bytes) {
+    CodedInputStream in = Input(bytes);
+    uint64_t x;
+    const uint32_t tag = in.ReadTag();
+    if (tag == Tag(value::kDouble, kFixed64) && in.ReadLittleEndian64(&x)) {
+      visit(k, std::bit_cast<double>(x));
+    } else if (tag == Tag(value::kInteger, kVarint) && in.ReadVarint64(&x)) {
+      visit(k, static_cast<double>(static_cast<int64_t>(x)));
+    }
+    return true;
+  });
 }
 
 MapValue DocumentBody::Fields() const {

@@ -26,7 +26,9 @@
 // and unknown fields are an error (hearth wrote every body it reads).
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,12 @@ class DocumentBody {
   Timestamp update_time() const;
   std::optional<Value> Field(std::string_view name) const;
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
+  // Several top-level fields in one pass over the body (nullopt: absent).
+  std::vector<std::optional<Value>> FieldsNamed(std::span<const std::string_view> names) const;
+  // Calls visit(key, number) for each integer or double entry of the map in
+  // top-level field `field` (none when absent or not a map); other entries
+  // are skipped and nothing is built.
+  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
   MapValue Fields() const;
   // Decodes everything, reporting what is malformed (hearth check).
   Status Validate() const;

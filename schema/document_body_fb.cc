@@ -149,6 +149,20 @@ std::optional<Value> FlatBuffersBody::Field(std::string_view name) const {
   return ToValue(f->value());
 }
 
+std::vector<std::optional<Value>> FlatBuffersBody::FieldsNamed(std::span<const std::string_view> names) const {
+  std::vector<std::optional<Value>> out;
+  for (std::string_view n : names) out.push_back(Field(n));
+  return out;
+}
+
+void FlatBuffersBody::ForEachNumber(std::string_view field,
+                                    const std::function<void(std::string_view, double)>& visit) const {
+  std::optional<Value> m = Field(field);
+  if (m && m->type() == Value::Type::kMap)
+    for (const auto& [k, v] : m->map())
+      if (v.is_number()) visit(k, v.AsDouble());
+}
+
 std::optional<Value> FlatBuffersBody::FieldAt(const std::vector<std::string>& segments) const {
   if (segments.empty()) return std::nullopt;
   const fb::Field* f = FindField(Root(bytes_)->fields(), segments[0]);

@@ -3,7 +3,9 @@
 // format version 3 keep working (`hearth recompress` rewrites them).
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,8 @@ class FlatBuffersBody {
   Timestamp update_time() const;
   std::optional<Value> Field(std::string_view name) const;
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
+  std::vector<std::optional<Value>> FieldsNamed(std::span<const std::string_view> names) const;
+  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
   MapValue Fields() const;
   // Runs the FlatBuffers verifier.
   Status Validate() const;

@@ -139,6 +139,13 @@ std::optional<Value> StoredDocument::FieldAt(const std::vector<std::string>& seg
   return HEARTH_BODY(FieldAt(segments));
 }
 MapValue StoredDocument::Fields() const { return HEARTH_BODY(Fields()); }
+std::vector<std::optional<Value>> StoredDocument::FieldsNamed(std::span<const std::string_view> names) const {
+  return HEARTH_BODY(FieldsNamed(names));
+}
+void StoredDocument::ForEachNumber(std::string_view field,
+                                   const std::function<void(std::string_view, double)>& visit) const {
+  HEARTH_BODY(ForEachNumber(field, visit));
+}
 
 Document StoredDocument::ToDocument(std::string path) const {
   return Document{std::move(path), Fields(), create_time(), update_time()};
@@ -200,6 +207,15 @@ std::optional<Value> DocumentView::Get(const std::vector<std::string>& segments)
 }
 
 MapValue DocumentView::Fields() const { return Body().Fields(); }
+
+std::vector<std::optional<Value>> DocumentView::GetFields(std::span<const std::string_view> names) const {
+  return Body().FieldsNamed(names);
+}
+
+void DocumentView::ForEachNumber(std::string_view field,
+                                 const std::function<void(std::string_view, double)>& visit) const {
+  Body().ForEachNumber(field, visit);
+}
 
 Document DocumentView::ToDocument() const {
   return Body().ToDocument(path_);

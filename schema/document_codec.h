@@ -28,8 +28,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,6 +112,10 @@ class StoredDocument {
   std::optional<Value> Field(std::string_view name) const;
   // The value at a field path (map segments), or nullopt when absent.
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
+  // Several top-level fields in one pass (nullopt: absent).
+  std::vector<std::optional<Value>> FieldsNamed(std::span<const std::string_view> names) const;
+  // visit(key, number) for each integer or double entry of a top-level map field.
+  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
   MapValue Fields() const;
   // The whole document, named `path`.
   Document ToDocument(std::string path) const;

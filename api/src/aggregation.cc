@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_map>
 
 namespace hearth {
 
@@ -130,19 +131,21 @@ std::vector<Window> WindowsOverlapping(Period period, Timestamp from, Timestamp 
 }
 
 std::optional<SnapshotPoint> PointOf(const DocumentView& snapshot) {
-  std::optional<Value> time = snapshot.Get("timestamp");
+  static constexpr std::string_view kNeeded[] = {"timestamp", "news_sentiment", "market_trends"};
+  const std::vector<std::optional<Value>> f = snapshot.GetFields(kNeeded);
+  const std::optional<Value>& time = f[0];
   if (!time || time->type() != Value::Type::kTimestamp) return std::nullopt;
   SnapshotPoint p;
   p.time = time->timestamp();
+  p.metrics.reserve(16);
   auto numeric = [](const Value& v) {
     return v.is_number() && std::isfinite(v.AsDouble());  // booleans are not numbers here
   };
-  if (std::optional<Value> m = snapshot.Get("financial_metrics"); m && m->type() == Value::Type::kMap)
-    for (const auto& [name, v] : m->map())
-      if (numeric(v)) p.metrics.emplace_back(name, v.AsDouble());
-  if (std::optional<Value> s = snapshot.Get("news_sentiment"); s && numeric(*s))
-    p.metrics.emplace_back("news_sentiment", s->AsDouble());
-  if (std::optional<Value> t = snapshot.Get("market_trends"); t && t->type() == Value::Type::kArray)
+  snapshot.ForEachNumber("financial_metrics", [&](std::string_view name, double v) {
+    if (std::isfinite(v)) p.metrics.emplace_back(name, v);
+  });
+  if (const auto& s = f[1]; s && numeric(*s)) p.metrics.emplace_back("news_sentiment", s->AsDouble());
+  if (const auto& t = f[2]; t && t->type() == Value::Type::kArray)
     for (const Value& v : t->array())
       if (v.type() == Value::Type::kString) p.market_trends.push_back(v.string());
   return p;
@@ -161,35 +164,53 @@ std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period perio
   a.window = window;
   a.created_at = created_at;
   a.snapshot_count = last - first;
+  // Each metric's values over every point up to the window's end (the
+  // trailing means reach before its start), in time order.
   struct Series {
     std::vector<double> values;
     std::vector<Timestamp> times;
+    // [begin, end) of the window's values.
+    size_t Begin(Timestamp t) const { return std::lower_bound(times.begin(), times.end(), t) - times.begin(); }
   };
-  std::map<std::string, Series> series;
-  std::vector<std::string> trend_order;
-  std::map<std::string, int64_t> trend_counts;
-  for (auto p = first; p != last; ++p) {
+  std::unordered_map<std::string, size_t> index;
+  std::vector<Series> series;
+  for (auto p = points.begin(); p != last; ++p)
     for (const auto& [name, v] : p->metrics) {
-      Series& s = series[name];
-      s.values.push_back(v);
-      s.times.push_back(p->time);
+      auto [it, added] = index.try_emplace(name, series.size());
+      if (added) series.emplace_back();
+      series[it->second].values.push_back(v);
+      series[it->second].times.push_back(p->time);
     }
+  std::vector<std::string> trend_order;
+  std::unordered_map<std::string, int64_t> trend_counts;
+  for (auto p = first; p != last; ++p)
     for (const auto& t : p->market_trends)
       if (trend_counts[t]++ == 0) trend_order.push_back(t);
-  }
 
   std::vector<SignificantChange> changes;
   std::vector<double> exact_pct;  // unrounded, to rank
-  for (const auto& [name, s] : series) {
-    a.metrics_summary[name] = Summarize(s.values);
-    if (s.values.size() >= 2) a.trends[name] = TrendOf(s.values);
-    for (size_t i = 1; i < s.values.size(); i++) {
-      const double prev = s.values[i - 1], cur = s.values[i];
+  for (const auto& [name, i] : std::map<std::string, size_t>(index.begin(), index.end())) {
+    const Series& s = series[i];
+    const size_t begin = s.Begin(window.start), end = s.values.size();
+    if (begin == end) continue;  // seen only before the window
+    const std::vector<double> values(s.values.begin() + static_cast<ptrdiff_t>(begin), s.values.end());
+    a.metrics_summary[name] = Summarize(values);
+    if (values.size() >= 2) a.trends[name] = TrendOf(values);
+    for (size_t k = begin + 1; k < end; k++) {
+      const double prev = s.values[k - 1], cur = s.values[k];
       if (prev == 0) continue;
       const double pct = std::abs((cur - prev) / prev);
       if (!(pct > 0.2)) continue;
-      changes.push_back({name, RoundPercent(pct), prev, cur, s.times[i - 1], s.times[i], static_cast<int64_t>(i)});
+      changes.push_back({name, RoundPercent(pct), prev, cur, s.times[k - 1], s.times[k], static_cast<int64_t>(k - begin)});
       exact_pct.push_back(pct);
+    }
+    // Trailing means at the window's end.
+    for (int64_t days : {7, 30}) {
+      const size_t from = s.Begin(Timestamp{window.end.seconds - days * kDay, window.end.nanos});
+      if (from == end) continue;
+      Sum sum;
+      for (size_t k = from; k < end; k++) sum.Add(s.values[k]);
+      a.moving_averages[name + "_ma_" + std::to_string(days) + "d"] = sum.value() / static_cast<double>(end - from);
     }
   }
   // The 10 largest (ties: the earlier), then in time order.
@@ -205,18 +226,6 @@ std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period perio
     return changes[x].metric < changes[y].metric;
   });
   for (size_t i : order) a.significant_changes.push_back(changes[i]);
-
-  // Trailing means at the window's end; they may reach before its start.
-  for (const auto& [name, s] : series) {
-    for (int64_t days : {7, 30}) {
-      const Timestamp from{window.end.seconds - days * kDay, window.end.nanos};
-      std::vector<double> v;
-      for (auto p = std::lower_bound(points.begin(), points.end(), from, by_time); p != last; ++p)
-        for (const auto& [n, x] : p->metrics)
-          if (n == name) v.push_back(x);
-      if (!v.empty()) a.moving_averages[name + "_ma_" + std::to_string(days) + "d"] = Mean(v);
-    }
-  }
 
   std::stable_sort(trend_order.begin(), trend_order.end(),
                    [&](const std::string& x, const std::string& y) { return trend_counts[x] > trend_counts[y]; });

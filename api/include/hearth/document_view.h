@@ -3,8 +3,10 @@
 // bytes), so time-series reads and caches hand these out.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +46,13 @@ class DocumentView {
   // A top-level field, or one inside maps given as segments ({"a", "b"}).
   std::optional<Value> Get(std::string_view field) const;
   std::optional<Value> Get(const std::vector<std::string>& segments) const;
+  // Several top-level fields in one pass over the body; each nullopt when
+  // absent. Cheaper than one Get per field.
+  std::vector<std::optional<Value>> GetFields(std::span<const std::string_view> names) const;
+  // Calls visit(key, number) for each integer or double entry of the map in
+  // top-level field `field` (none when it is absent or not a map); other
+  // entries are skipped and the map is not built.
+  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
   // Every field, built.
   MapValue Fields() const;
   Document ToDocument() const;
