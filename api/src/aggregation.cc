@@ -151,11 +151,23 @@ std::optional<SnapshotPoint> PointOf(const DocumentView& snapshot) {
   return p;
 }
 
-std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period period, Window window,
-                                     std::span<const SnapshotPoint> points, Timestamp created_at) {
+PointIndex::PointIndex(std::span<const SnapshotPoint> points) : points_(points) {
+  std::unordered_map<std::string, size_t> index;
+  for (const SnapshotPoint& p : points)
+    for (const auto& [name, v] : p.metrics) {
+      auto [it, added] = index.try_emplace(name, series_.size());
+      if (added) series_.push_back({name, {}, {}});
+      series_[it->second].values.push_back(v);
+      series_[it->second].times.push_back(p.time);
+    }
+  std::sort(series_.begin(), series_.end(), [](const Series& x, const Series& y) { return x.name < y.name; });
+}
+
+std::optional<Aggregation> PointIndex::Aggregate(const std::string& monitor_id, Period period, Window window,
+                                                 Timestamp created_at) const {
   auto by_time = [](const SnapshotPoint& p, Timestamp t) { return p.time < t; };
-  const auto first = std::lower_bound(points.begin(), points.end(), window.start, by_time);
-  const auto last = std::lower_bound(first, points.end(), window.end, by_time);
+  const auto first = std::lower_bound(points_.begin(), points_.end(), window.start, by_time);
+  const auto last = std::lower_bound(first, points_.end(), window.end, by_time);
   if (first == last) return std::nullopt;
 
   Aggregation a;
@@ -164,53 +176,33 @@ std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period perio
   a.window = window;
   a.created_at = created_at;
   a.snapshot_count = last - first;
-  // Each metric's values over every point up to the window's end (the
-  // trailing means reach before its start), in time order.
-  struct Series {
-    std::vector<double> values;
-    std::vector<Timestamp> times;
-    // [begin, end) of the window's values.
-    size_t Begin(Timestamp t) const { return std::lower_bound(times.begin(), times.end(), t) - times.begin(); }
-  };
-  std::unordered_map<std::string, size_t> index;
-  std::vector<Series> series;
-  for (auto p = points.begin(); p != last; ++p)
-    for (const auto& [name, v] : p->metrics) {
-      auto [it, added] = index.try_emplace(name, series.size());
-      if (added) series.emplace_back();
-      series[it->second].values.push_back(v);
-      series[it->second].times.push_back(p->time);
-    }
-  std::vector<std::string> trend_order;
-  std::unordered_map<std::string, int64_t> trend_counts;
-  for (auto p = first; p != last; ++p)
-    for (const auto& t : p->market_trends)
-      if (trend_counts[t]++ == 0) trend_order.push_back(t);
-
   std::vector<SignificantChange> changes;
   std::vector<double> exact_pct;  // unrounded, to rank
-  for (const auto& [name, i] : std::map<std::string, size_t>(index.begin(), index.end())) {
-    const Series& s = series[i];
-    const size_t begin = s.Begin(window.start), end = s.values.size();
-    if (begin == end) continue;  // seen only before the window
-    const std::vector<double> values(s.values.begin() + static_cast<ptrdiff_t>(begin), s.values.end());
-    a.metrics_summary[name] = Summarize(values);
-    if (values.size() >= 2) a.trends[name] = TrendOf(values);
+  for (const Series& s : series_) {
+    auto at = [&](Timestamp t) {
+      return static_cast<size_t>(std::lower_bound(s.times.begin(), s.times.end(), t) - s.times.begin());
+    };
+    const size_t begin = at(window.start), end = at(window.end);
+    if (begin == end) continue;
+    const std::vector<double> values(s.values.begin() + static_cast<ptrdiff_t>(begin),
+                                     s.values.begin() + static_cast<ptrdiff_t>(end));
+    a.metrics_summary[s.name] = Summarize(values);
+    if (values.size() >= 2) a.trends[s.name] = TrendOf(values);
     for (size_t k = begin + 1; k < end; k++) {
       const double prev = s.values[k - 1], cur = s.values[k];
       if (prev == 0) continue;
       const double pct = std::abs((cur - prev) / prev);
       if (!(pct > 0.2)) continue;
-      changes.push_back({name, RoundPercent(pct), prev, cur, s.times[k - 1], s.times[k], static_cast<int64_t>(k - begin)});
+      changes.push_back(
+          {s.name, RoundPercent(pct), prev, cur, s.times[k - 1], s.times[k], static_cast<int64_t>(k - begin)});
       exact_pct.push_back(pct);
     }
-    // Trailing means at the window's end.
+    // Trailing means at the window's end; they may reach before its start.
     for (int64_t days : {7, 30}) {
-      const size_t from = s.Begin(Timestamp{window.end.seconds - days * kDay, window.end.nanos});
-      if (from == end) continue;
+      const size_t from = at(Timestamp{window.end.seconds - days * kDay, window.end.nanos});
       Sum sum;
       for (size_t k = from; k < end; k++) sum.Add(s.values[k]);
-      a.moving_averages[name + "_ma_" + std::to_string(days) + "d"] = sum.value() / static_cast<double>(end - from);
+      a.moving_averages[s.name + "_ma_" + std::to_string(days) + "d"] = sum.value() / static_cast<double>(end - from);
     }
   }
   // The 10 largest (ties: the earlier), then in time order.
@@ -227,11 +219,21 @@ std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period perio
   });
   for (size_t i : order) a.significant_changes.push_back(changes[i]);
 
+  std::vector<std::string> trend_order;
+  std::unordered_map<std::string, int64_t> trend_counts;
+  for (auto p = first; p != last; ++p)
+    for (const auto& t : p->market_trends)
+      if (trend_counts[t]++ == 0) trend_order.push_back(t);
   std::stable_sort(trend_order.begin(), trend_order.end(),
                    [&](const std::string& x, const std::string& y) { return trend_counts[x] > trend_counts[y]; });
   if (trend_order.size() > 5) trend_order.resize(5);
   a.most_common_market_trends = std::move(trend_order);
   return a;
+}
+
+std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period period, Window window,
+                                     std::span<const SnapshotPoint> points, Timestamp created_at) {
+  return PointIndex(points).Aggregate(monitor_id, period, window, created_at);
 }
 
 std::string Aggregation::Id() const {

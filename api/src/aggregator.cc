@@ -119,10 +119,11 @@ class Aggregator::Impl {
     HEARTH_ASSIGN_OR_RETURN(auto points, PointsFor(monitor, spans));
     HEARTH_ASSIGN_OR_RETURN(auto stored, Stored(monitor, first_start, Timestamp{last_start.seconds + 1, 0}));
     const Timestamp now = Now();
+    const PointIndex index(points);
     WriteBatch batch;
     for (const auto& [period, w] : windows) {
       BackfillReport::Counts& counts = report->periods[period];
-      std::optional<Aggregation> a = Aggregate(monitor, period, w, points, now);
+      std::optional<Aggregation> a = index.Aggregate(monitor, period, w, now);
       Aggregation probe;
       probe.monitor_id = monitor;
       probe.period = period;

@@ -111,9 +111,28 @@ struct Aggregation {
   bool Complete() const { return !(created_at < window.end); }
 };
 
-// Aggregates the points of `window` (points must be oldest first and may
-// start kLongestMovingAverageSeconds before the window's end, for the moving
-// averages). nullopt when no point lies in the window.
+// A monitor's snapshot points arranged for aggregating many windows (a
+// backfill): each metric's values in time order, built once.
+class PointIndex {
+ public:
+  // `points` are oldest first; they are kept by reference.
+  explicit PointIndex(std::span<const SnapshotPoint> points);
+  // Aggregates the points of `window`; those up to kLongestMovingAverageSeconds
+  // before its end feed the moving averages. nullopt when no point lies in it.
+  std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period period, Window window,
+                                       Timestamp created_at) const;
+
+ private:
+  struct Series {
+    std::string name;
+    std::vector<double> values;
+    std::vector<Timestamp> times;
+  };
+  std::span<const SnapshotPoint> points_;
+  std::vector<Series> series_;  // in name order
+};
+
+// One window: PointIndex(points).Aggregate(...).
 std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period period, Window window,
                                      std::span<const SnapshotPoint> points, Timestamp created_at);
 
