@@ -10,6 +10,7 @@ namespace cf {
 std::string Docs(std::string_view id) { return std::string(kDocPrefix) + std::string(id); }
 std::string Names(std::string_view id) { return std::string(kNamePrefix) + std::string(id); }
 std::string Auto(std::string_view id) { return std::string(kAutoPrefix) + std::string(id); }
+std::string Projection(std::string_view id) { return std::string(kProjectionPrefix) + std::string(id); }
 }  // namespace cf
 
 namespace meta {
@@ -21,6 +22,7 @@ std::string JsonBytes(std::string_view id) { return "json_bytes/" + std::string(
 std::string JsonDocuments(std::string_view id) { return "json_documents/" + std::string(id); }
 std::string Dictionary(uint32_t id) { return std::string(kDictionaryPrefix) + std::to_string(id); }
 std::string Compression(std::string_view id) { return "compression/" + std::string(id); }
+std::string Projection(std::string_view id) { return "projection/" + std::string(id); }
 std::string CollectionDictionary(std::string_view id) { return "dict_of/" + std::string(id); }
 std::string AutoConfig(std::string_view id) { return "auto_config/" + std::string(id); }
 std::string Retention(std::string_view id) { return "retention/" + std::string(id); }
@@ -345,6 +347,13 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
       return "document " + Printable(p.ToString()) + " (time-series key " + DescribeValues(key) + " in " + cfn + ")";
     if (DocumentPathFromKey(key, false, &p)) return "document " + Printable(p.ToString()) + " (key in " + cfn + ")";
     return "key prefix (" + DescribeValues(key) + ") in " + cfn;  // a range bound, or damage
+  }
+  if (column_family.substr(0, cf::kProjectionPrefix.size()) == cf::kProjectionPrefix) {
+    schema::ResourcePath p;
+    if (DocumentPathFromKey(key, true, &p))
+      return "projection of document " + Printable(p.ToString()) + " (time-series key " + DescribeValues(key) +
+             " in " + cfn + ")";
+    return "key prefix (" + DescribeValues(key) + ") in " + cfn;
   }
   if (column_family.substr(0, cf::kIndexPrefix.size()) == cf::kIndexPrefix)
     return "index entry (" + DescribeValues(key) + ") in " + cfn;

@@ -15,6 +15,8 @@
 //                               enc±(f1)..enc±(fn) path±(document)
 //                                                              -> primary key (time series) or empty
 //   auto.<collection id>      automatic single-field entries (engine/auto_index.h)
+//   proj.<collection id>      time series with a projection: the primary key
+//                                                              -> stored document of the projected fields
 //   log                       sequence (8 bytes, big-endian)   -> change record
 //
 // prefix(collection) is every segment of the collection path followed by
@@ -60,9 +62,11 @@ constexpr std::string_view kDocPrefix = "doc.";
 constexpr std::string_view kNamePrefix = "name.";
 constexpr std::string_view kIndexPrefix = "idx.";
 constexpr std::string_view kAutoPrefix = "auto.";
+constexpr std::string_view kProjectionPrefix = "proj.";
 std::string Docs(std::string_view collection_id);
 std::string Names(std::string_view collection_id);
 std::string Auto(std::string_view collection_id);
+std::string Projection(std::string_view collection_id);
 }  // namespace cf
 
 namespace meta {
@@ -79,6 +83,7 @@ std::string JsonDocuments(std::string_view collection_id);  // int64 counter: do
 std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
 std::string Retention(std::string_view collection_id);      // retention policy: days to keep (decimal)
 std::string Compression(std::string_view collection_id);    // the collection's codec name, set by recompress
+std::string Projection(std::string_view collection_id);     // the projected fields its proj.<id> holds, comma-separated
 constexpr std::string_view kDictionaryPrefix = "dict/";
 std::string Dictionary(uint32_t id);                        // a zstd dictionary's bytes ("dict/" + decimal id)
 std::string CollectionDictionary(std::string_view collection_id);  // decimal id of the dictionary new documents use

@@ -47,6 +47,11 @@ struct CollectionState {
   std::vector<const IndexState*> indexes;        // stored composite indexes
   std::vector<const IndexState*> primary_indexes;  // composite indexes the primary key serves
   rocksdb::ColumnFamilyHandle* auto_cf = nullptr;  // automatic single-field entries
+  // Time series with a projection (CollectionDef::projection): its column
+  // family, and the top-level fields it keeps (the time field, the listed
+  // ones, the TTL field).
+  rocksdb::ColumnFamilyHandle* projection = nullptr;
+  std::vector<std::string> projected;
   // The TTL field (fieldOverrides "ttl": true): a timestamp there in the past
   // hides the document from every read until it is deleted.
   std::optional<std::vector<std::string>> ttl_field;
@@ -62,6 +67,9 @@ struct CollectionState {
   mutable std::vector<std::string> dictionary_samples;
   bool time_series() const { return def.time_series.has_value(); }
 };
+
+// What meta::Projection records of a collection's projection: its fields.
+std::string ProjectionFingerprint(const CollectionState& c);
 
 class Store {
  public:
@@ -102,11 +110,19 @@ class Store {
   Status BuildIndex(const IndexState& index);
   // Rebuilds a collection's automatic entries when their configuration changed.
   Status SyncAutoIndex(const std::string& collection_id);
-  // Writes, in batches, the entries `entries_of` gives for every stored
-  // document of a collection, reporting progress as `task`.
-  Status Backfill(const CollectionState& c, const std::string& task, rocksdb::ColumnFamilyHandle* target,
-                  const std::function<void(const schema::DocumentPath&, const schema::StoredDocument&,
-                                           std::vector<std::string>*)>& entries_of);
+  // Calls `write` for every stored document of a collection (its path,
+  // primary key and stored form) to add what it derives to the batch,
+  // written every few thousand documents; reports progress as `task`.
+  Status Backfill(const CollectionState& c, const std::string& task,
+                  const std::function<void(const schema::DocumentPath&, std::string_view,
+                                           const schema::StoredDocument&, rocksdb::WriteBatch*)>& write);
+  // Backfill writing into `target` the entry keys `entries_of` gives (valued
+  // with the primary key for time series, empty otherwise).
+  Status BackfillEntries(const CollectionState& c, const std::string& task, rocksdb::ColumnFamilyHandle* target,
+                         const std::function<void(const schema::DocumentPath&, const schema::StoredDocument&,
+                                                  std::vector<std::string>*)>& entries_of);
+  // Rebuilds a time series' projection when its fields changed.
+  Status SyncProjection(const std::string& collection_id);
   std::vector<std::string> RegisteredCollections();
   StatusOr<rocksdb::ColumnFamilyHandle*> CreateCf(const std::string& name);
   rocksdb::ColumnFamilyOptions CfOptions(std::string_view name) const;
@@ -140,6 +156,9 @@ class Store {
   // Compares c's series ledger with what its documents add up to.
   Status CheckLedger(const CollectionState& c, const std::map<std::string, CounterDelta>& expected,
                      Problems* problems);
+  // Compares the projection of document `path` (at `pk`) with what `doc` says it should be.
+  Status CheckProjection(const CollectionState& c, const schema::DocumentPath& path, std::string_view pk,
+                         const schema::StoredDocument& doc, Problems* problems);
   // Builds the series ledger of every time-series collection that has none
   // (a store written before it existed), with progress.
   Status BuildLedgers();

@@ -62,6 +62,33 @@ Status Store::CheckLedger(const CollectionState& c, const std::map<std::string, 
   return Status::OK();
 }
 
+Status Store::CheckProjection(const CollectionState& c, const schema::DocumentPath& path, std::string_view pk,
+                              const schema::StoredDocument& doc, Problems* problems) {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::string stored;
+  rocksdb::Status s = db_->Get(ro, c.projection, pk, &stored);
+  if (s.IsNotFound()) {
+    problems->Add("document " + path.ToString() + " has no projection in " + cf::Projection(c.def.id));
+    return Status::OK();
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + cf::Projection(c.def.id)));
+  auto projection = schema::StoredDocument::Parse(stored, "the projection of " + path.ToString(),
+                                                  schema::Verification::kFull);
+  if (!projection.ok()) {
+    problems->Add(projection.status().message());
+    return Status::OK();
+  }
+  MapValue want;
+  MapValue fields = doc.Fields();
+  for (const auto& name : c.projected)
+    if (auto it = fields.find(name); it != fields.end()) want.emplace(name, it->second);
+  if (projection->Fields() != want)
+    problems->Add("the projection of document " + path.ToString() + " in " + cf::Projection(c.def.id) +
+                  " differs from the document");
+  return Status::OK();
+}
+
 std::vector<std::string> Store::RegisteredCollections() {
   std::vector<std::string> ids;
   std::string prefix = meta::Collection("");
@@ -117,6 +144,7 @@ StatusOr<CheckReport> Store::Check() {
         problems.Add(sd.status().message());
         continue;
       }
+      if (c->projection) HEARTH_RETURN_IF_ERROR(CheckProjection(*c, path, key, *sd, &problems));
       if (c->time_series()) {
         ledger[LedgerKeyOf(c->def.id, key, path.id())].Add(+1, std::string_view(it->value().data(), it->value().size()));
         std::string pk;
@@ -147,6 +175,15 @@ StatusOr<CheckReport> Store::Check() {
       problems.Add("collection " + c->def.id + " holds " + std::to_string(count) + " documents but its counter says " +
                    std::to_string(counted));
     if (c->time_series()) HEARTH_RETURN_IF_ERROR(CheckLedger(*c, ledger, &problems));
+    if (c->projection) {
+      uint64_t projections = 0;
+      std::unique_ptr<rocksdb::Iterator> pi(db_->NewIterator(ro, c->projection));
+      for (pi->SeekToFirst(); pi->Valid(); pi->Next()) projections++;
+      HEARTH_RETURN_IF_ERROR(FromRocks(pi->status(), "scanning " + cf::Projection(c->def.id)));
+      if (projections != count)
+        problems.Add(cf::Projection(c->def.id) + " holds " + std::to_string(projections) + " projections for " +
+                     std::to_string(count) + " documents");
+    }
     // Name and index entries of documents retention deleted (time-series
     // entries hold the primary key they name).
     auto retired = [&](const rocksdb::Iterator& i) {
@@ -235,7 +272,7 @@ StatusOr<Stats> Store::GetStats() {
       return h != nullptr && db_->GetIntProperty(h, "rocksdb.live-sst-files-size", &v) ? v : 0;
     };
     cs.disk_bytes = sst(c->docs);
-    cs.index_disk_bytes = sst(c->names) + sst(c->auto_cf);
+    cs.index_disk_bytes = sst(c->names) + sst(c->auto_cf) + sst(c->projection);
     for (const IndexState* idx : c->indexes) {
       cs.indexes.push_back(idx->name);
       cs.index_disk_bytes += sst(idx->cf);

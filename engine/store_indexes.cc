@@ -130,9 +130,9 @@ Status Store::ApplyIndexConfig() {
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "recording the index configuration");
 }
 
-Status Store::Backfill(const CollectionState& c, const std::string& task, rocksdb::ColumnFamilyHandle* target,
-                       const std::function<void(const schema::DocumentPath&, const schema::StoredDocument&,
-                                                std::vector<std::string>*)>& entries_of) {
+Status Store::Backfill(const CollectionState& c, const std::string& task,
+                       const std::function<void(const schema::DocumentPath&, std::string_view,
+                                                const schema::StoredDocument&, rocksdb::WriteBatch*)>& write) {
   HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(c.def.id)));
   Progress progress{task, 0, total};
   if (options_.progress) options_.progress(progress);
@@ -140,7 +140,6 @@ Status Store::Backfill(const CollectionState& c, const std::string& task, rocksd
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c.docs));
   rocksdb::WriteBatch wb;
-  std::vector<std::string> keys;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     schema::ResourcePath p;
@@ -151,9 +150,7 @@ Status Store::Backfill(const CollectionState& c, const std::string& task, rocksd
                                                            std::string_view(it->value().data(), it->value().size()),
                                                            path.ToString(), schema::Verification::kChecksum,
                                                            c.dictionaries));
-    keys.clear();
-    entries_of(path, sd, &keys);
-    for (const auto& k : keys) wb.Put(target, k, c.time_series() ? std::string(key) : std::string());
+    write(path, key, sd, &wb);
     progress.done++;
     if (progress.done % 4096 == 0) {
       HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), task));
@@ -167,10 +164,56 @@ Status Store::Backfill(const CollectionState& c, const std::string& task, rocksd
   return Status::OK();
 }
 
+Status Store::BackfillEntries(const CollectionState& c, const std::string& task, rocksdb::ColumnFamilyHandle* target,
+                              const std::function<void(const schema::DocumentPath&, const schema::StoredDocument&,
+                                                       std::vector<std::string>*)>& entries_of) {
+  std::vector<std::string> keys;
+  return Backfill(c, task, [&](const schema::DocumentPath& path, std::string_view pk, const schema::StoredDocument& sd,
+                               rocksdb::WriteBatch* wb) {
+    keys.clear();
+    entries_of(path, sd, &keys);
+    for (const auto& k : keys) wb->Put(target, k, c.time_series() ? std::string(pk) : std::string());
+  });
+}
+
+Status Store::SyncProjection(const std::string& id) {
+  HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
+  std::string recorded;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, meta::Projection(id), &recorded);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + meta::Projection(id));
+  if (c->projection == nullptr) {
+    // No projection any more: forget the old one, so one declared again is rebuilt.
+    std::shared_lock lock(collections_mu_);
+    auto cf = cfs_.find(cf::Projection(id));
+    if (cf != cfs_.end())
+      HEARTH_RETURN_IF_ERROR(FromRocks(
+          db_->DeleteRange(rocksdb::WriteOptions(), cf->second, std::string(), std::string(1, '\xff')),
+          "clearing " + cf::Projection(id)));
+    return s.ok() ? FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_, meta::Projection(id)),
+                              "forgetting " + cf::Projection(id))
+                  : Status::OK();
+  }
+  const std::string wanted = ProjectionFingerprint(*c);
+  if (s.ok() && recorded == wanted) return Status::OK();
+  // Every primary key starts with a collection id's first byte, never FF in UTF-8.
+  HEARTH_RETURN_IF_ERROR(FromRocks(
+      db_->DeleteRange(rocksdb::WriteOptions(), c->projection, std::string(), std::string(1, '\xff')),
+      "clearing " + cf::Projection(id)));
+  HEARTH_RETURN_IF_ERROR(Backfill(*c, "building the projection of " + id,
+                                  [&](const schema::DocumentPath&, std::string_view pk, const schema::StoredDocument& sd,
+                                      rocksdb::WriteBatch* wb) {
+                                    wb->Put(c->projection, pk,
+                                            schema::EncodeStoredProjection(sd.Fields(), c->projected, sd.create_time(),
+                                                                           sd.update_time()));
+                                  }));
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::Projection(id), wanted),
+                   "marking " + cf::Projection(id));
+}
+
 Status Store::BuildIndex(const IndexState& index) {
   auto coll = ResolveCollection(index.def.collection_group, false);
   if (!coll.ok()) return coll.status().code() == StatusCode::kNotFound ? Status::OK() : coll.status();
-  return Backfill(**coll, "building index " + index.name, index.cf,
+  return BackfillEntries(**coll, "building index " + index.name, index.cf,
                   [&](const schema::DocumentPath& path, const schema::StoredDocument& sd, std::vector<std::string>* keys) {
                     AppendIndexEntries(index.def, path, StoredFieldSource(sd), keys);
                   });
@@ -190,7 +233,7 @@ Status Store::SyncAutoIndex(const std::string& id) {
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::AutoConfig(id), "building"),
                                    "marking " + cf::Auto(id)));
   if (c->auto_config.enabled()) {
-    HEARTH_RETURN_IF_ERROR(Backfill(*c, "building automatic indexes of " + id, c->auto_cf,
+    HEARTH_RETURN_IF_ERROR(BackfillEntries(*c, "building automatic indexes of " + id, c->auto_cf,
                                     [&](const schema::DocumentPath& path, const schema::StoredDocument& sd,
                                         std::vector<std::string>* keys) {
                                       AppendAutoEntries(c->auto_config, path, sd.Fields(), keys);

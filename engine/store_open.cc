@@ -31,6 +31,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   HEARTH_RETURN_IF_ERROR(store->LoadDictionaries());
   HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
   HEARTH_RETURN_IF_ERROR(store->BuildLedgers());
+  for (const auto& id : store->RegisteredCollections()) HEARTH_RETURN_IF_ERROR(store->SyncProjection(id));
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));
   it->SeekToLast();
@@ -49,7 +50,8 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(std::string_view name) const {
   t.block_cache = block_cache_;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   t.format_version = 5;
-  const bool docs = StartsWith(name, cf::kDocPrefix);
+  // Documents and their projections (the same keys, in the same runs).
+  const bool docs = StartsWith(name, cf::kDocPrefix) || StartsWith(name, cf::kProjectionPrefix);
   // Documents are read in time-ordered runs: larger blocks give zstd more
   // context, a dictionary per SST file carries what blocks share, and the
   // bottommost level (nearly all data, written by background compaction)
@@ -161,6 +163,12 @@ std::optional<CollectionDef> Store::Collection(std::string_view id) const {
   return DefinitionFor(id);
 }
 
+std::string ProjectionFingerprint(const CollectionState& c) {
+  std::string f;
+  for (const auto& name : c.projected) f += (f.empty() ? "" : "\n") + name;
+  return f;
+}
+
 bool CollectionState::Expired(const schema::StoredDocument& d, const Timestamp& now) const {
   if (!ttl_field) return false;
   std::optional<Value> v = d.FieldAt(*ttl_field);
@@ -229,11 +237,22 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   state->auto_config = AutoIndexConfig(index_config_, id, options_.automatic_indexes);
   for (const auto& o : index_config_.field_overrides)
     if (o.ttl && o.collection_group == id) state->ttl_field = o.field.segments();
+  if (state->time_series() && !def->projection.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(state->projection, CreateCf(cf::Projection(id)));
+    auto keep = [&](const std::string& f) {
+      if (std::find(state->projected.begin(), state->projected.end(), f) == state->projected.end())
+        state->projected.push_back(f);
+    };
+    keep(def->time_series->time_field);
+    for (const auto& f : def->projection) keep(f);
+    if (state->ttl_field) keep((*state->ttl_field)[0]);
+  }
   if (!exists) {
     rocksdb::WriteBatch wb;
     wb.Put(meta_, meta::Collection(id), RegistrationOf(*def));
     wb.Put(meta_, meta::AutoConfig(id), state->auto_config.Fingerprint());
     if (def->time_series) wb.Put(meta_, meta::LedgerReady(id), "");  // no documents yet: the ledger is complete
+    if (state->projection) wb.Put(meta_, meta::Projection(id), ProjectionFingerprint(*state));  // and so is this
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "registering collection " + id));
   }
   for (const auto& idx : indexes_) {

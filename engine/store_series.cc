@@ -32,7 +32,19 @@ std::string TimeKey(const std::string& prefix, const Timestamp& t) {
 
 // The id at the end of a primary key of this partition, after its time.
 bool IdOf(std::string_view key, size_t prefix_len, std::string* id) {
+  // A time is a fixed 13 bytes (schema/key_encoding.h); an id without 00 or
+  // FF bytes is itself followed by 00 01. Anything else is decoded in full.
   std::string_view rest = key.substr(prefix_len);
+  constexpr size_t kTimeBytes = 13;
+  if (rest.size() > kTimeBytes + 2 && static_cast<uint8_t>(rest[0]) == schema::label::kTimestamp) {
+    std::string_view tail = rest.substr(kTimeBytes);
+    std::string_view plain = tail.substr(0, tail.size() - 2);
+    if (tail.substr(tail.size() - 2) == std::string_view("\0\x01", 2) &&
+        plain.find_first_of(std::string_view("\0\xff", 2)) == std::string_view::npos) {
+      id->assign(plain);
+      return true;
+    }
+  }
   Value time;
   bool last;
   return schema::DecodeValue(&rest, schema::Direction::kAscending, &time) &&
@@ -45,6 +57,10 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(scan.collection));
   HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, SeriesCollection(this, cp));
   if (c == nullptr) return Status::OK();
+  if (scan.projection && c->projection == nullptr)
+    return Status::FailedPrecondition("collection \"" + cp.collection_id() + "\" keeps no projection");
+  // Whole documents, or their projections (the same keys).
+  rocksdb::ColumnFamilyHandle* const source = scan.projection ? c->projection : c->docs;
   const std::string prefix = TimeSeriesPartitionPrefix(cp.path, scan.partition);
   std::string lower = scan.start ? TimeKey(prefix, *scan.start) : prefix;
   std::string upper = scan.end ? TimeKey(prefix, *scan.end) : schema::PrefixSuccessor(prefix);
@@ -82,7 +98,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   // The partition's newest document alone: from the in-memory table when it
   // knows it, else the backward scan below finds it and installs it.
   const bool latest_only = scan.newest_first && !scan.start && !scan.end && !scan.after && scan.limit == 1 &&
-                           latest_.enabled();
+                           !scan.projection && latest_.enabled();
   uint64_t generation = 0;
   bool install = false;  // a miss: record what the scan finds
   if (latest_only) {
@@ -116,7 +132,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
     // costs at most ~4x the limit in documents not handed out.
     constexpr size_t kMaxAhead = 1024;
     const size_t cap = std::min(kMaxAhead, scan.limit ? 4 * scan.limit + 64 : kMaxAhead);
-    BoundedIterator fwd(db_.get(), c->docs, lower, upper);
+    BoundedIterator fwd(db_.get(), source, lower, upper);
     std::vector<DocumentView> views;
     for (fwd->SeekToFirst(); fwd->Valid() && views.size() <= cap; fwd->Next()) {
       std::string_view key(fwd->key().data(), fwd->key().size());
@@ -135,7 +151,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
       return Status::OK();
     }
   }
-  BoundedIterator it(db_.get(), c->docs, lower, upper);
+  BoundedIterator it(db_.get(), source, lower, upper);
   for (scan.newest_first ? it->SeekToLast() : it->SeekToFirst(); it->Valid();
        scan.newest_first ? it->Prev() : it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
@@ -185,6 +201,7 @@ Status Store::DeletePartitionRange(const CollectionState& c, const schema::Resou
   const std::optional<std::string> previous = retired_->Retire(c.def.id, prefix, range_end);
   rocksdb::WriteBatch wb;
   wb.DeleteRange(c.docs, prefix, range_end);
+  if (c.projection) wb.DeleteRange(c.projection, prefix, range_end);
   wb.DeleteRange(meta_, ledger_begin, ledger_end);
   if (!partial_day.zero()) wb.Merge(meta_, ledger_end, partial_day.Encoded());
   if (!previous || *previous < range_end) wb.Put(meta_, meta::Retired(c.def.id, prefix), range_end);

@@ -306,6 +306,11 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (c.time_series() && InRetiredSpan(pk)) HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(c));
       wb.Put(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
+      if (c.projection) {
+        wb.Put(c.projection, pk,
+               schema::EncodeStoredProjection(fields, c.projected, t.had ? t.old_create : commit, commit));
+        if (t.had && t.old_pk != pk) wb.Delete(c.projection, t.old_pk);
+      }
       if (c.time_series()) t.new_pk = pk;
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
@@ -320,6 +325,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) {
         wb.Delete(c.names, t.name_key);
+        if (c.projection) wb.Delete(c.projection, t.old_pk);
         ledger[LedgerKeyOf(c.def.id, t.old_pk, t.path.id())].Add(-1, t.old_bytes);
       }
       delta.Add(-1, t.old_bytes);

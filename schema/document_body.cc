@@ -436,35 +436,46 @@ std::optional<Value> DocumentBody::FieldAt(const std::vector<std::string>& segme
   return Decoded(v);
 }
 
-std::vector<std::optional<Value>> DocumentBody::FieldsNamed(std::span<const std::string_view> names) const {
-  std::vector<std::optional<Value>> out(names.size());
-  size_t left = names.size();
+void DocumentBody::ReadFields(std::span<const FieldRead> reads) const {
+  uint64_t done = 0;  // reads handled, by bit
+  size_t left = std::min<size_t>(reads.size(), 64);
   ForEachEntry(bytes_, document::kFields, [&](std::string_view k, std::string_view v) {
-    for (size_t i = 0; i < names.size(); i++)
-      if (names[i] == k && !out[i]) {
-        out[i] = Decoded(v);
-        left--;
+    for (size_t i = 0; i < reads.size() && i < 64; i++) {
+      if ((done >> i & 1) || reads[i].name != k) continue;
+      done |= uint64_t{1} << i;
+      left--;
+      const FieldRead& r = reads[i];
+      if (r.value) {
+        if (std::optional<Value> x = Decoded(v)) r.value(*x);
+      } else if (r.numbers) {
+        std::optional<std::string_view> m = MapPayload(v);
+        if (m) ForEachEntry(*m, kMapFields, [&](std::string_view key, std::string_view bytes) {
+            uint64_t x;
+            if (bytes.size() == 9 && static_cast<uint8_t>(bytes[0]) == Tag(value::kDouble, kFixed64)) {
+              CodedInputStream::ReadLittleEndian64FromArray(reinterpret_cast<const uint8_t*>(bytes.data() + 1), &x);
+              r.numbers(key, std::bit_cast<double>(x));
+              return true;
+            }
+            CodedInputStream in = Input(bytes);
+            if (in.ReadTag() == Tag(value::kInteger, kVarint) && in.ReadVarint64(&x) &&
+                in.CurrentPosition() == static_cast<int>(bytes.size()))
+              r.numbers(key, static_cast<double>(static_cast<int64_t>(x)));
+            return true;
+          });
+      } else if (r.strings) {
+        CodedInputStream in = Input(v);
+        std::string_view a;
+        if (in.ReadTag() != Tag(value::kArray, kLengthDelimited) || !ReadDelimited(in, v, &a)) continue;
+        ForEachField(a, [&](uint32_t tag, CodedInputStream& ain) {
+          std::string_view e, text;
+          if (tag != Tag(kArrayValues, kLengthDelimited) || !ReadDelimited(ain, a, &e)) return false;
+          CodedInputStream ein = Input(e);
+          if (ein.ReadTag() == Tag(value::kString, kLengthDelimited) && ReadDelimited(ein, e, &text)) r.strings(text);
+          return true;
+        });
       }
-    return left > 0;
-  });
-  return out;
-}
-
-void DocumentBody::ForEachNumber(std::string_view field,
-                                 const std::function<void(std::string_view, double)>& visit) const {
-  std::optional<std::string_view> v = FindEntry(bytes_, document::kFields, field);
-  std::optional<std::string_view> m = v ? MapPayload(*v) : std::nullopt;
-  if (!m) return;
-  ForEachEntry(*m, kMapFields, [&](std::string_view k, std::string_view bytes) {
-    CodedInputStream in = Input(bytes);
-    uint64_t x;
-    const uint32_t tag = in.ReadTag();
-    if (tag == Tag(value::kDouble, kFixed64) && in.ReadLittleEndian64(&x)) {
-      visit(k, std::bit_cast<double>(x));
-    } else if (tag == Tag(value::kInteger, kVarint) && in.ReadVarint64(&x)) {
-      visit(k, static_cast<double>(static_cast<int64_t>(x)));
     }
-    return true;
+    return left > 0;
   });
 }
 

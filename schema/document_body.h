@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hearth/document_view.h"
 #include "hearth/status.h"
 #include "hearth/value.h"
 
@@ -52,12 +53,8 @@ class DocumentBody {
   Timestamp update_time() const;
   std::optional<Value> Field(std::string_view name) const;
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
-  // Several top-level fields in one pass over the body (nullopt: absent).
-  std::vector<std::optional<Value>> FieldsNamed(std::span<const std::string_view> names) const;
-  // Calls visit(key, number) for each integer or double entry of the map in
-  // top-level field `field` (none when absent or not a map); other entries
-  // are skipped and nothing is built.
-  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
+  // Several top-level fields in one pass (DocumentView::ReadFields).
+  void ReadFields(std::span<const FieldRead> reads) const;
   MapValue Fields() const;
   // Decodes everything, reporting what is malformed (hearth check).
   Status Validate() const;

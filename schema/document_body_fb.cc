@@ -149,18 +149,20 @@ std::optional<Value> FlatBuffersBody::Field(std::string_view name) const {
   return ToValue(f->value());
 }
 
-std::vector<std::optional<Value>> FlatBuffersBody::FieldsNamed(std::span<const std::string_view> names) const {
-  std::vector<std::optional<Value>> out;
-  for (std::string_view n : names) out.push_back(Field(n));
-  return out;
-}
-
-void FlatBuffersBody::ForEachNumber(std::string_view field,
-                                    const std::function<void(std::string_view, double)>& visit) const {
-  std::optional<Value> m = Field(field);
-  if (m && m->type() == Value::Type::kMap)
-    for (const auto& [k, v] : m->map())
-      if (v.is_number()) visit(k, v.AsDouble());
+void FlatBuffersBody::ReadFields(std::span<const FieldRead> reads) const {
+  for (const FieldRead& r : reads) {
+    std::optional<Value> v = Field(r.name);
+    if (!v) continue;
+    if (r.value) {
+      r.value(*v);
+    } else if (r.numbers && v->type() == Value::Type::kMap) {
+      for (const auto& [k, x] : v->map())
+        if (x.is_number()) r.numbers(k, x.AsDouble());
+    } else if (r.strings && v->type() == Value::Type::kArray) {
+      for (const Value& x : v->array())
+        if (x.type() == Value::Type::kString) r.strings(x.string());
+    }
+  }
 }
 
 std::optional<Value> FlatBuffersBody::FieldAt(const std::vector<std::string>& segments) const {

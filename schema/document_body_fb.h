@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hearth/document_view.h"
 #include "hearth/status.h"
 #include "hearth/value.h"
 
@@ -29,8 +30,7 @@ class FlatBuffersBody {
   Timestamp update_time() const;
   std::optional<Value> Field(std::string_view name) const;
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
-  std::vector<std::optional<Value>> FieldsNamed(std::span<const std::string_view> names) const;
-  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
+  void ReadFields(std::span<const FieldRead> reads) const;
   MapValue Fields() const;
   // Runs the FlatBuffers verifier.
   Status Validate() const;

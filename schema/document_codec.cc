@@ -77,6 +77,16 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
   return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
 }
 
+std::string EncodeStoredProjection(const MapValue& fields, std::span<const std::string> names, Timestamp create_time,
+                                   Timestamp update_time) {
+  MapValue kept;
+  for (const std::string& n : names)
+    if (auto it = fields.find(n); it != fields.end()) kept.emplace(n, it->second);
+  std::string body;
+  EncodeDocumentBody(kept, create_time, update_time, &body);
+  return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, 0);
+}
+
 StatusOr<StoredHeader> StoredDocument::ReadHeader(std::string_view bytes, std::string_view what) {
   auto corrupt = [&](std::string_view why) {
     return Status::DataLoss("stored document " + std::string(what) + " is corrupted: " + std::string(why));
@@ -139,13 +149,7 @@ std::optional<Value> StoredDocument::FieldAt(const std::vector<std::string>& seg
   return HEARTH_BODY(FieldAt(segments));
 }
 MapValue StoredDocument::Fields() const { return HEARTH_BODY(Fields()); }
-std::vector<std::optional<Value>> StoredDocument::FieldsNamed(std::span<const std::string_view> names) const {
-  return HEARTH_BODY(FieldsNamed(names));
-}
-void StoredDocument::ForEachNumber(std::string_view field,
-                                   const std::function<void(std::string_view, double)>& visit) const {
-  HEARTH_BODY(ForEachNumber(field, visit));
-}
+void StoredDocument::ReadFields(std::span<const FieldRead> reads) const { HEARTH_BODY(ReadFields(reads)); }
 
 Document StoredDocument::ToDocument(std::string path) const {
   return Document{std::move(path), Fields(), create_time(), update_time()};
@@ -208,14 +212,7 @@ std::optional<Value> DocumentView::Get(const std::vector<std::string>& segments)
 
 MapValue DocumentView::Fields() const { return Body().Fields(); }
 
-std::vector<std::optional<Value>> DocumentView::GetFields(std::span<const std::string_view> names) const {
-  return Body().FieldsNamed(names);
-}
-
-void DocumentView::ForEachNumber(std::string_view field,
-                                 const std::function<void(std::string_view, double)>& visit) const {
-  Body().ForEachNumber(field, visit);
-}
+void DocumentView::ReadFields(std::span<const FieldRead> reads) const { Body().ReadFields(reads); }
 
 Document DocumentView::ToDocument() const {
   return Body().ToDocument(path_);

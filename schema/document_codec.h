@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "hearth/document.h"
+#include "hearth/document_view.h"
 #include "hearth/status.h"
 #include "hearth/value.h"
 #include "schema/compression.h"
@@ -57,6 +58,10 @@ struct Compression {
 };
 
 // Encodes fields and times into the stored form.
+// The stored form (uncompressed, no JSON size) of the top-level `names` of
+// `fields` alone: a document's projection.
+std::string EncodeStoredProjection(const MapValue& fields, std::span<const std::string> names, Timestamp create_time,
+                                   Timestamp update_time);
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression = {});
 
@@ -112,10 +117,8 @@ class StoredDocument {
   std::optional<Value> Field(std::string_view name) const;
   // The value at a field path (map segments), or nullopt when absent.
   std::optional<Value> FieldAt(const std::vector<std::string>& segments) const;
-  // Several top-level fields in one pass (nullopt: absent).
-  std::vector<std::optional<Value>> FieldsNamed(std::span<const std::string_view> names) const;
-  // visit(key, number) for each integer or double entry of a top-level map field.
-  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
+  // Several top-level fields in one pass (DocumentView::ReadFields).
+  void ReadFields(std::span<const FieldRead> reads) const;
   MapValue Fields() const;
   // The whole document, named `path`.
   Document ToDocument(std::string path) const;

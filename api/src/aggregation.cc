@@ -131,34 +131,53 @@ std::vector<Window> WindowsOverlapping(Period period, Timestamp from, Timestamp 
 }
 
 std::optional<SnapshotPoint> PointOf(const DocumentView& snapshot) {
-  static constexpr std::string_view kNeeded[] = {"timestamp", "news_sentiment", "market_trends"};
-  const std::vector<std::optional<Value>> f = snapshot.GetFields(kNeeded);
-  const std::optional<Value>& time = f[0];
-  if (!time || time->type() != Value::Type::kTimestamp) return std::nullopt;
   SnapshotPoint p;
-  p.time = time->timestamp();
   p.metrics.reserve(16);
-  auto numeric = [](const Value& v) {
-    return v.is_number() && std::isfinite(v.AsDouble());  // booleans are not numbers here
+  bool timed = false;
+  const FieldRead reads[] = {
+      {.name = "timestamp",
+       .value =
+           [&](const Value& t) {
+             if (t.type() != Value::Type::kTimestamp) return;
+             p.time = t.timestamp();
+             timed = true;
+           }},
+      {.name = kRollupFields[0],
+       .numbers = [&](std::string_view name, double v) {
+         if (std::isfinite(v)) p.metrics.emplace_back(name, v);  // booleans are not numbers here
+       }},
+      {.name = kRollupFields[1],
+       .value =
+           [&](const Value& s) {
+             if (s.is_number() && std::isfinite(s.AsDouble())) p.metrics.emplace_back("news_sentiment", s.AsDouble());
+           }},
+      {.name = kRollupFields[2], .strings = [&](std::string_view t) { p.market_trends.emplace_back(t); }},
   };
-  snapshot.ForEachNumber("financial_metrics", [&](std::string_view name, double v) {
-    if (std::isfinite(v)) p.metrics.emplace_back(name, v);
-  });
-  if (const auto& s = f[1]; s && numeric(*s)) p.metrics.emplace_back("news_sentiment", s->AsDouble());
-  if (const auto& t = f[2]; t && t->type() == Value::Type::kArray)
-    for (const Value& v : t->array())
-      if (v.type() == Value::Type::kString) p.market_trends.push_back(v.string());
+  snapshot.ReadFields(reads);
+  if (!timed) return std::nullopt;
   return p;
 }
 
 PointIndex::PointIndex(std::span<const SnapshotPoint> points) : points_(points) {
   std::unordered_map<std::string, size_t> index;
+  // Snapshots list their metrics in the same order: the series of the k-th
+  // metric of the last point is tried before a lookup by name.
+  std::vector<size_t> by_position;
   for (const SnapshotPoint& p : points)
-    for (const auto& [name, v] : p.metrics) {
-      auto [it, added] = index.try_emplace(name, series_.size());
-      if (added) series_.push_back({name, {}, {}});
-      series_[it->second].values.push_back(v);
-      series_[it->second].times.push_back(p.time);
+    for (size_t k = 0; k < p.metrics.size(); k++) {
+      const auto& [name, v] = p.metrics[k];
+      size_t s;
+      if (k < by_position.size() && series_[by_position[k]].name == name) {
+        s = by_position[k];
+      } else {
+        auto [it, added] = index.try_emplace(name, series_.size());
+        if (added) series_.push_back({name, {}, {}});
+        s = it->second;
+        if (k >= by_position.size()) by_position.resize(k + 1);
+        by_position[k] = s;
+      }
+      series_[s].values.push_back(v);
+      series_[s].times.push_back(p.time);
     }
   std::sort(series_.begin(), series_.end(), [](const Series& x, const Series& y) { return x.name < y.name; });
 }

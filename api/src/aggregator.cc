@@ -31,8 +31,8 @@ uint64_t BackfillReport::written() const {
 
 class Aggregator::Impl {
  public:
-  Impl(Database* db, AggregatorOptions options, std::string snapshots_id)
-      : db_(db), options_(std::move(options)), snapshots_id_(std::move(snapshots_id)) {
+  Impl(Database* db, AggregatorOptions options, std::string snapshots_id, bool projected)
+      : db_(db), options_(std::move(options)), snapshots_id_(std::move(snapshots_id)), projected_(projected) {
     if (!options_.keep_current) return;
     listener_ = db_->AddSeriesListener([this](const SeriesChange& c) { Changed(c); });
     worker_ = std::thread([this] { KeepCurrentLoop(); });
@@ -59,6 +59,7 @@ class Aggregator::Impl {
     scan.partition = Value::String(monitor);
     scan.start = from;
     scan.end = to;
+    scan.projection = projected_;
     std::vector<SnapshotPoint> points;
     HEARTH_RETURN_IF_ERROR(db_->ScanSeries(scan, [&](const DocumentView& v) {
       if (std::optional<SnapshotPoint> p = PointOf(v)) points.push_back(std::move(*p));
@@ -260,6 +261,8 @@ class Aggregator::Impl {
   Database* db_;
   AggregatorOptions options_;
   std::string snapshots_id_;
+  // The snapshots keep a projection of every field a rollup reads: scans read it.
+  bool projected_ = false;
   uint64_t listener_ = 0;
   std::mutex run_mu_;  // one recomputation at a time
   std::mutex mu_;
@@ -276,16 +279,21 @@ Aggregator::~Aggregator() = default;
 
 StatusOr<std::unique_ptr<Aggregator>> Aggregator::Open(Database* db, AggregatorOptions options) {
   std::string snapshots_id;
+  bool projected = false;
   for (std::string* path : {&options.snapshots, &options.aggregations}) {
     HEARTH_ASSIGN_OR_RETURN(schema::CollectionPath cp, schema::ParseCollectionPath(*path));
     std::optional<CollectionDef> def = db->Collection(cp.collection_id());
     if (!def || !def->time_series)
       return Status::FailedPrecondition("collection \"" + cp.collection_id() + "\" is not a time-series collection");
     *path = cp.ToString();
-    if (path == &options.snapshots) snapshots_id = cp.collection_id();
+    if (path != &options.snapshots) continue;
+    snapshots_id = cp.collection_id();
+    projected = true;
+    for (std::string_view f : kRollupFields)
+      projected &= std::find(def->projection.begin(), def->projection.end(), f) != def->projection.end();
   }
   return std::unique_ptr<Aggregator>(
-      new Aggregator(std::make_unique<Impl>(db, std::move(options), std::move(snapshots_id))));
+      new Aggregator(std::make_unique<Impl>(db, std::move(options), std::move(snapshots_id), projected)));
 }
 
 StatusOr<std::optional<Aggregation>> Aggregator::Compute(const std::string& monitor_id, Period period, Timestamp t) {

@@ -108,6 +108,40 @@ TEST_P(EveryCodec, AnyCorruptedByteIsDataLossNamingTheDocument) {
   EXPECT_FALSE(DecodeStoredDocument("", "x", &dictionaries_).ok());
 }
 
+// What ReadFields hands out for a document, as text: "name=...;".
+std::string ReadAll(const StoredDocument& sd) {
+  std::string out;
+  const FieldRead reads[] = {
+      {.name = "a", .value = [&](const Value& v) { out += "a=" + std::to_string(v.integer()) + ";"; }},
+      {.name = "metrics",
+       .numbers = [&](std::string_view k, double v) { out += std::string(k) + "=" + std::to_string(v) + ";"; }},
+      {.name = "trends", .strings = [&](std::string_view t) { out += "trend=" + std::string(t) + ";"; }},
+      {.name = "missing", .value = [&](const Value&) { out += "missing;"; }},
+  };
+  sd.ReadFields(reads);
+  return out;
+}
+
+MapValue ReadFieldsDocument() {
+  return MapValue{{"a", Value::Integer(7)},
+                  {"b", Value::String(std::string(200, 'b'))},
+                  {"metrics", Value::Map({{"d", Value::Double(1.5)},
+                                          {"i", Value::Integer(-3)},
+                                          {"flag", Value::Boolean(true)},
+                                          {"text", Value::String("x")},
+                                          {"nested", Value::Map({{"n", Value::Double(9)}})}})},
+                  {"trends", Value::Array({Value::String("EV"), Value::Integer(1), Value::String("Battery")})}};
+}
+
+TEST_P(EveryCodec, ReadFieldsHandsOutOnlyWhatWasAskedInOnePass) {
+  const std::string stored = Encode(ReadFieldsDocument());
+  auto sd = StoredDocument::Parse(stored, "c/d", Verification::kChecksum, &dictionaries_);  // may borrow `stored`
+  ASSERT_TRUE(sd.ok());
+  // Numbers are a map's integers and doubles (not booleans, strings or maps);
+  // strings are an array's strings.
+  EXPECT_EQ(ReadAll(*sd), "a=7;d=1.500000;i=-3.000000;trend=EV;trend=Battery;");
+}
+
 INSTANTIATE_TEST_SUITE_P(Codecs, EveryCodec,
                          ::testing::Values(Codec::kNone, Codec::kZlib, Codec::kZstd, Codec::kZstdDictionary),
                          [](const auto& info) {
@@ -191,6 +225,11 @@ TEST(DocumentCodec, ReadsTheFlatBuffersVersions1And2) {
     auto sd = StoredDocument::Parse(stored, "c/d");
     ASSERT_TRUE(sd.ok());
     EXPECT_EQ(sd->FieldAt({"f0"}), m.at("f0"));
+    const std::string old_stored =
+        WrapStoredPayload(version, Codec::kNone, 0, EncodeFlatBuffersBody(ReadFieldsDocument(), {}, {}));
+    auto old = StoredDocument::Parse(old_stored, "c/d");  // borrows old_stored
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(ReadAll(*old), "a=7;d=1.500000;i=-3.000000;trend=EV;trend=Battery;");  // the same from FlatBuffers
     std::string bad = stored;
     bad[5] ^= 1;  // inside the checksum
     EXPECT_EQ(DecodeStoredDocument(bad, "c/d").status().code(), StatusCode::kDataLoss);

@@ -48,6 +48,11 @@ std::vector<Window> WindowsOverlapping(Period period, Timestamp from, Timestamp 
 // this long before its window's end.
 constexpr int64_t kLongestMovingAverageSeconds = 30 * 86400;
 
+// The snapshot fields aggregation reads besides the time: a snapshots
+// collection whose projection (CollectionDef::projection) holds them all is
+// read through it.
+inline constexpr std::string_view kRollupFields[] = {"financial_metrics", "news_sentiment", "market_trends"};
+
 // What aggregation takes from one snapshot.
 struct SnapshotPoint {
   Timestamp time;

@@ -54,6 +54,13 @@ struct CollectionDef {
   // Documents written from now on use it; stored ones keep theirs until
   // `hearth recompress`. Default: kNone.
   DocumentCompression compression = DocumentCompression::kNone;
+  // Time series only: top-level fields kept a second time, in a compact copy
+  // of each document beside the primary key (with the time field, and the
+  // TTL field if any), for scans that need only them (SeriesScan::
+  // projection; rollups read a month of snapshots from it without touching
+  // their prose). Costs one more small value per write. Changing the list
+  // rebuilds the copies at the next open. Default: none.
+  std::vector<std::string> projection = {};
 };
 
 // The monitoring domain's collections: snapshots and aggregations (time

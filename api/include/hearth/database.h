@@ -67,6 +67,11 @@ struct SeriesScan {
   // Resume strictly after the document with this time and id, in scan order.
   std::optional<std::pair<Timestamp, std::string>> after;
   size_t limit = 0;                 // 0: no limit
+  // Read the collection's projection (CollectionDef::projection) instead of
+  // whole documents: the views hold only the projected fields, and a scan
+  // touches a fraction of the bytes. FAILED_PRECONDITION when the collection
+  // keeps none.
+  bool projection = false;
 };
 
 // A change to one partition of a time-series collection, as series

@@ -22,6 +22,15 @@ class StoredDocument;
 
 class DocumentViewArena;
 
+// A top-level field for DocumentView::ReadFields, and what to do with it when
+// the document has it. Set one handler.
+struct FieldRead {
+  std::string_view name;
+  std::function<void(const Value&)> value = {};                    // the field, decoded
+  std::function<void(std::string_view key, double)> numbers = {};  // a map's integer and double entries
+  std::function<void(std::string_view)> strings = {};              // an array's strings
+};
+
 class DocumentView {
  public:
   // A view over a document body the store has checked and decompressed;
@@ -46,13 +55,11 @@ class DocumentView {
   // A top-level field, or one inside maps given as segments ({"a", "b"}).
   std::optional<Value> Get(std::string_view field) const;
   std::optional<Value> Get(const std::vector<std::string>& segments) const;
-  // Several top-level fields in one pass over the body; each nullopt when
-  // absent. Cheaper than one Get per field.
-  std::vector<std::optional<Value>> GetFields(std::span<const std::string_view> names) const;
-  // Calls visit(key, number) for each integer or double entry of the map in
-  // top-level field `field` (none when it is absent or not a map); other
-  // entries are skipped and the map is not built.
-  void ForEachNumber(std::string_view field, const std::function<void(std::string_view, double)>& visit) const;
+  // Reads several top-level fields in one pass over the body, handing each
+  // present one to its handler; nothing else is decoded (the numbers and
+  // strings handlers do not even build the map or array). Cheaper than one
+  // Get per field.
+  void ReadFields(std::span<const FieldRead> reads) const;
   // Every field, built.
   MapValue Fields() const;
   Document ToDocument() const;

@@ -98,6 +98,7 @@ class Value {
   double dbl() const { return std::get<double>(rep_); }
   const Timestamp& timestamp() const { return std::get<Timestamp>(rep_); }
   const std::string& string() const { return std::get<std::string>(rep_); }
+  std::string& string() { return std::get<std::string>(rep_); }
   const std::string& bytes() const { return std::get<Bytes>(rep_).data; }
   const std::string& reference() const { return std::get<Reference>(rep_).path; }
   const GeoPoint& geo() const { return std::get<GeoPoint>(rep_); }
