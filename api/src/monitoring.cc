@@ -512,6 +512,24 @@ class Monitoring::Impl {
     return m;
   }
 
+  StatusOr<Alert> CreateAlert(Alert a) {
+    if (!(a.confidence >= 0 && a.confidence <= 1))
+      return Status::InvalidArgument("an alert's confidence must lie in [0, 1]");
+    std::lock_guard lock(LockFor(a.monitor_id));
+    HEARTH_ASSIGN_OR_RETURN(Monitor m, LoadMonitor(a.monitor_id));
+    if (a.id.empty()) a.id = NewId();
+    HEARTH_RETURN_IF_ERROR(schema::ValidateId(a.id, "alert id"));
+    if (a.created_at == Timestamp{}) a.created_at = Now();
+    if (a.severity.empty()) a.severity = SeverityOf(a.changes_detected);
+    m.total_alerts++;
+    m.last_alert_id = a.id;
+    WriteBatch batch;
+    batch.Create(AlertPath(a.id), a.ToFields());
+    batch.Set(MonitorPath(m.id), m.ToFields());
+    HEARTH_RETURN_IF_ERROR(db_->Write(batch).status());
+    return a;
+  }
+
   StatusOr<Alert> UpdateAlert(const std::string& id, const AlertUpdate& u) {
     std::lock_guard lock(LockFor(id));
     HEARTH_ASSIGN_OR_RETURN(Alert a, LoadAlert(id));
@@ -652,6 +670,7 @@ StatusOr<std::vector<Monitor>> Monitoring::ListMonitors(const std::string& user_
     return Status::InvalidArgument("status \"" + *status + "\" is not one of " + Joined(kStatuses));
   return impl_->ListMonitors(user_id, std::move(status), limit);
 }
+StatusOr<Alert> Monitoring::CreateAlert(Alert alert) { return impl_->CreateAlert(std::move(alert)); }
 StatusOr<Alert> Monitoring::GetAlert(const std::string& id) { return impl_->LoadAlert(id); }
 StatusOr<std::vector<Alert>> Monitoring::ListAlerts(const std::string& monitor_id, bool unread_only, size_t limit) {
   return impl_->ListAlerts(monitor_id, unread_only, limit);

@@ -295,6 +295,31 @@ TEST_P(MonitoringTest, AlertsAreListedNewestFirstAndMarkedRead) {
   EXPECT_EQ(mon_->GetAlert("nope").status().code(), StatusCode::kNotFound);
 }
 
+TEST_P(MonitoringTest, AlertsCreatedDirectlyCountInTheirMonitor) {
+  Monitor m = Create("u", "Tesla");
+  Alert a;
+  a.monitor_id = m.id;
+  a.title = "Manual";
+  a.summary = "added by an analyst";
+  a.confidence = 0.9;
+  a.changes_detected = {Change{"regulatory", "New rule", "", 0.9, {}, now_, std::nullopt, std::nullopt}};
+  auto created = mon_->CreateAlert(a);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_FALSE(created->id.empty());
+  EXPECT_EQ(created->created_at, now_);
+  EXPECT_EQ(created->severity, "medium");
+  EXPECT_EQ(mon_->GetAlert(created->id)->ToFields(), created->ToFields());
+  Monitor after = *mon_->GetMonitor(m.id);
+  EXPECT_EQ(after.total_alerts, 1);
+  EXPECT_EQ(after.last_alert_id, created->id);
+  EXPECT_EQ(mon_->CreateAlert(*created).status().code(), StatusCode::kAlreadyExists);  // the same id again
+  a.monitor_id = "nobody";
+  EXPECT_EQ(mon_->CreateAlert(a).status().code(), StatusCode::kNotFound);
+  a.monitor_id = m.id;
+  a.confidence = 2;
+  EXPECT_EQ(mon_->CreateAlert(a).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(MonitoringTest, FailedChecksCountAndTheFifthInARowSetsError) {
   Monitor m = Create("u", "Tesla");
   MapValue foreign = Snapshot("A", {}, 1);

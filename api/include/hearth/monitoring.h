@@ -149,6 +149,11 @@ class Monitoring {
   StatusOr<std::vector<Monitor>> ListMonitors(const std::string& user_id, std::optional<std::string> status = std::nullopt,
                                               size_t limit = 100);
 
+  // Stores an alert of an existing monitor (its id, when empty, and its
+  // created_at, when unset, are filled in; severity from its changes when
+  // empty) and counts it in the monitor's total_alerts and last_alert_id,
+  // in one batch. INVALID_ARGUMENT for a confidence outside [0, 1].
+  StatusOr<Alert> CreateAlert(Alert alert);
   StatusOr<Alert> GetAlert(const std::string& id);
   // A monitor's alerts, newest first; only unread ones if asked.
   StatusOr<std::vector<Alert>> ListAlerts(const std::string& monitor_id, bool unread_only = false, size_t limit = 50);
