@@ -48,7 +48,7 @@ std::string LedgerDay(std::string_view id, std::string_view partition_prefix, in
 }
 bool ParseLedger(std::string_view key, std::string_view* id, std::string_view* partition_prefix,
                  int64_t* day_start_seconds) {
-  constexpr size_t kTimeBytes = 13;
+  constexpr size_t kTimeBytes = schema::kEncodedTimestampBytes;
   if (key.substr(0, kLedgerPrefix.size()) != kLedgerPrefix) return false;
   key.remove_prefix(kLedgerPrefix.size());
   size_t slash = key.find('/');
@@ -107,9 +107,14 @@ std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, co
   return k;
 }
 
+std::string TimeSeriesTimeKey(std::string_view partition_prefix, Timestamp t) {
+  std::string k(partition_prefix);
+  schema::AppendValue(&k, Value::Time(t));
+  return k;
+}
+
 std::string_view TimeSeriesPartitionOf(std::string_view pk, std::string_view id) {
-  constexpr size_t kTimeBytes = 13;  // label, seconds (8), nanos (4)
-  size_t suffix = kTimeBytes + id.size() + 2;
+  size_t suffix = schema::kEncodedTimestampBytes + id.size() + 2;
   for (char ch : id) suffix += (ch == '\0' || ch == '\xff');
   return pk.size() < suffix ? std::string_view() : pk.substr(0, pk.size() - suffix);
 }

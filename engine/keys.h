@@ -83,7 +83,7 @@ std::string JsonDocuments(std::string_view collection_id);  // int64 counter: do
 std::string AutoConfig(std::string_view collection_id);     // AutoIndexConfig::Fingerprint() of its entries
 std::string Retention(std::string_view collection_id);      // retention policy: days to keep (decimal)
 std::string Compression(std::string_view collection_id);    // the collection's codec name, set by recompress
-std::string Projection(std::string_view collection_id);     // the projected fields its proj.<id> holds, comma-separated
+std::string Projection(std::string_view collection_id);     // the fields its proj.<id> holds, one per line
 constexpr std::string_view kDictionaryPrefix = "dict/";
 std::string Dictionary(uint32_t id);                        // a zstd dictionary's bytes ("dict/" + decimal id)
 std::string CollectionDictionary(std::string_view collection_id);  // decimal id of the dictionary new documents use
@@ -130,6 +130,10 @@ StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, cons
                                     const std::optional<Value>& partition, const std::optional<Value>& time);
 // The range of primary keys of one partition of a time-series collection.
 std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, const Value& partition);
+
+// The first primary key of a partition (prefix) at or after time `t`: a
+// range bound for the partition's documents from `t` on.
+std::string TimeSeriesTimeKey(std::string_view partition_prefix, Timestamp t);
 
 // The partition prefix of primary key `pk` of the time-series document
 // whose id is `id`: the key without its time and id; empty when `pk` is too

@@ -159,9 +159,9 @@ class Store {
   // Compares the projection of document `path` (at `pk`) with what `doc` says it should be.
   Status CheckProjection(const CollectionState& c, const schema::DocumentPath& path, std::string_view pk,
                          const schema::StoredDocument& doc, Problems* problems);
-  // Builds the series ledger of every time-series collection that has none
-  // (a store written before it existed), with progress.
-  Status BuildLedgers();
+  // Builds the series ledger of a time-series collection that has none (a
+  // store written before it existed), with progress.
+  Status BuildLedger(const std::string& collection_id);
   Status LoadRetiredSpans();
   // True when primary key `pk` lies in a retired span: its document is gone
   // and entries naming it are waiting to be purged.

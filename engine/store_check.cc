@@ -79,11 +79,7 @@ Status Store::CheckProjection(const CollectionState& c, const schema::DocumentPa
     problems->Add(projection.status().message());
     return Status::OK();
   }
-  MapValue want;
-  MapValue fields = doc.Fields();
-  for (const auto& name : c.projected)
-    if (auto it = fields.find(name); it != fields.end()) want.emplace(name, it->second);
-  if (projection->Fields() != want)
+  if (projection->Fields() != schema::ProjectedFields(doc.Fields(), c.projected))
     problems->Add("the projection of document " + path.ToString() + " in " + cf::Projection(c.def.id) +
                   " differs from the document");
   return Status::OK();

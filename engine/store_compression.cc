@@ -215,13 +215,8 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
   std::string lower, upper;
   if (request.partition) {
     const std::string prefix = TimeSeriesPartitionPrefix(schema::ResourcePath({c.def.id}), *request.partition);
-    auto time_key = [&](Timestamp t) {
-      std::string k = prefix;
-      schema::AppendValue(&k, Value::Time(t));
-      return k;
-    };
-    lower = request.from ? time_key(*request.from) : prefix;
-    upper = request.to ? time_key(*request.to) : schema::PrefixSuccessor(prefix);
+    lower = request.from ? TimeSeriesTimeKey(prefix, *request.from) : prefix;
+    upper = request.to ? TimeSeriesTimeKey(prefix, *request.to) : schema::PrefixSuccessor(prefix);
     progress.total = 0;  // not known for a span
   }
   BoundedIterator it(db_.get(), c.docs, lower, upper);

@@ -181,24 +181,23 @@ Status Store::SyncProjection(const std::string& id) {
   std::string recorded;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, meta::Projection(id), &recorded);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + meta::Projection(id));
+  // Every primary key starts with a collection id's first byte, never FF in UTF-8.
+  auto clear = [&](rocksdb::ColumnFamilyHandle* handle) {
+    return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), handle, std::string(), std::string(1, '\xff')),
+                     "clearing " + cf::Projection(id));
+  };
   if (c->projection == nullptr) {
     // No projection any more: forget the old one, so one declared again is rebuilt.
     std::shared_lock lock(collections_mu_);
     auto cf = cfs_.find(cf::Projection(id));
-    if (cf != cfs_.end())
-      HEARTH_RETURN_IF_ERROR(FromRocks(
-          db_->DeleteRange(rocksdb::WriteOptions(), cf->second, std::string(), std::string(1, '\xff')),
-          "clearing " + cf::Projection(id)));
+    if (cf != cfs_.end()) HEARTH_RETURN_IF_ERROR(clear(cf->second));
     return s.ok() ? FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_, meta::Projection(id)),
                               "forgetting " + cf::Projection(id))
                   : Status::OK();
   }
   const std::string wanted = ProjectionFingerprint(*c);
   if (s.ok() && recorded == wanted) return Status::OK();
-  // Every primary key starts with a collection id's first byte, never FF in UTF-8.
-  HEARTH_RETURN_IF_ERROR(FromRocks(
-      db_->DeleteRange(rocksdb::WriteOptions(), c->projection, std::string(), std::string(1, '\xff')),
-      "clearing " + cf::Projection(id)));
+  HEARTH_RETURN_IF_ERROR(clear(c->projection));
   HEARTH_RETURN_IF_ERROR(Backfill(*c, "building the projection of " + id,
                                   [&](const schema::DocumentPath&, std::string_view pk, const schema::StoredDocument& sd,
                                       rocksdb::WriteBatch* wb) {

@@ -9,46 +9,44 @@
 
 namespace hearth::engine {
 
-Status Store::BuildLedgers() {
-  for (const auto& id : RegisteredCollections()) {
-    HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
-    if (!c->time_series()) continue;
-    std::string ready;
-    rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), meta_, meta::LedgerReady(id), &ready);
-    if (rs.ok()) continue;
-    if (!rs.IsNotFound()) return FromRocks(rs, "reading the series ledger state of " + id);
-    HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(id)));
-    Progress progress{"building the series ledger of " + id, 0, total};
-    if (options_.progress) options_.progress(progress);
-    // Documents are in (partition, time) order, so each day's documents are
-    // adjacent: one running sum, written when the day changes.
-    const std::string all = meta::Ledger(id, "");
-    rocksdb::WriteBatch wb;
-    wb.DeleteRange(meta_, all, schema::PrefixSuccessor(all));  // what an interrupted build left
-    std::string day_key;
-    CounterDelta day;
-    rocksdb::ReadOptions ro;
-    ro.fill_cache = false;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
-    schema::ResourcePath p;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      std::string_view key(it->key().data(), it->key().size());
-      if (!DocumentPathFromKey(key, true, &p)) continue;
-      std::string k = LedgerKeyOf(id, key, p[p.size() - 1]);
-      if (k != day_key) {
-        if (!day.zero()) wb.Put(meta_, day_key, day.Encoded());
-        day_key = std::move(k);
-        day = CounterDelta{};
-      }
-      day.Add(+1, std::string_view(it->value().data(), it->value().size()));
-      if (++progress.done % 65536 == 0 && options_.progress) options_.progress(progress);
+Status Store::BuildLedger(const std::string& id) {
+  HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
+  if (!c->time_series()) return Status::OK();
+  std::string ready;
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), meta_, meta::LedgerReady(id), &ready);
+  if (rs.ok()) return Status::OK();
+  if (!rs.IsNotFound()) return FromRocks(rs, "reading the series ledger state of " + id);
+  HEARTH_ASSIGN_OR_RETURN(uint64_t total, ReadCounter(meta::DocumentCount(id)));
+  Progress progress{"building the series ledger of " + id, 0, total};
+  if (options_.progress) options_.progress(progress);
+  // Documents are in (partition, time) order, so each day's documents are
+  // adjacent: one running sum, written when the day changes.
+  const std::string all = meta::Ledger(id, "");
+  rocksdb::WriteBatch wb;
+  wb.DeleteRange(meta_, all, schema::PrefixSuccessor(all));  // what an interrupted build left
+  std::string day_key;
+  CounterDelta day;
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, c->docs));
+  schema::ResourcePath p;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!DocumentPathFromKey(key, true, &p)) continue;
+    std::string k = LedgerKeyOf(id, key, p[p.size() - 1]);
+    if (k != day_key) {
+      if (!day.zero()) wb.Put(meta_, day_key, day.Encoded());
+      day_key = std::move(k);
+      day = CounterDelta{};
     }
-    HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(id)));
-    if (!day.zero()) wb.Put(meta_, day_key, day.Encoded());
-    wb.Put(meta_, meta::LedgerReady(id), "");
-    HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "writing the series ledger of " + id));
-    if (options_.progress) options_.progress(progress);
+    day.Add(+1, std::string_view(it->value().data(), it->value().size()));
+    if (++progress.done % 65536 == 0 && options_.progress) options_.progress(progress);
   }
+  HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scanning " + cf::Docs(id)));
+  if (!day.zero()) wb.Put(meta_, day_key, day.Encoded());
+  wb.Put(meta_, meta::LedgerReady(id), "");
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "writing the series ledger of " + id));
+  if (options_.progress) options_.progress(progress);
   return Status::OK();
 }
 

@@ -30,8 +30,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   HEARTH_RETURN_IF_ERROR(store->LoadRetiredSpans());
   HEARTH_RETURN_IF_ERROR(store->LoadDictionaries());
   HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
-  HEARTH_RETURN_IF_ERROR(store->BuildLedgers());
-  for (const auto& id : store->RegisteredCollections()) HEARTH_RETURN_IF_ERROR(store->SyncProjection(id));
+  for (const auto& id : store->RegisteredCollections()) {
+    HEARTH_RETURN_IF_ERROR(store->BuildLedger(id));
+    HEARTH_RETURN_IF_ERROR(store->SyncProjection(id));
+  }
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));
   it->SeekToLast();

@@ -24,18 +24,12 @@ StatusOr<const CollectionState*> SeriesCollection(Store* store, const schema::Co
   return *c;
 }
 
-std::string TimeKey(const std::string& prefix, const Timestamp& t) {
-  std::string k = prefix;
-  schema::AppendValue(&k, Value::Time(t));
-  return k;
-}
-
 // The id at the end of a primary key of this partition, after its time.
 bool IdOf(std::string_view key, size_t prefix_len, std::string* id) {
-  // A time is a fixed 13 bytes (schema/key_encoding.h); an id without 00 or
-  // FF bytes is itself followed by 00 01. Anything else is decoded in full.
+  // A time is a fixed size (schema/key_encoding.h); an id without 00 or FF
+  // bytes is itself followed by 00 01. Anything else is decoded in full.
   std::string_view rest = key.substr(prefix_len);
-  constexpr size_t kTimeBytes = 13;
+  constexpr size_t kTimeBytes = schema::kEncodedTimestampBytes;
   if (rest.size() > kTimeBytes + 2 && static_cast<uint8_t>(rest[0]) == schema::label::kTimestamp) {
     std::string_view tail = rest.substr(kTimeBytes);
     std::string_view plain = tail.substr(0, tail.size() - 2);
@@ -62,10 +56,10 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   // Whole documents, or their projections (the same keys).
   rocksdb::ColumnFamilyHandle* const source = scan.projection ? c->projection : c->docs;
   const std::string prefix = TimeSeriesPartitionPrefix(cp.path, scan.partition);
-  std::string lower = scan.start ? TimeKey(prefix, *scan.start) : prefix;
-  std::string upper = scan.end ? TimeKey(prefix, *scan.end) : schema::PrefixSuccessor(prefix);
+  std::string lower = scan.start ? TimeSeriesTimeKey(prefix, *scan.start) : prefix;
+  std::string upper = scan.end ? TimeSeriesTimeKey(prefix, *scan.end) : schema::PrefixSuccessor(prefix);
   if (scan.after) {
-    std::string k = TimeKey(prefix, scan.after->first);
+    std::string k = TimeSeriesTimeKey(prefix, scan.after->first);
     schema::AppendEscaped(&k, scan.after->second, 1);
     if (scan.newest_first) {
       if (k < upper) upper = k;
@@ -87,12 +81,13 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
     }
     return visit(v) && !(scan.limit && ++n >= scan.limit);
   };
-  auto emit = [&](const std::string& id, const rocksdb::Slice& value) -> StatusOr<bool> {
+  // A view of stored document `id`, checked, its bytes copied into the arena.
+  auto view_of = [&](const std::string& id, const rocksdb::Slice& value) -> StatusOr<DocumentView> {
     std::string path = coll + id;
     HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd,
                             schema::StoredDocument::Parse(std::string_view(value.data(), value.size()), path,
                                                           schema::Verification::kChecksum, c->dictionaries));
-    return emit_view(DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena));
+    return DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena);
   };
   std::string id;
   // The partition's newest document alone: from the in-memory table when it
@@ -137,12 +132,8 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
     for (fwd->SeekToFirst(); fwd->Valid() && views.size() <= cap; fwd->Next()) {
       std::string_view key(fwd->key().data(), fwd->key().size());
       if (!IdOf(key, prefix.size(), &id)) continue;
-      std::string path = coll + id;
-      HEARTH_ASSIGN_OR_RETURN(
-          schema::StoredDocument sd,
-          schema::StoredDocument::Parse(std::string_view(fwd->value().data(), fwd->value().size()), path,
-                                        schema::Verification::kChecksum, c->dictionaries));
-      views.push_back(DocumentView::OverVerifiedBody(std::move(path), sd.version(), sd.body(), &arena));
+      HEARTH_ASSIGN_OR_RETURN(DocumentView v, view_of(id, fwd->value()));
+      views.push_back(std::move(v));
     }
     HEARTH_RETURN_IF_ERROR(FromRocks(fwd->status(), "scanning " + cp.ToString()));
     if (views.size() <= cap) {
@@ -160,8 +151,8 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
       latest_.Install(prefix, generation, std::string(key), it->value().ToString());
       install = false;
     }
-    HEARTH_ASSIGN_OR_RETURN(bool more, emit(id, it->value()));
-    if (!more) return Status::OK();
+    HEARTH_ASSIGN_OR_RETURN(DocumentView v, view_of(id, it->value()));
+    if (!emit_view(v)) return Status::OK();
   }
   return FromRocks(it->status(), "scanning " + cp.ToString());
 }
@@ -169,7 +160,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
 Status Store::DeletePartitionRange(const CollectionState& c, const schema::ResourcePath& collection,
                                    const Value& partition, Timestamp before, bool dry_run, uint64_t* count) {
   const std::string prefix = TimeSeriesPartitionPrefix(collection, partition);
-  const std::string range_end = TimeKey(prefix, before);
+  const std::string range_end = TimeSeriesTimeKey(prefix, before);
   // Whole days before the cutoff's day are counted from the series ledger;
   // only the cutoff's own day is read (at most a day of documents, keys and
   // headers only). No document is parsed, and the secondary entries are left
@@ -184,7 +175,7 @@ Status Store::DeletePartitionRange(const CollectionState& c, const schema::Resou
     HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "reading the series ledger of " + c.def.id));
   }
   {
-    BoundedIterator it(db_.get(), c.docs, TimeKey(prefix, Timestamp{day, 0}), range_end, /*fill_cache=*/false);
+    BoundedIterator it(db_.get(), c.docs, TimeSeriesTimeKey(prefix, Timestamp{day, 0}), range_end, /*fill_cache=*/false);
     schema::ResourcePath p;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view key(it->key().data(), it->key().size());

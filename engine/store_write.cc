@@ -356,26 +356,23 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   wo.sync = options_.sync_writes;
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
-  // Keep each partition's newest document exact.
-  for (const Touched& t : touched) {
-    if (!t.coll->time_series()) continue;
-    const bool moved = t.had && (!t.has || t.old_pk != t.new_pk);
-    if (moved) latest_.Removed(TimeSeriesPartitionOf(t.old_pk, t.path.id()), t.old_pk);
-    if (t.has) latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, t.new_bytes);
-  }
-  // Tell time-series listeners (query caches, rollups) what changed.
+  // Keep each partition's newest document exact, and tell time-series
+  // listeners (query caches, rollups) what changed.
   for (const Touched& t : touched) {
     if (!t.coll->time_series()) continue;
     const auto& ts = *t.coll->def.time_series;
     if (t.has) {
+      latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, t.new_bytes);
       auto part = t.fields->find(ts.partition_field);
       auto time = t.fields->find(ts.time_field);
       NotifySeries(SeriesChange{t.coll->def.id, part->second, time->second.timestamp()});  // both checked by the key
     }
+    if (!t.had || (t.has && t.old_pk == t.new_pk)) continue;
+    // The old version is gone from its key (deleted, or moved).
+    const std::string_view old_partition = TimeSeriesPartitionOf(t.old_pk, t.path.id());
+    latest_.Removed(old_partition, t.old_pk);
     Timestamp old_time;
-    const bool moved = t.had && (!t.has || t.old_pk != t.new_pk);
-    if (moved && t.old_partition &&
-        TimeSeriesTimeOf(t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path.id()).size(), &old_time))
+    if (t.old_partition && TimeSeriesTimeOf(t.old_pk, old_partition.size(), &old_time))
       NotifySeries(SeriesChange{t.coll->def.id, *t.old_partition, old_time});
   }
   return commit;

@@ -77,13 +77,17 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
   return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
 }
 
-std::string EncodeStoredProjection(const MapValue& fields, std::span<const std::string> names, Timestamp create_time,
-                                   Timestamp update_time) {
+MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {
   MapValue kept;
   for (const std::string& n : names)
     if (auto it = fields.find(n); it != fields.end()) kept.emplace(n, it->second);
+  return kept;
+}
+
+std::string EncodeStoredProjection(const MapValue& fields, std::span<const std::string> names, Timestamp create_time,
+                                   Timestamp update_time) {
   std::string body;
-  EncodeDocumentBody(kept, create_time, update_time, &body);
+  EncodeDocumentBody(ProjectedFields(fields, names), create_time, update_time, &body);
   return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, 0);
 }
 

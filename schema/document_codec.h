@@ -58,12 +58,14 @@ struct Compression {
 };
 
 // Encodes fields and times into the stored form.
-// The stored form (uncompressed, no JSON size) of the top-level `names` of
-// `fields` alone: a document's projection.
-std::string EncodeStoredProjection(const MapValue& fields, std::span<const std::string> names, Timestamp create_time,
-                                   Timestamp update_time);
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression = {});
+
+// The top-level `names` of `fields` alone: a document's projection.
+MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names);
+// The stored form (uncompressed, no JSON size) of that projection.
+std::string EncodeStoredProjection(const MapValue& fields, std::span<const std::string> names, Timestamp create_time,
+                                   Timestamp update_time);
 
 // A header and checksum around a payload (also writes older versions, for
 // tests; they have no json_size).

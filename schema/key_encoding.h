@@ -64,6 +64,9 @@ constexpr uint8_t kMap = 0x37;
 constexpr uint8_t kSegment = 0x3C;
 }  // namespace label
 
+// An encoded timestamp's size: its label, seconds (8) and nanos (4).
+constexpr size_t kEncodedTimestampBytes = 13;
+
 void AppendValue(std::string* out, const Value& v, Direction dir = Direction::kAscending);
 std::string EncodeValue(const Value& v, Direction dir = Direction::kAscending);
 
