@@ -255,8 +255,8 @@ std::optional<Aggregation> Aggregate(const std::string& monitor_id, Period perio
   return PointIndex(points).Aggregate(monitor_id, period, window, created_at);
 }
 
-std::string Aggregation::Id() const {
-  return monitor_id + "_" + std::string(PeriodName(period)) + "_" + std::to_string(window.start.seconds);
+std::string AggregationId(const std::string& monitor_id, Period period, Timestamp start) {
+  return monitor_id + "_" + std::string(PeriodName(period)) + "_" + std::to_string(start.seconds);
 }
 
 MapValue Aggregation::ToFields() const {

@@ -50,7 +50,9 @@ class Aggregator::Impl {
   }
 
   Timestamp Now() const { return options_.clock ? options_.clock() : Timestamp::Now(); }
-  std::string PathOf(const Aggregation& a) const { return options_.aggregations + "/" + a.Id(); }
+  std::string PathOf(const std::string& monitor, Period period, const Window& w) const {
+    return options_.aggregations + "/" + AggregationId(monitor, period, w.start);
+  }
 
   // The snapshots of `monitor` in [from, to), oldest first, as aggregation reads them.
   StatusOr<std::vector<SnapshotPoint>> Points(const std::string& monitor, Timestamp from, Timestamp to) {
@@ -125,24 +127,20 @@ class Aggregator::Impl {
     for (const auto& [period, w] : windows) {
       BackfillReport::Counts& counts = report->periods[period];
       std::optional<Aggregation> a = index.Aggregate(monitor, period, w, now);
-      Aggregation probe;
-      probe.monitor_id = monitor;
-      probe.period = period;
-      probe.window = w;
-      auto s = stored.find(probe.Id());
+      auto s = stored.find(AggregationId(monitor, period, w.start));
       if (!a) {
         counts.empty++;
-        if (drop_empty && s != stored.end()) batch.Delete(PathOf(probe));
+        if (drop_empty && s != stored.end()) batch.Delete(PathOf(monitor, period, w));
       } else if (s == stored.end()) {
         counts.created++;
-        batch.Set(PathOf(*a), a->ToFields());
+        batch.Set(PathOf(monitor, period, w), a->ToFields());
       } else if (s->second && s->second->Complete() && !recompute) {
         counts.kept++;
       } else if (s->second && Content(*s->second) == Content(*a) && (s->second->Complete() || !a->Complete())) {
         counts.unchanged++;
       } else {
         counts.updated++;
-        batch.Set(PathOf(*a), a->ToFields());
+        batch.Set(PathOf(monitor, period, w), a->ToFields());
       }
       if (batch.size() >= kBatchOps) {
         if (!dry_run) HEARTH_RETURN_IF_ERROR(db_->Write(batch).status());
@@ -154,11 +152,8 @@ class Aggregator::Impl {
   }
 
   StatusOr<std::optional<Aggregation>> Get(const std::string& monitor, Period period, Timestamp t) {
-    Aggregation probe;
-    probe.monitor_id = monitor;
-    probe.period = period;
-    probe.window = WindowOf(period, t);
-    auto doc = db_->Get(PathOf(probe));
+    const std::string path = PathOf(monitor, period, WindowOf(period, t));
+    auto doc = db_->Get(path);
     if (doc.ok()) {
       auto stored = Aggregation::FromFields(doc->fields);
       if (stored.ok() && stored->Complete()) return std::optional<Aggregation>(std::move(*stored));
@@ -167,9 +162,9 @@ class Aggregator::Impl {
     }
     HEARTH_ASSIGN_OR_RETURN(std::optional<Aggregation> a, Compute(monitor, period, t));
     if (a) {
-      HEARTH_RETURN_IF_ERROR(db_->Set(PathOf(*a), a->ToFields()).status());
+      HEARTH_RETURN_IF_ERROR(db_->Set(path, a->ToFields()).status());
     } else if (doc.ok()) {
-      HEARTH_RETURN_IF_ERROR(db_->Delete(PathOf(probe)).status());  // its snapshots are gone
+      HEARTH_RETURN_IF_ERROR(db_->Delete(path).status());  // its snapshots are gone
     }
     return a;
   }

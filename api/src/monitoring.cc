@@ -402,28 +402,34 @@ class Monitoring::Impl {
   // Writes to one monitor (or alert) are serialized by a stripe of locks.
   std::mutex& LockFor(const std::string& id) { return stripes_[std::hash<std::string>()(id) % stripes_.size()]; }
 
-  StatusOr<Monitor> LoadMonitor(const std::string& id) {
-    HEARTH_RETURN_IF_ERROR(schema::ValidateId(id, "monitor id"));
-    auto doc = db_->Get(MonitorPath(id));
-    if (doc.status().code() == StatusCode::kNotFound) return Status::NotFound("monitor " + id + " not found");
-    HEARTH_RETURN_IF_ERROR(doc.status());
-    return Monitor::FromFields(id, doc->fields);
-  }
-
-  StatusOr<Alert> LoadAlert(const std::string& id) {
-    HEARTH_RETURN_IF_ERROR(schema::ValidateId(id, "alert id"));
-    auto doc = db_->Get(AlertPath(id));
-    if (doc.status().code() == StatusCode::kNotFound) return Status::NotFound("alert " + id + " not found");
-    HEARTH_RETURN_IF_ERROR(doc.status());
-    return Alert::FromFields(id, doc->fields);
-  }
-
+  // The monitor or alert (`kind`) with this id in `collection`.
   template <typename T>
-  StatusOr<std::vector<T>> Run(const Query& q, const std::function<StatusOr<T>(const Document&)>& parse) {
+  StatusOr<T> Load(const std::string& kind, const std::string& collection, const std::string& id) {
+    HEARTH_RETURN_IF_ERROR(schema::ValidateId(id, kind + " id"));
+    auto doc = db_->Get(collection + "/" + id);
+    if (doc.status().code() == StatusCode::kNotFound) return Status::NotFound(kind + " " + id + " not found");
+    HEARTH_RETURN_IF_ERROR(doc.status());
+    return T::FromFields(id, doc->fields);
+  }
+  StatusOr<Monitor> LoadMonitor(const std::string& id) { return Load<Monitor>("monitor", options_.monitors, id); }
+  StatusOr<Alert> LoadAlert(const std::string& id) { return Load<Alert>("alert", options_.alerts, id); }
+
+  // The monitors or alerts of `collection` whose fields equal `equal`,
+  // newest first (created_at), at most `limit`: a composite index serves it.
+  template <typename T>
+  StatusOr<std::vector<T>> Newest(const std::string& collection, const std::vector<std::pair<std::string, Value>>& equal,
+                                  size_t limit) {
+    Query q;
+    q.collection_id = collection;
+    std::vector<Filter> where;
+    for (const auto& [field, v] : equal) where.push_back(Filter::Field(field, FilterOp::kEqual, v));
+    q.where = where.size() == 1 ? where[0] : Filter::And(where);
+    q.order_by = {{"created_at", SortDirection::kDescending}};
+    q.limit = static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX));
     std::vector<T> out;
     Status failed;
     HEARTH_RETURN_IF_ERROR(db_->RunQuery(q, [&](const Document& d) {
-      auto t = parse(d);
+      auto t = T::FromFields(d.path.substr(d.path.rfind('/') + 1), d.fields);
       if (!t.ok()) {
         failed = t.status();
         return false;
@@ -436,25 +442,15 @@ class Monitoring::Impl {
   }
 
   StatusOr<std::vector<Monitor>> ListMonitors(const std::string& user, std::optional<std::string> status, size_t limit) {
-    Query q;
-    q.collection_id = options_.monitors;
-    std::vector<Filter> where = {Filter::Field("user_id", FilterOp::kEqual, Value::String(user))};
-    if (status) where.push_back(Filter::Field("status", FilterOp::kEqual, Value::String(*status)));
-    q.where = where.size() == 1 ? where[0] : Filter::And(where);
-    q.order_by = {{"created_at", SortDirection::kDescending}};
-    q.limit = static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX));
-    return Run<Monitor>(q, [](const Document& d) { return Monitor::FromFields(schema::ParseDocumentPath(d.path)->id(), d.fields); });
+    std::vector<std::pair<std::string, Value>> equal = {{"user_id", Value::String(user)}};
+    if (status) equal.emplace_back("status", Value::String(*status));
+    return Newest<Monitor>(options_.monitors, equal, limit);
   }
 
   StatusOr<std::vector<Alert>> ListAlerts(const std::string& monitor, bool unread_only, size_t limit) {
-    Query q;
-    q.collection_id = options_.alerts;
-    std::vector<Filter> where = {Filter::Field("monitor_id", FilterOp::kEqual, Value::String(monitor))};
-    if (unread_only) where.push_back(Filter::Field("read", FilterOp::kEqual, Value::Boolean(false)));
-    q.where = where.size() == 1 ? where[0] : Filter::And(where);
-    q.order_by = {{"created_at", SortDirection::kDescending}};
-    q.limit = static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX));
-    return Run<Alert>(q, [](const Document& d) { return Alert::FromFields(schema::ParseDocumentPath(d.path)->id(), d.fields); });
+    std::vector<std::pair<std::string, Value>> equal = {{"monitor_id", Value::String(monitor)}};
+    if (unread_only) equal.emplace_back("read", Value::Boolean(false));
+    return Newest<Alert>(options_.alerts, equal, limit);
   }
 
   // ALREADY_EXISTS when another monitor of m's user and company is active.

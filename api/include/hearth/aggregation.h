@@ -85,6 +85,9 @@ struct SignificantChange {
   bool operator==(const SignificantChange&) const = default;
 };
 
+// "{monitor_id}_{period}_{start epoch seconds}": the id of a rollup, the original's.
+std::string AggregationId(const std::string& monitor_id, Period period, Timestamp start);
+
 struct Aggregation {
   std::string monitor_id;
   Period period = Period::kDaily;
@@ -105,8 +108,7 @@ struct Aggregation {
   std::vector<std::string> most_common_market_trends;
   Timestamp created_at;
 
-  // "{monitor_id}_{period}_{start epoch seconds}", the original's id.
-  std::string Id() const;
+  std::string Id() const { return AggregationId(monitor_id, period, window.start); }
   // The stored document's fields, and back (INVALID_ARGUMENT naming the field
   // that is missing or of the wrong type).
   MapValue ToFields() const;
