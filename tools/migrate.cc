@@ -28,6 +28,32 @@ void Add(BackfillReport::Counts* to, const BackfillReport::Counts& c) {
   to->empty += c.empty;
 }
 
+// One monitor's snapshots in [start, end): stored again where their format or
+// codec differs, and their rollups backfilled; counted into *report.
+Status MigrateWindow(Database& db, Aggregator& aggregator, const std::string& id, Timestamp start, Timestamp end,
+                     bool dry_run, MigrateReport* report) {
+  RecompressRequest rc;
+  rc.collection = "snapshots";
+  rc.partition = Value::String(id);
+  rc.from = start;
+  rc.to = end;
+  rc.dry_run = dry_run;
+  HEARTH_ASSIGN_OR_RETURN(RecompressReport recompressed, db.Recompress(rc));
+  for (const auto& c : recompressed.collections) {
+    report->snapshots += c.documents;
+    report->reencoded += c.reencoded;
+  }
+  BackfillRequest b;
+  b.monitor_id = id;
+  b.from = start;
+  b.to = end;
+  b.dry_run = dry_run;
+  HEARTH_ASSIGN_OR_RETURN(BackfillReport rollups, aggregator.Backfill(b));
+  for (const auto& [p, c] : rollups.periods) Add(&report->rollups.periods[p], c);
+  report->rollups.monitors++;
+  return Status::OK();
+}
+
 }  // namespace
 
 StatusOr<MigrateReport> Migrate(Database& db, Aggregator& aggregator, const MigrateRequest& r) {
@@ -60,35 +86,8 @@ StatusOr<MigrateReport> Migrate(Database& db, Aggregator& aggregator, const Migr
         return Status::NotFound("monitor " + id + " has neither a monitor document nor snapshots");
     }
     report.monitors++;
-    if (start < r.end) {
-      RecompressRequest rc;
-      rc.collection = "snapshots";
-      rc.partition = Value::String(id);
-      rc.from = start;
-      rc.to = r.end;
-      rc.dry_run = r.dry_run;
-      auto recompressed = db.Recompress(rc);
-      if (!recompressed.ok()) {
-        fail(recompressed.status());
-      } else {
-        for (const auto& c : recompressed->collections) {
-          report.snapshots += c.documents;
-          report.reencoded += c.reencoded;
-        }
-        BackfillRequest b;
-        b.monitor_id = id;
-        b.from = start;
-        b.to = r.end;
-        b.dry_run = r.dry_run;
-        auto rollups = aggregator.Backfill(b);
-        if (!rollups.ok()) {
-          fail(rollups.status());
-        } else {
-          for (const auto& [p, c] : rollups->periods) Add(&report.rollups.periods[p], c);
-          report.rollups.monitors++;
-        }
-      }
-    }
+    if (start < r.end)
+      if (Status s = MigrateWindow(db, aggregator, id, start, r.end, r.dry_run, &report); !s.ok()) fail(s);
     progress.done++;
     if (r.progress) r.progress(progress);
   }
