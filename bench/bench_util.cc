@@ -11,21 +11,6 @@
 
 namespace hearth::bench {
 
-std::string MachineDescription() {
-  std::string model = "unknown CPU";
-  std::ifstream cpu("/proc/cpuinfo");
-  for (std::string line; std::getline(cpu, line);)
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  double gib = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) /
-               (1024.0 * 1024 * 1024);
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%u cores, %.1f GiB, %s", std::thread::hardware_concurrency(), gib, model.c_str());
-  return buf;
-}
-
 RangeRequest RandomWindow(std::mt19937_64& rng, int64_t t0, int64_t t_end, int days) {
   const int64_t span = int64_t{days} * 86400;
   const int64_t first_end = std::min(t_end, t0 + span);
@@ -58,12 +43,6 @@ void CheckOk(const Status& s) {
     std::fprintf(stderr, "%s\n", s.ToString().c_str());
     std::exit(1);
   }
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
 namespace {

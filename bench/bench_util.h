@@ -12,15 +12,13 @@
 
 #include "hearth/status.h"
 #include "hearth/timeseries.h"
+#include "tools/compare/machine.h"
 #include "tools/snapshot_generator.h"
 
 namespace hearth::bench {
 
-// "2 cores, 23.4 GiB, <cpu model>"
-std::string MachineDescription();
-
-// The p-th percentile (0..1) of samples; 0 when there are none.
-double Percentile(std::vector<double> samples, double p);
+using compare::MachineDescription;
+using compare::Percentile;
 
 // Wall-clock seconds since construction.
 class Stopwatch {

@@ -1,0 +1,159 @@
+// The side-by-side comparison runner: the same snapshot workload against
+// hearth embedded, raw RocksDB (key + JSON) and SQLite 3 (WAL, composite
+// index), in one run, with every answer checked against hearth's.
+//
+//   build/bench/hearth_compare [--smoke] [--stores hearth,rocksdb,sqlite]
+//       [--monitors N] [--hours H] [--json FILE] [--markdown FILE] [--plots DIR] ...
+//
+// Exit status 1 when a store answered differently (or failed), 2 on bad
+// arguments. `--help` lists every option.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "schema/time_format.h"
+#include "tools/cli_common.h"
+#include "tools/compare/comparison.h"
+#include "tools/compare/report.h"
+
+using namespace hearth;
+using namespace hearth::compare;
+
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "hearth_compare: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path);
+  f << text;
+  f.close();
+  return f ? Status::OK() : Status::InvalidArgument("cannot write " + path);
+}
+
+std::vector<std::string> Split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Runs one snapshot workload against hearth embedded, raw RocksDB (key + JSON value) and SQLite 3 (WAL, index "
+      "on (monitor_id, timestamp)) side by side: batched ingest, latest, 7/30/90-day ranges, at-time, monthly "
+      "aggregation, a mixed load (one writer, several readers) and retention of the oldest days. Every answer is "
+      "compared with the first store's; speed is compared only between stores that agree. Prints a table and the "
+      "targets as ratios; --json, --markdown and --plots write the results.",
+      "hearth_compare"};
+  WorkloadOptions o;
+  bool smoke = false, keep = false;
+  std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
+  size_t cache_mb = 64;
+  app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
+  app.add_option("--stores", stores_arg, "stores to compare, the first is the reference")->capture_default_str();
+  app.add_option("--monitors", o.monitors, "monitors")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--hours", o.hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--seed", o.seed, "generator seed")->capture_default_str();
+  app.add_option("--batch", o.batch_size, "snapshots per atomic write")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--latest", o.latest_queries, "latest queries")->capture_default_str();
+  app.add_option("--ranges", o.range_queries, "7-day range queries (30-day: half, 90-day: a quarter)")
+      ->capture_default_str();
+  app.add_option("--at-time", o.at_time_queries, "at-time queries")->capture_default_str();
+  app.add_option("--aggregations", o.aggregation_queries, "monthly aggregations")->capture_default_str();
+  app.add_option("--mixed-hours", o.mixed_hours, "hours of snapshots the mixed load writes (0: none)")
+      ->capture_default_str();
+  app.add_option("--readers", o.mixed_readers, "reader threads of the mixed load")->capture_default_str();
+  app.add_option("--retention-days", o.retention_days, "retention deletes the oldest days")->capture_default_str();
+  app.add_option("--cache-mb", cache_mb, "block/page cache of each store, MiB")->capture_default_str();
+  app.add_option("--dir", dir, "where the stores are made (default: a fresh directory under $TMPDIR, removed after)");
+  app.add_flag("--keep", keep, "keep the stores' directories");
+  app.add_option("--json", json_file, "write the results as JSON");
+  app.add_option("--markdown", markdown_file, "write the results as a markdown table");
+  app.add_option("--plots", plots_dir, "draw throughput and latency plots (PNG, gnuplot) into this directory");
+  CLI11_PARSE(app, argc, argv);
+
+  if (smoke) {
+    WorkloadOptions s = WorkloadOptions::Smoke();
+    // Options given explicitly win over the smoke defaults.
+    if (app.count("--monitors")) s.monitors = o.monitors;
+    if (app.count("--hours")) s.hours = o.hours;
+    if (app.count("--seed")) s.seed = o.seed;
+    if (app.count("--batch")) s.batch_size = o.batch_size;
+    if (app.count("--latest")) s.latest_queries = o.latest_queries;
+    if (app.count("--ranges")) s.range_queries = o.range_queries;
+    if (app.count("--at-time")) s.at_time_queries = o.at_time_queries;
+    if (app.count("--aggregations")) s.aggregation_queries = o.aggregation_queries;
+    if (app.count("--mixed-hours")) s.mixed_hours = o.mixed_hours;
+    if (app.count("--readers")) s.mixed_readers = o.mixed_readers;
+    if (app.count("--retention-days")) s.retention_days = o.retention_days;
+    o = s;
+  }
+  if (std::getenv("FIRESTORE_EMULATOR_HOST"))
+    std::fprintf(stderr,
+                 "hearth_compare: FIRESTORE_EMULATOR_HOST is set, but a Firestore endpoint cannot be compared yet "
+                 "(it needs the sync adapter's REST client); comparing the embedded stores only\n");
+
+  const bool temporary = dir.empty();
+  if (temporary) {
+    const char* tmp = std::getenv("TMPDIR");
+    dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/hearth-compare-" + std::to_string(::getpid());
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir, ec))
+    return Fail(Status::InvalidArgument("--dir " + dir + " is not empty; give an empty or new directory"));
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Fail(Status::InvalidArgument("cannot create --dir " + dir + ": " + ec.message()));
+
+  std::vector<std::unique_ptr<SnapshotStore>> owned;
+  std::vector<SnapshotStore*> stores;
+  for (const std::string& name : Split(stores_arg)) {
+    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20);
+    if (!s.ok()) return Fail(s.status());
+    stores.push_back(s->get());
+    owned.push_back(std::move(*s));
+  }
+  if (stores.empty()) return Fail(Status::InvalidArgument("--stores names no store"));
+
+  std::string command;
+  for (int i = 0; i < argc; i++) command += (i ? " " : "") + std::string(argv[i]);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  tools::ProgressLine progress_line(true);
+  Comparison c(stores, o, [&](const std::string& task, uint64_t done, uint64_t total) {
+    progress_line.Show(task, done, total);
+  });
+  c.result().command = command;
+  c.result().date = schema::FormatRfc3339(Timestamp::Now());
+  std::printf("machine: %s\ncommand: %s\nworkload: %d monitors x %d hourly snapshots, batches of %zu, %s\n",
+              c.result().machine.c_str(), command.c_str(), o.monitors, o.hours, o.batch_size, dir.c_str());
+  Status run = c.RunAll();
+  for (auto& s : owned) {
+    Status closed = s->Close();
+    if (run.ok() && !closed.ok()) run = closed;
+  }
+  if (temporary && !keep) std::filesystem::remove_all(dir, ec);
+  if (!run.ok()) return Fail(run);
+
+  const ComparisonResult& r = c.result();
+  std::printf("\n%s", TerminalTable(r).c_str());
+  Status out;
+  if (!json_file.empty() && out.ok()) out = WriteFile(json_file, ResultJson(r));
+  if (!markdown_file.empty() && out.ok()) out = WriteFile(markdown_file, MarkdownTable(r));
+  if (!plots_dir.empty() && out.ok()) out = WritePlots(r, plots_dir);
+  if (!out.ok()) return Fail(out);
+  if (!r.AllAgree()) {
+    std::fprintf(stderr, "hearth_compare: the stores did not all return the same results (see DISAGREEMENT above)\n");
+    return 1;
+  }
+  std::printf("every store returned the same results for the same questions\n");
+  return 0;
+}

@@ -1,0 +1,113 @@
+// The side-by-side workload: the same generated snapshots and the same
+// questions for every store, interleaved (each batch and each query goes to
+// every store in turn, the first rotating) so the machine's noise falls on
+// all alike. Every answer is compared with the first store's outside the
+// timed part; a store that answers differently is marked and its speed is
+// not compared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hearth/status.h"
+#include "tools/compare/snapshot_store.h"
+
+namespace hearth::compare {
+
+struct WorkloadOptions {
+  int monitors = 1000;     // monitor ids mon-0000 ...
+  int hours = 90 * 24;     // hourly snapshots per monitor, from 2026-01-01
+  uint64_t seed = 1;       // of the snapshot generator
+  size_t batch_size = 500;  // snapshots per atomic write
+  int latest_queries = 2000;
+  int range_queries = 200;  // of 7 days; half as many of 30 days, a quarter of 90 days
+  int at_time_queries = 1000;
+  int aggregation_queries = 100;  // monthly summaries
+  int mixed_hours = 24;    // hours of new snapshots the mixed load's writer adds (0: no mixed load)
+  int mixed_readers = 2;   // reader threads of the mixed load (latest of random monitors)
+  int retention_days = 30;  // retention deletes the oldest this many days (a third of the span when shorter)
+
+  // A few thousand snapshots per store and a few queries: CI's smoke run.
+  static WorkloadOptions Smoke();
+};
+
+// One store's figures on one workload.
+struct Measure {
+  std::string store;
+  bool agrees = true;        // answered as the first store did
+  uint64_t operations = 0;   // queries or documents written; bytes for "bytes" workloads
+  double seconds = 0;        // summed time of the timed operations
+  double wall_seconds = 0;   // mixed load: the phase's wall-clock time
+  std::vector<double> latencies_us;  // per query
+  double Percentile(double p) const;
+  double PerSecond() const { return seconds > 0 ? static_cast<double>(operations) / seconds : 0; }
+};
+
+struct WorkloadResult {
+  enum class Kind { kThroughput, kLatency, kDuration, kBytes };
+  std::string name;
+  Kind kind = Kind::kLatency;
+  std::string detail;  // what one operation is
+  std::vector<Measure> stores;
+  std::vector<std::string> disagreements;  // the first few, in words
+  Measure* Of(const std::string& store);
+  const Measure* Of(const std::string& store) const;
+};
+
+struct ComparisonResult {
+  std::string machine;  // cores, memory, CPU
+  std::string command;  // what reproduces it
+  std::string date;     // UTC, RFC 3339
+  WorkloadOptions options;
+  std::vector<std::string> stores;
+  uint64_t snapshots = 0;   // ingested (before the mixed load)
+  uint64_t json_bytes = 0;  // their plain JSON
+  std::vector<WorkloadResult> workloads;
+  bool AllAgree() const;
+  const WorkloadResult* Find(const std::string& name) const;
+};
+
+using ProgressFn = std::function<void(const std::string& task, uint64_t done, uint64_t total)>;
+
+class Comparison {
+ public:
+  // `stores` must outlive the comparison; the first is the reference every
+  // other store's answers are compared with.
+  Comparison(std::vector<SnapshotStore*> stores, WorkloadOptions options, ProgressFn progress = {});
+
+  // Generates the snapshots, ingests every batch into every store, settles
+  // each store (timed) and measures its directory.
+  Status Ingest();
+  // latest, 7-, 30- and 90-day ranges, at-time, monthly aggregation.
+  Status Queries();
+  // One writer adding mixed_hours of snapshots while mixed_readers threads
+  // read the latest of random monitors; each store alone.
+  Status MixedLoad();
+  // Deletes the oldest retention_days of every monitor; then compares what
+  // is left.
+  Status Retention();
+  // All of the above in order.
+  Status RunAll();
+
+  const ComparisonResult& result() const { return result_; }
+  ComparisonResult& result() { return result_; }
+
+ private:
+  template <typename Query>
+  Status RunQueries(const std::string& name, const std::string& detail, int count, Query&& query);
+  void Compare(WorkloadResult& w, const std::vector<ReadResult>& answers, const std::string& question);
+  WorkloadResult& Add(std::string name, WorkloadResult::Kind kind, std::string detail);
+  void Progress(const std::string& task, uint64_t done, uint64_t total);
+
+  std::vector<SnapshotStore*> stores_;
+  std::vector<std::unique_ptr<SnapshotReader>> readers_;
+  WorkloadOptions options_;
+  ProgressFn progress_;
+  ComparisonResult result_;
+  int64_t t0_ = 0, t_end_ = 0;  // the snapshots' span [t0, t_end)
+  bool warm_ = false;
+};
+
+}  // namespace hearth::compare

@@ -1,0 +1,93 @@
+#include "tools/compare/snapshot_store.h"
+
+#include <cmath>
+#include <filesystem>
+
+#include "schema/json.h"
+
+namespace hearth::compare {
+
+void SnapshotBatch::Add(MapValue snapshot) {
+  monitor.push_back(snapshot.at("monitor_id").string());
+  seconds.push_back(snapshot.at("timestamp").timestamp().seconds);
+  json.push_back(schema::PlainDocumentJson(snapshot));
+  json_bytes += json.back().size();
+  fields.push_back(std::move(snapshot));
+}
+
+void ReadResult::Clear() {
+  views.clear();
+  texts.clear();
+  summary = {};
+}
+
+namespace {
+
+std::vector<std::string> DocumentsJson(const ReadResult& r) {
+  std::vector<std::string> out = r.texts;
+  for (const DocumentView& v : r.views) out.push_back(schema::PlainDocumentJson(v.Fields()));
+  return out;
+}
+
+bool Near(double a, double b) { return a == b || std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
+
+}  // namespace
+
+bool SameAnswer(const ReadResult& a, const ReadResult& b, std::string* why) {
+  std::vector<std::string> da = DocumentsJson(a), db = DocumentsJson(b);
+  if (da.size() != db.size()) {
+    *why = std::to_string(da.size()) + " documents against " + std::to_string(db.size());
+    return false;
+  }
+  for (size_t i = 0; i < da.size(); i++)
+    if (da[i] != db[i]) {
+      *why = "document " + std::to_string(i) + " differs: " + da[i].substr(0, 120) + " against " + db[i].substr(0, 120);
+      return false;
+    }
+  if (a.summary.snapshots != b.summary.snapshots) {
+    *why = "summaries of " + std::to_string(a.summary.snapshots) + " against " + std::to_string(b.summary.snapshots) +
+           " snapshots";
+    return false;
+  }
+  if (a.summary.metrics.size() != b.summary.metrics.size()) {
+    *why = std::to_string(a.summary.metrics.size()) + " metrics summarized against " +
+           std::to_string(b.summary.metrics.size());
+    return false;
+  }
+  for (const auto& [name, x] : a.summary.metrics) {
+    auto it = b.summary.metrics.find(name);
+    if (it == b.summary.metrics.end()) {
+      *why = "metric " + name + " missing";
+      return false;
+    }
+    const MetricTotals& y = it->second;
+    if (x.count != y.count || !Near(x.min, y.min) || !Near(x.max, y.max) || !Near(x.mean, y.mean)) {
+      *why = "metric " + name + ": count/min/max/mean " + std::to_string(x.count) + "/" + std::to_string(x.min) + "/" +
+             std::to_string(x.max) + "/" + std::to_string(x.mean) + " against " + std::to_string(y.count) + "/" +
+             std::to_string(y.min) + "/" + std::to_string(y.max) + "/" + std::to_string(y.mean);
+      return false;
+    }
+  }
+  return true;
+}
+
+uint64_t DirectoryBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code fec;
+    if (it->is_regular_file(fec)) total += it->file_size(fec);
+  }
+  return total;
+}
+
+StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,
+                                                        size_t cache_bytes) {
+  if (name == "hearth") return OpenHearthStore(dir, cache_bytes);
+  if (name == "rocksdb") return OpenRocksDbStore(dir, cache_bytes);
+  if (name == "sqlite") return OpenSqliteStore(dir, cache_bytes);
+  return Status::InvalidArgument("unknown store '" + name + "' (choose from hearth, rocksdb, sqlite)");
+}
+
+}  // namespace hearth::compare

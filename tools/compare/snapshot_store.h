@@ -1,0 +1,116 @@
+// The stores the comparison runner (bench/compare_stores.cc) and `hearth
+// demo` measure side by side: one interface over hearth embedded, raw RocksDB
+// holding a key and the JSON value (the engine's ceiling), and SQLite 3 in
+// WAL mode with the snapshots' composite index (what most people embed).
+//
+// Every store gets the same snapshots and answers the same questions; a
+// ReadResult keeps what the store handed out untouched, and SameAnswer
+// compares results across stores outside the timed part.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hearth/aggregation.h"
+#include "hearth/document_view.h"
+#include "hearth/status.h"
+#include "hearth/value.h"
+
+namespace hearth::compare {
+
+// One batch of snapshots in every form a store takes, made before timing.
+struct SnapshotBatch {
+  std::vector<MapValue> fields;      // hearth's input
+  std::vector<std::string> json;     // the peers' input: the plain JSON of `fields`
+  std::vector<std::string> monitor;  // monitor_id
+  std::vector<int64_t> seconds;      // timestamp, epoch seconds
+  uint64_t json_bytes = 0;
+  size_t size() const { return fields.size(); }
+  void Add(MapValue snapshot);
+};
+
+// Per metric over a window: what every store computes for "monthly
+// aggregation" (hearth computes its whole rollup; these are the parts the
+// others compute too).
+struct MetricTotals {
+  int64_t count = 0;
+  double min = 0, max = 0, mean = 0;
+};
+struct WindowSummary {
+  int64_t snapshots = 0;
+  std::map<std::string, MetricTotals> metrics;  // financial_metrics' numbers and news_sentiment
+};
+
+// What a read returned, as the store handed it out: documents the caller can
+// read fields from (hearth's views; the others' JSON text, not parsed, which
+// favours them), or a window summary.
+struct ReadResult {
+  std::vector<DocumentView> views;
+  std::vector<std::string> texts;
+  WindowSummary summary;
+  void Clear();
+  size_t documents() const { return views.size() + texts.size(); }
+};
+
+// True when `a` and `b` hold the same documents in the same order (by their
+// plain JSON) and the same summary (means within 1e-9 relative); otherwise
+// false with the first difference in `why`.
+bool SameAnswer(const ReadResult& a, const ReadResult& b, std::string* why);
+
+// Reads. A reader is used by one thread at a time; several readers of one
+// store may run in parallel with its writer. Times are epoch seconds.
+class SnapshotReader {
+ public:
+  virtual ~SnapshotReader() = default;
+  // The monitor's newest snapshot (none when it has none).
+  virtual Status Latest(const std::string& monitor, ReadResult* out) = 0;
+  // The monitor's snapshots with from <= time < to, newest first.
+  virtual Status Range(const std::string& monitor, int64_t from, int64_t to, ReadResult* out) = 0;
+  // The snapshot nearest to t within +-tolerance (the earlier on a tie).
+  virtual Status AtTime(const std::string& monitor, int64_t t, int64_t tolerance, ReadResult* out) = 0;
+  // count, min, max and mean of every metric over the calendar month `month`.
+  virtual Status MonthlySummary(const std::string& monitor, const Window& month, ReadResult* out) = 0;
+};
+
+class SnapshotStore {
+ public:
+  virtual ~SnapshotStore() = default;
+  virtual std::string name() const = 0;
+  // The directory holding everything the store wrote (its size is its disk use).
+  virtual const std::string& dir() const = 0;
+  // Untimed work before Ingest(batch): what a caller does anyway to build its
+  // write (hearth: the WriteBatch of document paths and fields).
+  virtual void Prepare(const SnapshotBatch&) {}
+  // Writes the batch atomically (Set semantics: a snapshot stored again replaces it).
+  virtual Status Ingest(const SnapshotBatch& batch) = 0;
+  // Brings the files to their steady state (compaction, WAL checkpoint), so
+  // sizes on disk compare fairly.
+  virtual Status Settle() = 0;
+  // Deletes every monitor's snapshots older than `cutoff`.
+  virtual Status DeleteBefore(int64_t cutoff) = 0;
+  virtual StatusOr<std::unique_ptr<SnapshotReader>> NewReader() = 0;
+  virtual Status Close() = 0;
+};
+
+// The bytes of every file under `dir`.
+uint64_t DirectoryBytes(const std::string& dir);
+
+// hearth embedded: Database::Write for batches, TimeSeries for reads (its
+// query cache off, so repeated questions are answered again), Aggregator's
+// monthly rollup for the summary.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes);
+// RocksDB with key = monitor id, NUL, big-endian seconds; value = the JSON.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes);
+// SQLite: snapshots(id TEXT PRIMARY KEY, monitor_id, timestamp, doc TEXT)
+// with index (monitor_id, timestamp), WAL, synchronous=NORMAL.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenSqliteStore(const std::string& dir, size_t cache_bytes);
+
+// One of the above by its name ("hearth", "rocksdb", "sqlite");
+// INVALID_ARGUMENT naming the choices for any other.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,
+                                                        size_t cache_bytes);
+
+}  // namespace hearth::compare
