@@ -20,17 +20,7 @@ namespace hearth::bench {
 using compare::MachineDescription;
 using compare::Percentile;
 
-// Wall-clock seconds since construction.
-class Stopwatch {
- public:
-  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-  double Seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_;
-};
+using compare::Stopwatch;
 
 // Runs f(i) n times; the microseconds each call took.
 template <typename F>

@@ -30,20 +30,7 @@ int Fail(const Status& s) {
   return 1;
 }
 
-Status WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream f(path);
-  f << text;
-  f.close();
-  return f ? Status::OK() : Status::InvalidArgument("cannot write " + path);
-}
 
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 }  // namespace
 
@@ -116,7 +103,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
-  for (const std::string& name : Split(stores_arg)) {
+  for (const std::string& name : StoreNames(stores_arg)) {
     auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
@@ -146,8 +133,8 @@ int main(int argc, char** argv) {
   const ComparisonResult& r = c.result();
   std::printf("\n%s", TerminalTable(r).c_str());
   Status out;
-  if (!json_file.empty() && out.ok()) out = WriteFile(json_file, ResultJson(r));
-  if (!markdown_file.empty() && out.ok()) out = WriteFile(markdown_file, MarkdownTable(r));
+  if (!json_file.empty() && out.ok()) out = WriteTextFile(json_file, ResultJson(r));
+  if (!markdown_file.empty() && out.ok()) out = WriteTextFile(markdown_file, MarkdownTable(r));
   if (!plots_dir.empty() && out.ok()) out = WritePlots(r, plots_dir);
   if (!out.ok()) return Fail(out);
   if (!r.AllAgree()) {

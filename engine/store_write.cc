@@ -12,6 +12,7 @@
 #include "engine/index_entries.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
+#include "engine/sorted_write_batch.h"
 #include "engine/store.h"
 #include "schema/document_codec.h"
 #include "schema/legacy_compressed.h"
@@ -278,7 +279,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   }
 
   const Timestamp commit = NextCommitTime();
-  rocksdb::WriteBatch wb;
+  SortedWriteBatch wb;
   std::map<std::string, CounterDelta> deltas;  // by collection
   std::map<std::string, CounterDelta> ledger;  // by series ledger key (time series)
   std::vector<Entry> new_entries;
@@ -342,7 +343,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     for (const Entry& e : new_entries)
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
-  for (const auto& [id, d] : deltas) d.MergeInto(&wb, meta_, id);
   for (const auto& [key, d] : ledger)
     if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
   uint64_t seq = next_log_seq_;
@@ -352,9 +352,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       wb.Put(log_, LogKey(seq++), ChangeRecord(op, commit, paths[i].ToString()));
     }
   }
+  rocksdb::WriteBatch rwb(wb.bytes() + 64 * batch.size() + 4096);
+  for (const auto& [id, d] : deltas) d.MergeInto(&rwb, meta_, id);
+  wb.AppendTo(&rwb);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
-  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "writing a batch of " + std::to_string(batch.size())));
+  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &rwb), "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
   // Keep each partition's newest document exact, and tell time-series
   // listeners (query caches, rollups) what changed.

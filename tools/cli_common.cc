@@ -24,15 +24,16 @@ void ProgressLine::Show(const std::string& task, uint64_t done, uint64_t total) 
     int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total));
     if (pct > 100) pct = 100;
     int bar = pct / 4;
-    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% ", task.c_str(), bar, "=========================", 25 - bar, "", pct);
+    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% \033[K", task.c_str(), bar, "=========================", 25 - bar, "", pct);
   } else {
-    std::fprintf(stderr, "\r%s %llu ", task.c_str(), static_cast<unsigned long long>(done));
+    std::fprintf(stderr, "\r%s %llu \033[K", task.c_str(), static_cast<unsigned long long>(done));
   }
   shown_ = true;
 }
 
-ProgressLine::~ProgressLine() {
+void ProgressLine::Done() {
   if (shown_) std::fprintf(stderr, "\n");
+  shown_ = false;
 }
 
 void LineWriter::Line(const std::string& s) {

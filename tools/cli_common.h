@@ -29,7 +29,9 @@ class ProgressLine {
  public:
   explicit ProgressLine(bool enabled);
   void Show(const std::string& task, uint64_t done, uint64_t total);
-  ~ProgressLine();
+  // Ends the line (when one was shown); the next Show starts a new one.
+  void Done();
+  ~ProgressLine() { Done(); }
 
  private:
   bool enabled_;

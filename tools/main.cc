@@ -15,6 +15,7 @@
 #include "schema/structured_query.h"
 #include "schema/time_format.h"
 #include "tools/cli_common.h"
+#include "tools/cli_demo.h"
 #include "tools/cli_monitoring.h"
 #include "tools/cli_rollups.h"
 #include "tools/import.h"
@@ -574,6 +575,9 @@ int main(int argc, char** argv) {
 
   std::vector<Command> commands = AddMonitoringCommands(app, g);
   for (Command& c : AddRollupCommands(app, g)) commands.push_back(std::move(c));
+  std::string command_line;
+  for (int i = 0; i < argc; i++) command_line += (i ? " " : "") + std::string(argv[i]);
+  commands.push_back(AddDemoCommand(app, g, command_line));
 
   CLI11_PARSE(app, argc, argv);
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ namespace hearth::compare {
 
 struct WorkloadOptions {
   int monitors = 1000;     // monitor ids mon-0000 ...
-  int hours = 90 * 24;     // hourly snapshots per monitor, from 2026-01-01
+  int hours = 90 * 24;     // hourly snapshots per monitor
+  int64_t start_seconds = 1767225600;  // the first snapshot's time (2026-01-01T00:00:00Z)
   uint64_t seed = 1;       // of the snapshot generator
   size_t batch_size = 500;  // snapshots per atomic write
   int latest_queries = 2000;
@@ -50,6 +52,7 @@ struct WorkloadResult {
   std::string name;
   Kind kind = Kind::kLatency;
   std::string detail;  // what one operation is
+  bool ratios = true;  // false: shown for information, not compared (unlike work)
   std::vector<Measure> stores;
   std::vector<std::string> disagreements;  // the first few, in words
   Measure* Of(const std::string& store);
@@ -64,7 +67,7 @@ struct ComparisonResult {
   std::vector<std::string> stores;
   uint64_t snapshots = 0;   // ingested (before the mixed load)
   uint64_t json_bytes = 0;  // their plain JSON
-  std::vector<WorkloadResult> workloads;
+  std::deque<WorkloadResult> workloads;  // a deque: adding one keeps references to the others valid
   bool AllAgree() const;
   const WorkloadResult* Find(const std::string& name) const;
 };

@@ -1,10 +1,7 @@
 // hearth embedded as a compared store.
 #include <chrono>
 
-#include "hearth/aggregator.h"
-#include "hearth/database.h"
-#include "hearth/timeseries.h"
-#include "tools/compare/snapshot_store.h"
+#include "tools/compare/hearth_store.h"
 
 namespace hearth::compare {
 
@@ -52,48 +49,41 @@ class HearthReader : public SnapshotReader {
   Aggregator* agg_;
 };
 
-class HearthStore : public SnapshotStore {
- public:
-  HearthStore(std::string dir, std::unique_ptr<Database> db, std::unique_ptr<TimeSeries> ts,
-              std::unique_ptr<Aggregator> agg)
-      : dir_(std::move(dir)), db_(std::move(db)), ts_(std::move(ts)), agg_(std::move(agg)) {}
-  ~HearthStore() override { (void)Close(); }
-
-  std::string name() const override { return "hearth"; }
-  const std::string& dir() const override { return dir_; }
-
-  void Prepare(const SnapshotBatch& b) override {
-    batch_.Clear();
-    for (size_t i = 0; i < b.size(); i++)
-      batch_.Set(std::string(kCollection) + "/" + b.monitor[i] + "_" + std::to_string(b.seconds[i]), b.fields[i]);
-  }
-  Status Ingest(const SnapshotBatch&) override { return db_->Write(batch_).status(); }
-  Status Settle() override { return db_->Compact(); }
-  Status DeleteBefore(int64_t cutoff) override { return ts_->DeleteBefore(Timestamp{cutoff, 0}).status(); }
-  StatusOr<std::unique_ptr<SnapshotReader>> NewReader() override {
-    return std::unique_ptr<SnapshotReader>(new HearthReader(ts_.get(), agg_.get()));
-  }
-  Status Close() override {
-    if (!db_) return Status::OK();
-    agg_.reset();
-    Status s = ts_->Close();
-    ts_.reset();
-    Status c = db_->Close();
-    db_.reset();
-    return s.ok() ? c : s;
-  }
-
- private:
-  std::string dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<TimeSeries> ts_;
-  std::unique_ptr<Aggregator> agg_;
-  WriteBatch batch_;
-};
-
 }  // namespace
 
-StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes) {
+HearthStore::HearthStore(std::string dir, std::unique_ptr<Database> db, std::unique_ptr<TimeSeries> ts,
+                         std::unique_ptr<Aggregator> agg)
+    : dir_(std::move(dir)), db_(std::move(db)), ts_(std::move(ts)), agg_(std::move(agg)) {}
+
+HearthStore::~HearthStore() { (void)Close(); }
+
+void HearthStore::Prepare(const SnapshotBatch& b) {
+  batch_.Clear();
+  for (size_t i = 0; i < b.size(); i++)
+    batch_.Set(std::string(kCollection) + "/" + b.monitor[i] + "_" + std::to_string(b.seconds[i]), b.fields[i]);
+}
+
+Status HearthStore::Ingest(const SnapshotBatch&) { return db_->Write(batch_).status(); }
+
+Status HearthStore::Settle() { return db_->Compact(); }
+
+Status HearthStore::DeleteBefore(int64_t cutoff) { return ts_->DeleteBefore(Timestamp{cutoff, 0}).status(); }
+
+StatusOr<std::unique_ptr<SnapshotReader>> HearthStore::NewReader() {
+  return std::unique_ptr<SnapshotReader>(new HearthReader(ts_.get(), agg_.get()));
+}
+
+Status HearthStore::Close() {
+  if (!db_) return Status::OK();
+  agg_.reset();
+  Status s = ts_->Close();
+  ts_.reset();
+  Status c = db_->Close();
+  db_.reset();
+  return s.ok() ? c : s;
+}
+
+StatusOr<std::unique_ptr<HearthStore>> HearthStore::Open(const std::string& dir, size_t cache_bytes) {
   Options o;
   o.block_cache_bytes = cache_bytes;
   HEARTH_ASSIGN_OR_RETURN(auto db, Database::Open(o, dir));
@@ -102,7 +92,12 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir,
   t.cache_max_entries = 0;  // answer every question again, as the other stores do
   HEARTH_ASSIGN_OR_RETURN(auto ts, TimeSeries::Open(db.get(), t));
   HEARTH_ASSIGN_OR_RETURN(auto agg, Aggregator::Open(db.get()));
-  return std::unique_ptr<SnapshotStore>(new HearthStore(dir, std::move(db), std::move(ts), std::move(agg)));
+  return std::unique_ptr<HearthStore>(new HearthStore(dir, std::move(db), std::move(ts), std::move(agg)));
+}
+
+StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes) {
+  HEARTH_ASSIGN_OR_RETURN(auto s, HearthStore::Open(dir, cache_bytes));
+  return std::unique_ptr<SnapshotStore>(std::move(s));
 }
 
 }  // namespace hearth::compare

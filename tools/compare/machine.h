@@ -2,6 +2,7 @@
 // percentiles of its samples.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -13,5 +14,16 @@ std::string MachineDescription();
 // The p-th percentile (0..1) of samples (the nearest rank below); 0 when
 // there are none.
 double Percentile(std::vector<double> samples, double p);
+
+// Wall-clock seconds since construction.
+class Stopwatch {
+ public:
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
 
 }  // namespace hearth::compare

@@ -100,7 +100,7 @@ std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Mea
 std::optional<double> Advantage(const WorkloadResult& w, const std::string& store, const std::string& peer) {
   const Measure* a = w.Of(store);
   const Measure* b = w.Of(peer);
-  if (!a || !b || !a->agrees || !b->agrees) return std::nullopt;
+  if (!a || !b || !a->agrees || !b->agrees || !w.ratios) return std::nullopt;
   double x = 0, y = 0;  // "more is better" figures of the store and the peer
   switch (w.kind) {
     case Kind::kThroughput:
@@ -123,7 +123,7 @@ std::optional<double> Advantage(const WorkloadResult& w, const std::string& stor
 std::string AdvantageWords(const WorkloadResult& w, const std::string& store, const std::string& peer) {
   const Measure* a = w.Of(store);
   const Measure* b = w.Of(peer);
-  if (!a || !b) return "";
+  if (!a || !b || !w.ratios) return "";
   if (!b->agrees) return "disagrees";
   auto v = Advantage(w, store, peer);
   if (!v) return "";
@@ -241,6 +241,8 @@ std::string ResultJson(const ComparisonResult& r) {
     str("name", wl.name);
     str("kind", kKinds[static_cast<int>(wl.kind)]);
     str("detail", wl.detail);
+    w.Key("compared");
+    w.Bool(wl.ratios);
     w.Key("stores");
     w.StartArray();
     for (const Measure& m : wl.stores) {
@@ -286,6 +288,13 @@ std::string ResultJson(const ComparisonResult& r) {
   w.EndArray();
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+Status WriteTextFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path);
+  f << text;
+  f.close();
+  return f ? Status::OK() : Status::InvalidArgument("cannot write " + path);
 }
 
 Status WritePlots(const ComparisonResult& r, const std::string& dir) {

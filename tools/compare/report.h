@@ -41,4 +41,8 @@ std::string ResultJson(const ComparisonResult& r);
 // are drawn from. FAILED_PRECONDITION when gnuplot is not installed.
 Status WritePlots(const ComparisonResult& r, const std::string& dir);
 
+// Writes `text` to the file at `path` (replacing it); INVALID_ARGUMENT naming
+// the path when it cannot.
+Status WriteTextFile(const std::string& path, const std::string& text);
+
 }  // namespace hearth::compare

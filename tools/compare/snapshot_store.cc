@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "schema/json.h"
 
@@ -80,6 +81,14 @@ uint64_t DirectoryBytes(const std::string& dir) {
     if (it->is_regular_file(fec)) total += it->file_size(fec);
   }
   return total;
+}
+
+std::vector<std::string> StoreNames(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty() && item != "none") out.push_back(item);
+  return out;
 }
 
 StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,

@@ -108,6 +108,9 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir
 // with index (monitor_id, timestamp), WAL, synchronous=NORMAL.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenSqliteStore(const std::string& dir, size_t cache_bytes);
 
+// "hearth,sqlite" -> {"hearth", "sqlite"}; "none" and empty items are left out.
+std::vector<std::string> StoreNames(const std::string& list);
+
 // One of the above by its name ("hearth", "rocksdb", "sqlite");
 // INVALID_ARGUMENT naming the choices for any other.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,

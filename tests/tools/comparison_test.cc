@@ -1,0 +1,300 @@
+// The side-by-side comparison: every store answers the same questions alike,
+// a store that answers differently is caught and not compared, and the
+// reports say what was measured.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <filesystem>
+
+#include "schema/json.h"
+#include "tests/test_util.h"
+#include "tools/compare/comparison.h"
+#include "tools/compare/report.h"
+#include "tools/snapshot_generator.h"
+
+namespace hearth::testing {
+namespace {
+
+using compare::ComparisonResult;
+using compare::Measure;
+using compare::ReadResult;
+using compare::SnapshotReader;
+using compare::SnapshotStore;
+using compare::WorkloadOptions;
+using compare::WorkloadResult;
+
+WorkloadOptions Tiny() {
+  WorkloadOptions o = WorkloadOptions::Smoke();
+  o.monitors = 6;
+  o.hours = 80;
+  o.batch_size = 100;
+  o.latest_queries = 20;
+  o.range_queries = 8;
+  o.at_time_queries = 20;
+  o.aggregation_queries = 4;
+  o.mixed_hours = 3;
+  return o;
+}
+
+// Each store in its own directory under `dir`.
+std::vector<std::unique_ptr<SnapshotStore>> OpenAll(const std::string& dir) {
+  std::vector<std::unique_ptr<SnapshotStore>> out;
+  for (const char* name : {"hearth", "rocksdb", "sqlite"}) {
+    auto s = compare::OpenStoreNamed(name, dir + "/" + name, 8 << 20);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (s.ok()) out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+std::vector<SnapshotStore*> Pointers(const std::vector<std::unique_ptr<SnapshotStore>>& v) {
+  std::vector<SnapshotStore*> out;
+  for (const auto& s : v) out.push_back(s.get());
+  return out;
+}
+
+TEST(Comparison, EveryStoreAnswersEveryWorkloadAlike) {
+  TempDir dir;
+  auto stores = OpenAll(dir.path());
+  ASSERT_EQ(stores.size(), 3u);
+  compare::Comparison c(Pointers(stores), Tiny());
+  ASSERT_TRUE(c.RunAll().ok());
+  const ComparisonResult& r = c.result();
+  EXPECT_TRUE(r.AllAgree());
+  EXPECT_EQ(r.snapshots, 6u * 80u);
+  EXPECT_GT(r.json_bytes, r.snapshots * 500);
+  for (const char* name : {"ingest", "settle", "disk", "latest", "range 7d", "range 30d", "range 90d", "at-time",
+                           "monthly aggregation", "mixed: writes", "mixed: reads", "retention"}) {
+    const WorkloadResult* w = r.Find(name);
+    ASSERT_NE(w, nullptr) << name;
+    ASSERT_EQ(w->stores.size(), 3u) << name;
+    for (const Measure& m : w->stores) {
+      EXPECT_TRUE(m.agrees) << name << " " << m.store;
+      EXPECT_GT(m.operations, 0u) << name << " " << m.store;
+    }
+  }
+  // Each store took every batch and every query.
+  for (const Measure& m : r.Find("ingest")->stores) EXPECT_EQ(m.operations, 480u);
+  for (const Measure& m : r.Find("latest")->stores) EXPECT_EQ(m.latencies_us.size(), 20u);
+  for (const Measure& m : r.Find("mixed: writes")->stores) EXPECT_EQ(m.operations, 6u * 3u);
+  for (auto& s : stores) EXPECT_TRUE(s->Close().ok());
+}
+
+TEST(Comparison, StoresReturnTheSameDocumentsForTheSameQuestion) {
+  TempDir dir;
+  auto stores = OpenAll(dir.path());
+  compare::Comparison c(Pointers(stores), Tiny());
+  ASSERT_TRUE(c.Ingest().ok());
+  std::vector<std::unique_ptr<SnapshotReader>> readers;
+  for (auto& s : stores) {
+    auto r = s->NewReader();
+    ASSERT_TRUE(r.ok());
+    readers.push_back(std::move(*r));
+  }
+  const int64_t t0 = Tiny().start_seconds;
+  std::vector<ReadResult> range(3), at(3), none(3), summary(3);
+  for (size_t i = 0; i < 3; i++) {
+    ASSERT_TRUE(readers[i]->Range("mon-0002", t0 + 3600 * 10, t0 + 3600 * 20, &range[i]).ok());
+    ASSERT_TRUE(readers[i]->AtTime("mon-0002", t0 + 3600 * 5 + 1800, 1800, &at[i]).ok());  // a tie: the earlier
+    ASSERT_TRUE(readers[i]->Latest("mon-9999", &none[i]).ok());
+    ASSERT_TRUE(readers[i]->MonthlySummary("mon-0002", WindowOf(Period::kMonthly, Timestamp{t0, 0}), &summary[i]).ok());
+  }
+  for (size_t i = 0; i < 3; i++) {
+    EXPECT_EQ(range[i].documents(), 10u);
+    EXPECT_EQ(at[i].documents(), 1u);
+    EXPECT_EQ(none[i].documents(), 0u);
+    EXPECT_EQ(summary[i].summary.snapshots, 80);
+    EXPECT_GE(summary[i].summary.metrics.size(), 10u);
+    std::string why;
+    EXPECT_TRUE(compare::SameAnswer(range[0], range[i], &why)) << why;
+    EXPECT_TRUE(compare::SameAnswer(at[0], at[i], &why)) << why;
+    EXPECT_TRUE(compare::SameAnswer(summary[0], summary[i], &why)) << why;
+  }
+  // Newest first, and the tie at-time picked the earlier snapshot (hour 5).
+  auto time_of = [](const std::string& json) {
+    auto d = schema::ParsePlainDocument(json, nullptr);
+    return d->fields.at("timestamp").string();
+  };
+  ASSERT_EQ(range[1].texts.size(), 10u);
+  EXPECT_GT(time_of(range[1].texts.front()), time_of(range[1].texts.back()));
+  EXPECT_EQ(at[2].texts.size(), 1u);
+  auto d = schema::ParsePlainDocument(at[2].texts[0], nullptr);
+  EXPECT_EQ(d->fields.at("timestamp").string(), "2026-01-01T05:00:00Z");
+  for (auto& r : readers) r.reset();
+  for (auto& s : stores) EXPECT_TRUE(s->Close().ok());
+}
+
+// A store that loses the oldest document of every range.
+class LossyReader : public SnapshotReader {
+ public:
+  explicit LossyReader(std::unique_ptr<SnapshotReader> inner) : inner_(std::move(inner)) {}
+  Status Latest(const std::string& m, ReadResult* out) override { return inner_->Latest(m, out); }
+  Status Range(const std::string& m, int64_t from, int64_t to, ReadResult* out) override {
+    HEARTH_RETURN_IF_ERROR(inner_->Range(m, from, to, out));
+    if (!out->texts.empty()) out->texts.pop_back();
+    return Status::OK();
+  }
+  Status AtTime(const std::string& m, int64_t t, int64_t tol, ReadResult* out) override {
+    return inner_->AtTime(m, t, tol, out);
+  }
+  Status MonthlySummary(const std::string& m, const Window& w, ReadResult* out) override {
+    HEARTH_RETURN_IF_ERROR(inner_->MonthlySummary(m, w, out));
+    if (!out->summary.metrics.empty()) out->summary.metrics.begin()->second.max += 1;
+    return Status::OK();
+  }
+
+ private:
+  std::unique_ptr<SnapshotReader> inner_;
+};
+
+class LossyStore : public SnapshotStore {
+ public:
+  explicit LossyStore(std::unique_ptr<SnapshotStore> inner) : inner_(std::move(inner)) {}
+  std::string name() const override { return "lossy"; }
+  const std::string& dir() const override { return inner_->dir(); }
+  Status Ingest(const compare::SnapshotBatch& b) override { return inner_->Ingest(b); }
+  Status Settle() override { return inner_->Settle(); }
+  Status DeleteBefore(int64_t cutoff) override { return inner_->DeleteBefore(cutoff); }
+  StatusOr<std::unique_ptr<SnapshotReader>> NewReader() override {
+    HEARTH_ASSIGN_OR_RETURN(auto r, inner_->NewReader());
+    return std::unique_ptr<SnapshotReader>(new LossyReader(std::move(r)));
+  }
+  Status Close() override { return inner_->Close(); }
+
+ private:
+  std::unique_ptr<SnapshotStore> inner_;
+};
+
+TEST(Comparison, AStoreThatAnswersDifferentlyIsCaughtAndNotCompared) {
+  TempDir dir;
+  auto hearth_store = compare::OpenStoreNamed("hearth", dir.path() + "/hearth", 8 << 20);
+  auto sqlite_store = compare::OpenStoreNamed("sqlite", dir.path() + "/sqlite", 8 << 20);
+  ASSERT_TRUE(hearth_store.ok() && sqlite_store.ok());
+  LossyStore lossy(std::move(*sqlite_store));
+  WorkloadOptions o = Tiny();
+  o.mixed_hours = 0;
+  compare::Comparison c({hearth_store->get(), &lossy}, o);
+  ASSERT_TRUE(c.RunAll().ok());
+  const ComparisonResult& r = c.result();
+  EXPECT_FALSE(r.AllAgree());
+  const WorkloadResult* range = r.Find("range 7d");
+  ASSERT_NE(range, nullptr);
+  EXPECT_FALSE(range->Of("lossy")->agrees);
+  EXPECT_FALSE(range->disagreements.empty());
+  EXPECT_EQ(compare::AdvantageWords(*range, "hearth", "lossy"), "disagrees");
+  EXPECT_FALSE(compare::Advantage(*range, "hearth", "lossy").has_value());
+  EXPECT_FALSE(r.Find("monthly aggregation")->Of("lossy")->agrees);
+  EXPECT_FALSE(r.Find("retention")->Of("lossy")->agrees);  // what is left is read as ranges
+  // Questions it answers right are still compared.
+  EXPECT_TRUE(r.Find("latest")->Of("lossy")->agrees);
+  EXPECT_TRUE(compare::Advantage(*r.Find("latest"), "hearth", "lossy").has_value());
+  EXPECT_NE(compare::TerminalTable(r).find("DISAGREEMENT in range 7d"), std::string::npos);
+  EXPECT_TRUE((*hearth_store)->Close().ok());
+  EXPECT_TRUE(lossy.Close().ok());
+}
+
+TEST(Comparison, SameAnswerComparesDocumentsInOrderAndSummariesWithinRounding) {
+  ReadResult a, b;
+  a.texts = {"{\"x\":1}", "{\"x\":2}"};
+  b.texts = {"{\"x\":1}", "{\"x\":2}"};
+  std::string why;
+  EXPECT_TRUE(compare::SameAnswer(a, b, &why));
+  std::swap(b.texts[0], b.texts[1]);
+  EXPECT_FALSE(compare::SameAnswer(a, b, &why));
+  EXPECT_NE(why.find("document 0 differs"), std::string::npos);
+  b.texts.pop_back();
+  EXPECT_FALSE(compare::SameAnswer(a, b, &why));
+  EXPECT_EQ(why, "2 documents against 1");
+
+  ReadResult s, t;
+  s.summary.snapshots = t.summary.snapshots = 3;
+  s.summary.metrics["m"] = {3, 1.0, 5.0, 2.0};
+  t.summary.metrics["m"] = {3, 1.0, 5.0, 2.0 * (1 + 1e-12)};  // summation order
+  EXPECT_TRUE(compare::SameAnswer(s, t, &why)) << why;
+  t.summary.metrics["m"].mean = 2.0001;
+  EXPECT_FALSE(compare::SameAnswer(s, t, &why));
+  t.summary.metrics["m"].mean = 2.0;
+  t.summary.metrics["m"].count = 2;
+  EXPECT_FALSE(compare::SameAnswer(s, t, &why));
+}
+
+// A result of two stores with chosen figures.
+ComparisonResult TwoStores(double hearth_docs_per_s, double sqlite_docs_per_s) {
+  ComparisonResult r;
+  r.machine = "test machine";
+  r.command = "test";
+  r.stores = {"hearth", "sqlite"};
+  r.json_bytes = 1000;
+  WorkloadResult ingest;
+  ingest.name = "ingest";
+  ingest.kind = WorkloadResult::Kind::kThroughput;
+  ingest.stores = {Measure{"hearth", true, 1000, 1000 / hearth_docs_per_s, 0, {}},
+                   Measure{"sqlite", true, 1000, 1000 / sqlite_docs_per_s, 0, {}}};
+  WorkloadResult latest;
+  latest.name = "latest";
+  latest.kind = WorkloadResult::Kind::kLatency;
+  latest.stores = {Measure{"hearth", true, 4, 0, 0, {1, 2, 30, 40}}, Measure{"sqlite", true, 4, 0, 0, {4, 6, 8, 9}}};
+  WorkloadResult disk;
+  disk.name = "disk";
+  disk.kind = WorkloadResult::Kind::kBytes;
+  disk.stores = {Measure{"hearth", true, 100, 0, 0, {}}, Measure{"sqlite", true, 1300, 0, 0, {}}};
+  r.workloads = {ingest, latest, disk};
+  return r;
+}
+
+TEST(ComparisonReport, RatiosSayHowMuchBetterTheSubjectDid) {
+  ComparisonResult r = TwoStores(30000, 10000);
+  EXPECT_DOUBLE_EQ(*compare::Advantage(*r.Find("ingest"), "hearth", "sqlite"), 3.0);
+  EXPECT_EQ(compare::AdvantageWords(*r.Find("ingest"), "hearth", "sqlite"), "3.00x faster");
+  // Latency compares medians (2 against 6).
+  EXPECT_DOUBLE_EQ(*compare::Advantage(*r.Find("latest"), "hearth", "sqlite"), 3.0);
+  EXPECT_DOUBLE_EQ(*compare::Advantage(*r.Find("disk"), "hearth", "sqlite"), 13.0);
+  EXPECT_EQ(compare::AdvantageWords(*r.Find("disk"), "hearth", "sqlite"), "13x smaller");
+  ComparisonResult slow = TwoStores(5000, 10000);
+  EXPECT_EQ(compare::AdvantageWords(*slow.Find("ingest"), "hearth", "sqlite"), "0.50x (slower)");
+}
+
+TEST(ComparisonReport, TargetsAreCheckedAsRatiosOfOneRun) {
+  auto met = [](const ComparisonResult& r, const std::string& name) {
+    for (const auto& t : compare::CheckTargets(r))
+      if (t.name == name) return std::optional<bool>(t.met);
+    return std::optional<bool>();
+  };
+  ComparisonResult r = TwoStores(30000, 10000);
+  EXPECT_EQ(met(r, "ingest >= 10x SQLite"), false);
+  EXPECT_EQ(met(r, "bytes on disk <= 1/5 of SQLite's"), true);
+  EXPECT_EQ(met(r, "latest p99 <= 20 us"), false);  // p99 of {1, 2, 30, 40}: 30 (nearest rank below)
+  EXPECT_FALSE(met(r, "ingest >= 0.5x raw RocksDB").has_value());  // RocksDB took no part
+  EXPECT_EQ(met(TwoStores(100001, 10000), "ingest >= 10x SQLite"), true);
+}
+
+TEST(ComparisonReport, JsonMarkdownAndTableCarryTheFiguresAndTheMachine) {
+  ComparisonResult r = TwoStores(30000, 10000);
+  rapidjson::Document d;
+  const std::string json = compare::ResultJson(r);
+  d.Parse(json.c_str());
+  ASSERT_FALSE(d.HasParseError()) << json;
+  EXPECT_STREQ(d["machine"].GetString(), "test machine");
+  EXPECT_STREQ(d["command"].GetString(), "test");
+  ASSERT_EQ(d["workloads"].Size(), 3u);
+  EXPECT_STREQ(d["workloads"][0]["name"].GetString(), "ingest");
+  EXPECT_DOUBLE_EQ(d["workloads"][0]["stores"][0]["per_second"].GetDouble(), 30000);
+  EXPECT_DOUBLE_EQ(d["workloads"][1]["stores"][1]["p50_us"].GetDouble(), 6);
+  const std::string md = compare::MarkdownTable(r);
+  EXPECT_NE(md.find("| ingest | 30,000/s | 10,000/s | 3.00x faster |"), std::string::npos) << md;
+  EXPECT_NE(md.find("Machine: test machine"), std::string::npos);
+  const std::string table = compare::TerminalTable(r);
+  EXPECT_NE(table.find("hearth vs sqlite"), std::string::npos);
+  EXPECT_NE(table.find("0.00 MB (10.0% of JSON)"), std::string::npos) << table;  // 100 of 1000 bytes
+}
+
+TEST(ComparisonReport, PlotsAreDrawnWithGnuplot) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) GTEST_SKIP() << "gnuplot is not installed";
+  TempDir dir;
+  ASSERT_TRUE(compare::WritePlots(TwoStores(30000, 10000), dir.path()).ok());
+  for (const char* f : {"throughput.png", "latency-latest.png", "plots.gp", "latency-latest-sqlite.dat"})
+    EXPECT_GT(std::filesystem::file_size(dir.path() + "/" + f), 0u) << f;
+}
+
+}  // namespace
+}  // namespace hearth::testing
