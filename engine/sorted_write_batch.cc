@@ -13,6 +13,15 @@ void SortedWriteBatch::Add(Type type, rocksdb::ColumnFamilyHandle* cf, std::stri
   ops_.push_back(op);
 }
 
+void SortedWriteBatch::Clear(size_t keep_bytes) {
+  if (bytes_.capacity() > keep_bytes) {
+    std::string().swap(bytes_);
+    std::vector<Op>().swap(ops_);
+  }
+  bytes_.clear();
+  ops_.clear();
+}
+
 void SortedWriteBatch::AppendTo(rocksdb::WriteBatch* wb) const {
   std::vector<uint32_t> order(ops_.size());
   std::iota(order.begin(), order.end(), 0);

@@ -32,6 +32,9 @@ class SortedWriteBatch {
   void AppendTo(rocksdb::WriteBatch* wb) const;
   // Bytes of keys and values held (to size the RocksDB batch).
   size_t bytes() const { return bytes_.size(); }
+  // Forgets every write; keeps the memory for the next batch unless it grew
+  // past `keep_bytes`.
+  void Clear(size_t keep_bytes);
 
  private:
   enum Type : uint8_t { kPut, kDelete, kMerge };

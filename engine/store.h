@@ -27,6 +27,7 @@
 #include "engine/collection_counters.h"
 #include "engine/latest_documents.h"
 #include "engine/retired_spans.h"
+#include "engine/sorted_write_batch.h"
 #include "hearth/status.h"
 #include "schema/document_codec.h"
 #include "schema/index_config.h"
@@ -205,6 +206,10 @@ class Store {
 
   std::mutex write_mu_;
   uint64_t next_log_seq_ = 1;              // guarded by write_mu_
+  // Write()'s buffers, kept between batches (guarded by write_mu_): a fresh
+  // megabyte-sized buffer per batch costs page faults and regrowth copies.
+  SortedWriteBatch write_ops_;
+  rocksdb::WriteBatch write_batch_;
   std::atomic<int64_t> last_commit_nanos_{0};
   bool closed_ = false;
 };

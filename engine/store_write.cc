@@ -279,7 +279,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   }
 
   const Timestamp commit = NextCommitTime();
-  SortedWriteBatch wb;
+  // Write's buffers are reused from batch to batch (write_mu_ is held).
+  constexpr size_t kKeepBufferBytes = size_t{64} << 20;
+  SortedWriteBatch& wb = write_ops_;
+  wb.Clear(kKeepBufferBytes);
   std::map<std::string, CounterDelta> deltas;  // by collection
   std::map<std::string, CounterDelta> ledger;  // by series ledger key (time series)
   std::vector<Entry> new_entries;
@@ -352,7 +355,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       wb.Put(log_, LogKey(seq++), ChangeRecord(op, commit, paths[i].ToString()));
     }
   }
-  rocksdb::WriteBatch rwb(wb.bytes() + 64 * batch.size() + 4096);
+  rocksdb::WriteBatch& rwb = write_batch_;
+  if (rwb.GetDataSize() > kKeepBufferBytes) rwb = rocksdb::WriteBatch();
+  rwb.Clear();
   for (const auto& [id, d] : deltas) d.MergeInto(&rwb, meta_, id);
   wb.AppendTo(&rwb);
   rocksdb::WriteOptions wo;

@@ -130,3 +130,25 @@ TEST(RestJson, RejectsMalformedValuesNamingTheField) {
 
 }  // namespace
 }  // namespace hearth::schema
+
+namespace hearth::schema {
+namespace {
+
+// The size `hearth stats` counts is computed without writing the JSON; it
+// must be exactly the length of what export writes, for every kind of value:
+// escapes, control characters, NaN and infinities, signed zeros, bytes,
+// geo points, nesting.
+TEST(PlainJson, DocumentSizeIsTheLengthOfTheWrittenJson) {
+  hearth::testing::ValueGenerator gen(7);
+  for (int i = 0; i < 3000; i++) {
+    MapValue m;
+    const int fields = i % 7;
+    for (int f = 0; f < fields; f++) m.insert_or_assign(gen.String(), gen.Next());
+    if (i % 5 == 0) m.insert_or_assign("quote\"back\\slash\n\x01", Value::String("tab\t\x1f/\"\\"));
+    ASSERT_EQ(PlainDocumentJsonSize(m), PlainDocumentJson(m).size()) << PlainDocumentJson(m);
+  }
+  EXPECT_EQ(PlainDocumentJsonSize({}), 2u);
+}
+
+}  // namespace
+}  // namespace hearth::schema
