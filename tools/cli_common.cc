@@ -20,20 +20,26 @@ ProgressLine::ProgressLine(bool enabled) : enabled_(enabled && isatty(2)) {}
 
 void ProgressLine::Show(const std::string& task, uint64_t done, uint64_t total) {
   if (!enabled_) return;
+  char line[512];
   if (total > 0) {
     int pct = static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total));
     if (pct > 100) pct = 100;
     int bar = pct / 4;
-    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% \033[K", task.c_str(), bar, "=========================", 25 - bar, "", pct);
+    std::snprintf(line, sizeof line, "%s [%.*s%*s] %3d%%", task.c_str(), bar, "=========================", 25 - bar, "",
+                  pct);
   } else {
-    std::fprintf(stderr, "\r%s %llu \033[K", task.c_str(), static_cast<unsigned long long>(done));
+    std::snprintf(line, sizeof line, "%s %llu", task.c_str(), static_cast<unsigned long long>(done));
   }
+  if (shown_ && last_ == line) return;
+  last_ = line;
+  std::fprintf(stderr, "\r%s \033[K", line);
   shown_ = true;
 }
 
 void ProgressLine::Done() {
   if (shown_) std::fprintf(stderr, "\n");
   shown_ = false;
+  last_.clear();
 }
 
 void LineWriter::Line(const std::string& s) {

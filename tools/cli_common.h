@@ -36,6 +36,7 @@ class ProgressLine {
  private:
   bool enabled_;
   bool shown_ = false;
+  std::string last_;  // what is on the line: redrawn only when it changes
 };
 
 // Buffers output lines and writes them to stdout in large chunks.

@@ -161,13 +161,15 @@ int RunDemo(const Globals& g, const DemoArgs& a, const std::string& command) {
     std::fprintf(stderr, "hearth: the stores did not all return the same results (see DISAGREEMENT above)\n");
     return 1;
   }
-  const std::string db = g.db == "./hearth-data" ? "" : " --db " + g.db;
+  // The program as the user ran it (build/hearth from the repository root).
+  const std::string program = command.substr(0, command.find(' '));
+  const std::string db = program + (g.db == "./hearth-data" ? "" : " --db " + g.db);
   std::printf(
       "\nThe store stays in %s with a %d-day retention policy. Try:\n"
-      "  hearth%s snapshots latest mon-0000\n"
-      "  hearth%s aggregate mon-0000 --period monthly --at %s\n"
-      "  hearth%s query snapshots --where 'monitor_id == \"mon-0001\"' --order-by 'timestamp desc' --limit 3\n"
-      "  hearth%s stats\n",
+      "  %s snapshots latest mon-0000\n"
+      "  %s aggregate mon-0000 --period monthly --at %s\n"
+      "  %s query snapshots --where 'monitor_id == \"mon-0001\"' --order-by 'timestamp desc' --limit 3\n"
+      "  %s stats\n",
       g.db.c_str(), a.days - o.retention_days, db.c_str(), db.c_str(),
       schema::FormatRfc3339(Timestamp{now, 0}).c_str(), db.c_str(), db.c_str());
   return 0;

@@ -189,7 +189,7 @@ Status Comparison::RunQueries(const std::string& name, const std::string& detail
       w.stores[s].seconds += us / 1e6;
       w.stores[s].operations++;
     }
-    documents += answers[0].documents();
+    documents += answers[0].documents() + static_cast<uint64_t>(answers[0].summary.snapshots);
     Compare(w, answers, question);
     Progress(name, static_cast<uint64_t>(i + 1), static_cast<uint64_t>(count));
   }

@@ -338,7 +338,12 @@ Status WritePlots(const ComparisonResult& r, const std::string& dir) {
       std::sort(v.begin(), v.end());
       const std::string file = "latency-" + slug + "-" + m.store + ".dat";
       std::ofstream dat(dir + "/" + file);
-      for (size_t k = 0; k < v.size(); k++) dat << v[k] << " " << static_cast<double>(k + 1) / static_cast<double>(v.size()) << "\n";
+      // At most kPoints points of the distribution (a mixed load reads millions of times).
+      constexpr size_t kPoints = 2000;
+      const size_t step = std::max<size_t>(1, v.size() / kPoints);
+      for (size_t k = 0; k < v.size(); k += step)
+        dat << v[k] << " " << static_cast<double>(k + 1) / static_cast<double>(v.size()) << "\n";
+      if (!v.empty() && (v.size() - 1) % step != 0) dat << v.back() << " 1\n";
       gp << (i ? ", " : "") << "'" << file << "' using 1:2 with lines linewidth 2 title '" << m.store << "'";
     }
     gp << "\nunset logscale x\n";
