@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--readers", o.mixed_readers, "reader threads of the mixed load")->capture_default_str();
   app.add_option("--retention-days", o.retention_days, "retention deletes the oldest days")->capture_default_str();
+  app.add_flag("--warm", o.warm_all,
+               "read every snapshot once before the queries, so they measure the cached steady state (default: "
+               "each monitor's newest only)");
   app.add_option("--cache-mb", cache_mb, "block/page cache of each store, MiB")->capture_default_str();
   app.add_option("--dir", dir, "where the stores are made (default: a fresh directory under $TMPDIR, removed after)");
   app.add_flag("--keep", keep, "keep the stores' directories");

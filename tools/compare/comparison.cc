@@ -165,8 +165,12 @@ Status Comparison::RunQueries(const std::string& name, const std::string& detail
     ReadResult scratch;
     for (auto& r : readers_)
       for (int m = 0; m < options_.monitors; m++) {
+        const std::string id = tools::SnapshotGenerator::MonitorId(m);
         scratch.Clear();
-        HEARTH_RETURN_IF_ERROR(r->Latest(tools::SnapshotGenerator::MonitorId(m), &scratch));
+        HEARTH_RETURN_IF_ERROR(r->Latest(id, &scratch));
+        scratch.Clear();
+        if (options_.warm_all) HEARTH_RETURN_IF_ERROR(r->Range(id, t0_, t_end_, &scratch));
+        Progress("warming up", static_cast<uint64_t>(m + 1), static_cast<uint64_t>(options_.monitors));
       }
     warm_ = true;
   }

@@ -30,6 +30,10 @@ struct WorkloadOptions {
   int mixed_hours = 24;    // hours of new snapshots the mixed load's writer adds (0: no mixed load)
   int mixed_readers = 2;   // reader threads of the mixed load (latest of random monitors)
   int retention_days = 30;  // retention deletes the oldest this many days (a third of the span when shorter)
+  // Before the queries, read every snapshot once (untimed), so they measure a
+  // steady state with the data in the caches rather than first reads.
+  // Default: only each monitor's newest snapshot.
+  bool warm_all = false;
 
   // A few thousand snapshots per store and a few queries: CI's smoke run.
   static WorkloadOptions Smoke();

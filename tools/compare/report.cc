@@ -222,7 +222,8 @@ std::string ResultJson(const ComparisonResult& r) {
            {"aggregation_queries", o.aggregation_queries},
            {"mixed_hours", o.mixed_hours},
            {"mixed_readers", o.mixed_readers},
-           {"retention_days", o.retention_days}}) {
+           {"retention_days", o.retention_days},
+           {"warm_all", o.warm_all ? 1 : 0}}) {
     w.Key(k);
     w.Int64(v);
   }
