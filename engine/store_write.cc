@@ -11,7 +11,6 @@
 #include "engine/collection_counters.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
-#include "engine/parallel_for.h"
 #include "engine/rocks_status.h"
 #include "engine/sorted_write_batch.h"
 #include "engine/store.h"
@@ -22,10 +21,6 @@
 namespace hearth::engine {
 
 namespace {
-
-// Batches of at least this many documents are validated and encoded on two
-// threads (below it, starting a thread costs more than it saves).
-constexpr size_t kParallelDocuments = 64;
 
 Status CheckDeclaredTypes(const CollectionDef& def, const schema::DocumentPath& p, const MapValue& fields) {
   for (const auto& f : def.timestamp_fields) {
@@ -187,17 +182,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     return it == expanded.end() ? batch.ops()[i].fields : it->second;
   };
   for (size_t i = 0; i < batch.size(); i++) {
-    HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(batch.ops()[i].path));
+    const auto& op = batch.ops()[i];
+    HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
+    if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
+      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i)));
+      HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(c->def, p, fields_of(i)));
+    }
     paths.push_back(std::move(p));
     colls.push_back(c);
   }
-  HEARTH_RETURN_IF_ERROR(ParallelFor(batch.size(), kParallelDocuments, [&](size_t i) -> Status {
-    const auto kind = batch.ops()[i].kind;
-    if (kind != WriteBatch::Kind::kSet && kind != WriteBatch::Kind::kCreate) return Status::OK();
-    HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(paths[i], fields_of(i)));
-    return CheckDeclaredTypes(colls[i]->def, paths[i], fields_of(i));
-  }));
 
   std::lock_guard lock(write_mu_);
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
@@ -291,29 +285,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   wb.Clear(kKeepBufferBytes);
   std::map<std::string, CounterDelta> deltas;  // by collection
   std::map<std::string, CounterDelta> ledger;  // by series ledger key (time series)
-  // Each document's stored bytes and index entries: pure work, done on two
-  // threads once dictionary sampling (which may install a dictionary the
-  // encoding then uses) has seen every document.
-  for (Touched& t : touched)
-    if (t.has) HEARTH_RETURN_IF_ERROR(SampleForDictionary(*t.coll, *t.fields));
-  std::vector<std::string> encoded(touched.size());
-  std::vector<std::vector<Entry>> entries(touched.size());
-  HEARTH_RETURN_IF_ERROR(ParallelFor(touched.size(), kParallelDocuments, [&](size_t i) -> Status {
-    const Touched& t = touched[i];
-    if (!t.has) return Status::OK();
-    encoded[i] = schema::EncodeStoredDocument(*t.fields, t.had ? t.old_create : commit, commit, t.coll->compression);
-    AppendEntries(*t.coll, t.path, MapFieldSource(*t.fields), *t.fields, &entries[i]);
-    return Status::OK();
-  }));
-  for (size_t ti = 0; ti < touched.size(); ti++) {
-    Touched& t = touched[ti];
+  std::vector<Entry> new_entries;
+  for (Touched& t : touched) {
     const CollectionState& c = *t.coll;
     auto& delta = deltas[c.def.id];
     std::string pk;
-    std::vector<Entry>& new_entries = entries[ti];
+    new_entries.clear();
     if (t.has) {
       const MapValue& fields = *t.fields;
-      std::string bytes = std::move(encoded[ti]);
+      HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
+      std::string bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression);
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
         auto part = fields.find(ts.partition_field);
@@ -336,6 +317,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       }
       if (c.time_series()) t.new_pk = pk;
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
+      AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
       delta.Add(+1, bytes);
       if (t.had) delta.Add(-1, t.old_bytes);
       if (c.time_series()) {

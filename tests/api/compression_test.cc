@@ -102,17 +102,15 @@ TEST_P(CompressionTest, ADictionaryIsTrainedOnceEnoughDocumentsAreWrittenAndReco
   Reopen(With(DocumentCompression::kZstdDictionary, /*training_documents=*/50));
   auto written = WriteSnapshots(6, 20);  // 120 documents
   ExpectAllReadBack(written);
-  // The batches before the one holding the 50th document went out as plain
-  // zstd (four batches of 10); that batch trained dictionary 1 before any of
-  // its documents was encoded, so it and the rest used it. Re-encoding with
-  // dictionary 1 changes exactly those 40.
+  // The first 49 went out as plain zstd; the 50th trained dictionary 1, and
+  // it and the rest used it. Re-encoding with dictionary 1 changes exactly the 49.
   RecompressRequest dry;
   dry.dry_run = true;
   auto plan = Recompress(dry);
   EXPECT_EQ(plan.compression, "zstd-dict");
   EXPECT_EQ(plan.dictionary, 1u);
   EXPECT_EQ(plan.documents, 120u);
-  EXPECT_EQ(plan.reencoded, 40u);
+  EXPECT_EQ(plan.reencoded, 49u);
   const uint64_t before = SnapshotStats().stored_bytes;
   auto done = Recompress({});
   EXPECT_EQ(done.reencoded, plan.reencoded);

@@ -104,8 +104,7 @@ struct Options {
   size_t document_sst_dictionary_bytes = size_t{64} << 10;
   // Collections compressed with DocumentCompression::kZstdDictionary train
   // their first dictionary once this many documents have been written
-  // (until then they use plain zstd; the batch that completes the samples
-  // is encoded with the new dictionary). Default: 1000.
+  // (until then they use plain zstd). Default: 1000.
   size_t dictionary_training_documents = 1000;
   // Largest dictionary trained. Default: 64 KiB.
   size_t dictionary_bytes = size_t{64} << 10;
