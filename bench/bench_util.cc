@@ -96,8 +96,7 @@ std::string PrepareSnapshotStore(const Options& o, const tools::GeneratorOptions
 }
 
 ScratchDir::ScratchDir(const std::string& name) {
-  const char* tmp = std::getenv("TMPDIR");
-  path_ = std::string(tmp ? tmp : "/tmp") + "/hearth-bench-" + name + "-" + std::to_string(getpid());
+  path_ = compare::ScratchPath("hearth-bench-" + name);
   std::filesystem::remove_all(path_);
   std::filesystem::create_directories(path_);
 }

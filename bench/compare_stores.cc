@@ -8,16 +8,16 @@
 // Exit status 1 when a store answered differently (or failed), 2 on bad
 // arguments. `--help` lists every option.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <string_view>
 
 #include "schema/time_format.h"
 #include "tools/cli_common.h"
 #include "tools/compare/comparison.h"
+#include "tools/compare/machine.h"
 #include "tools/compare/report.h"
 
 using namespace hearth;
@@ -42,8 +42,10 @@ int main(int argc, char** argv) {
       "compared with the first store's; speed is compared only between stores that agree. Prints a table and the "
       "targets as ratios; --json, --markdown and --plots write the results.",
       "hearth_compare"};
-  WorkloadOptions o;
-  bool smoke = false, keep = false;
+  // --smoke changes the defaults; options given explicitly still win.
+  bool smoke = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--smoke"; });
+  WorkloadOptions o = smoke ? WorkloadOptions::Smoke() : WorkloadOptions{};
+  bool keep = false;
   std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
   size_t cache_mb = 64;
   app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
@@ -72,32 +74,13 @@ int main(int argc, char** argv) {
   app.add_option("--plots", plots_dir, "draw throughput and latency plots (PNG, gnuplot) into this directory");
   CLI11_PARSE(app, argc, argv);
 
-  if (smoke) {
-    WorkloadOptions s = WorkloadOptions::Smoke();
-    // Options given explicitly win over the smoke defaults.
-    if (app.count("--monitors")) s.monitors = o.monitors;
-    if (app.count("--hours")) s.hours = o.hours;
-    if (app.count("--seed")) s.seed = o.seed;
-    if (app.count("--batch")) s.batch_size = o.batch_size;
-    if (app.count("--latest")) s.latest_queries = o.latest_queries;
-    if (app.count("--ranges")) s.range_queries = o.range_queries;
-    if (app.count("--at-time")) s.at_time_queries = o.at_time_queries;
-    if (app.count("--aggregations")) s.aggregation_queries = o.aggregation_queries;
-    if (app.count("--mixed-hours")) s.mixed_hours = o.mixed_hours;
-    if (app.count("--readers")) s.mixed_readers = o.mixed_readers;
-    if (app.count("--retention-days")) s.retention_days = o.retention_days;
-    o = s;
-  }
   if (std::getenv("FIRESTORE_EMULATOR_HOST"))
     std::fprintf(stderr,
                  "hearth_compare: FIRESTORE_EMULATOR_HOST is set, but a Firestore endpoint cannot be compared yet "
                  "(it needs the sync adapter's REST client); comparing the embedded stores only\n");
 
   const bool temporary = dir.empty();
-  if (temporary) {
-    const char* tmp = std::getenv("TMPDIR");
-    dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/hearth-compare-" + std::to_string(::getpid());
-  }
+  if (temporary) dir = ScratchPath("hearth-compare");
   std::error_code ec;
   if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir, ec))
     return Fail(Status::InvalidArgument("--dir " + dir + " is not empty; give an empty or new directory"));

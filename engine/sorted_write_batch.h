@@ -30,8 +30,6 @@ class SortedWriteBatch {
   }
   // Appends every write to `wb`, ordered by column family id, then key.
   void AppendTo(rocksdb::WriteBatch* wb) const;
-  // Bytes of keys and values held (to size the RocksDB batch).
-  size_t bytes() const { return bytes_.size(); }
   // Forgets every write; keeps the memory for the next batch unless it grew
   // past `keep_bytes`.
   void Clear(size_t keep_bytes);

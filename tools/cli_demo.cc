@@ -1,8 +1,6 @@
 // `hearth demo`: the main job on an embedded store, next to SQLite.
 #include "tools/cli_demo.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -72,11 +70,7 @@ int RunDemo(const Globals& g, const DemoArgs& a, const std::string& command) {
     return Fail(s);
 
   const bool temporary = a.peers_dir.empty();
-  std::string peers_dir = a.peers_dir;
-  if (temporary) {
-    const char* tmp = std::getenv("TMPDIR");
-    peers_dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/hearth-demo-peers-" + std::to_string(::getpid());
-  }
+  const std::string peers_dir = temporary ? compare::ScratchPath("hearth-demo-peers") : a.peers_dir;
   std::vector<std::unique_ptr<compare::SnapshotStore>> peers;
   std::vector<compare::SnapshotStore*> stores = {hearth_store->get()};
   for (const std::string& name : compare::StoreNames(a.compare)) {

@@ -151,13 +151,27 @@ Status Comparison::Ingest() {
   return Status::OK();
 }
 
+Status Comparison::OpenReaders() {
+  if (!readers_.empty()) return Status::OK();
+  for (SnapshotStore* s : stores_) {
+    HEARTH_ASSIGN_OR_RETURN(auto r, s->NewReader());
+    readers_.push_back(std::move(r));
+  }
+  return Status::OK();
+}
+
+Status Comparison::Verify(WorkloadResult& w, const std::string& question,
+                          const std::function<Status(SnapshotReader&, ReadResult*)>& ask) {
+  HEARTH_RETURN_IF_ERROR(OpenReaders());
+  std::vector<ReadResult> answers(stores_.size());
+  for (size_t s = 0; s < stores_.size(); s++) HEARTH_RETURN_IF_ERROR(ask(*readers_[s], &answers[s]));
+  Compare(w, answers, question);
+  return Status::OK();
+}
+
 template <typename Query>
 Status Comparison::RunQueries(const std::string& name, const std::string& detail, int count, Query&& query) {
-  if (readers_.empty())
-    for (SnapshotStore* s : stores_) {
-      HEARTH_ASSIGN_OR_RETURN(auto r, s->NewReader());
-      readers_.push_back(std::move(r));
-    }
+  HEARTH_RETURN_IF_ERROR(OpenReaders());
   if (!warm_) {
     // A running service has touched its monitors before: read each one's
     // newest snapshot once, untimed, so the first query of a monitor is not
@@ -327,15 +341,10 @@ Status Comparison::MixedLoad() {
   }
   t_end_ += int64_t{options_.mixed_hours} * 3600;
   // Every store now holds the same snapshots: their newest must agree.
-  std::vector<ReadResult> answers(stores_.size());
   for (int i = 0; i < std::min(options_.monitors, 100); i++) {
     const std::string m = tools::SnapshotGenerator::MonitorId(i);
-    for (size_t s = 0; s < stores_.size(); s++) {
-      answers[s].Clear();
-      HEARTH_RETURN_IF_ERROR(readers_.empty() ? Status::Internal("no readers: run Queries() first")
-                                              : readers_[s]->Latest(m, &answers[s]));
-    }
-    Compare(writes, answers, "latest of " + m + " after the mixed load");
+    HEARTH_RETURN_IF_ERROR(Verify(writes, "latest of " + m + " after the mixed load",
+                                  [&](SnapshotReader& r, ReadResult* out) { return r.Latest(m, out); }));
   }
   return Status::OK();
 }
@@ -356,16 +365,11 @@ Status Comparison::Retention() {
     w.stores[s].operations = 1;
   }
   // What is left must agree: each sampled monitor's whole remaining series.
-  std::vector<ReadResult> answers(stores_.size());
   const int sample = std::min(options_.monitors, 20);
   for (int i = 0; i < sample; i++) {
     const std::string m = tools::SnapshotGenerator::MonitorId(i * options_.monitors / sample);
-    for (size_t s = 0; s < stores_.size(); s++) {
-      answers[s].Clear();
-      if (readers_.empty()) return Status::Internal("no readers: run Queries() first");
-      HEARTH_RETURN_IF_ERROR(readers_[s]->Range(m, t0_, t_end_, &answers[s]));
-    }
-    Compare(w, answers, "the snapshots of " + m + " left after retention");
+    HEARTH_RETURN_IF_ERROR(Verify(w, "the snapshots of " + m + " left after retention",
+                                  [&](SnapshotReader& r, ReadResult* out) { return r.Range(m, t0_, t_end_, out); }));
   }
   return Status::OK();
 }

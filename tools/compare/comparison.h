@@ -105,6 +105,11 @@ class Comparison {
   template <typename Query>
   Status RunQueries(const std::string& name, const std::string& detail, int count, Query&& query);
   void Compare(WorkloadResult& w, const std::vector<ReadResult>& answers, const std::string& question);
+  // One reader per store (made once, used by every phase's questions).
+  Status OpenReaders();
+  // Asks every store `question` untimed and records whether they agree.
+  Status Verify(WorkloadResult& w, const std::string& question,
+                const std::function<Status(SnapshotReader&, ReadResult*)>& ask);
   WorkloadResult& Add(std::string name, WorkloadResult::Kind kind, std::string detail);
   void Progress(const std::string& task, uint64_t done, uint64_t total);
 

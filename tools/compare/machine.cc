@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -22,6 +23,11 @@ std::string MachineDescription() {
   char buf[256];
   std::snprintf(buf, sizeof buf, "%u cores, %.1f GiB, %s", std::thread::hardware_concurrency(), gib, model.c_str());
   return buf;
+}
+
+std::string ScratchPath(const std::string& name) {
+  const char* tmp = std::getenv("TMPDIR");
+  return std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + "-" + std::to_string(::getpid());
 }
 
 double Percentile(std::vector<double> v, double p) {

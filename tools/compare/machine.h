@@ -15,6 +15,10 @@ std::string MachineDescription();
 // there are none.
 double Percentile(std::vector<double> samples, double p);
 
+// "$TMPDIR/<name>-<pid>" (/tmp when TMPDIR is unset or empty): a path for
+// this process's scratch files.
+std::string ScratchPath(const std::string& name);
+
 // Wall-clock seconds since construction.
 class Stopwatch {
  public:
