@@ -6,6 +6,7 @@
 #include <rocksdb/write_buffer_manager.h>
 
 #include "engine/counter_merge.h"
+#include "engine/insert_hint.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
 #include "engine/store.h"
@@ -75,6 +76,10 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(std::string_view name) const {
     o.bottommost_compression_opts.zstd_max_train_bytes =
         static_cast<uint32_t>(100 * options_.document_sst_dictionary_bytes);
   }
+  // Where each memtable insert starts its search (engine/insert_hint.h).
+  if (docs) o.memtable_insert_with_hint_prefix_extractor = NewDocumentInsertHint();
+  if (StartsWith(name, cf::kAutoPrefix)) o.memtable_insert_with_hint_prefix_extractor = NewAutoEntryInsertHint();
+  if (name == cf::kMeta) o.memtable_insert_with_hint_prefix_extractor = NewLedgerInsertHint();
   o.level_compaction_dynamic_level_bytes = true;
   o.write_buffer_size = docs ? (64 << 20) : (16 << 20);
   if (name == cf::kMeta) o.merge_operator = NewCounterMergeOperator();

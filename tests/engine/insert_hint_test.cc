@@ -1,0 +1,83 @@
+#include "engine/insert_hint.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/slice_transform.h>
+
+#include "engine/auto_index.h"
+#include "engine/keys.h"
+
+namespace hearth::engine {
+namespace {
+
+const TimeSeriesKey kSeries{"monitor_id", "timestamp"};
+
+std::string Pk(const std::string& path, const Value& partition, int64_t seconds) {
+  auto pk = TimeSeriesPrimaryKey(kSeries, *schema::ParseDocumentPath(path), partition, Value::Time({seconds, 0}));
+  EXPECT_TRUE(pk.ok()) << pk.status().ToString();
+  return *pk;
+}
+
+TEST(InsertHint, DocumentsOfOnePartitionShareTheirPartitionPrefix) {
+  const std::string a1 = Pk("snapshots/a_1", Value::String("mon-1"), 3600);
+  const std::string a2 = Pk("snapshots/a_2", Value::String("mon-1"), 7200);
+  const std::string b = Pk("snapshots/b_1", Value::String("mon-10"), 3600);
+  const std::string prefix = TimeSeriesPartitionPrefix(schema::ParseCollectionPath("snapshots")->path, Value::String("mon-1"));
+  EXPECT_EQ(DocumentHintPrefix(a1), prefix);
+  EXPECT_EQ(DocumentHintPrefix(a2), prefix);
+  EXPECT_NE(DocumentHintPrefix(b), prefix);  // "mon-1" does not swallow "mon-10"
+  // Nested collections and partitions holding bytes that need escaping.
+  const std::string nested = Pk("users/u1/snapshots/x", Value::String(std::string("m\0\xff", 3)), 60);
+  EXPECT_EQ(DocumentHintPrefix(nested), TimeSeriesPartitionPrefix(schema::ParseCollectionPath("users/u1/snapshots")->path,
+                                                                   Value::String(std::string("m\0\xff", 3))));
+}
+
+TEST(InsertHint, OnlyStringPartitionsAndTimeSeriesKeysGetADocumentHint) {
+  EXPECT_TRUE(DocumentHintPrefix(Pk("snapshots/a", Value::Integer(7), 3600)).empty());
+  EXPECT_TRUE(DocumentHintPrefix(Pk("snapshots/a", Value::Time({5, 0}), 3600)).empty());
+  // A plain collection's key is a path: no hint, whatever its id starts with.
+  EXPECT_TRUE(DocumentHintPrefix(PlainDocumentKey(*schema::ParseDocumentPath("monitors/\x19x"))).empty());
+  EXPECT_TRUE(DocumentHintPrefix("").empty());
+}
+
+TEST(InsertHint, AutomaticEntriesHintByFieldNotValue) {
+  AutoIndexConfig config(schema::IndexConfig{}, "snapshots", true);
+  std::vector<std::string> keys;
+  AppendAutoEntries(config, *schema::ParseDocumentPath("snapshots/a"),
+                    MapValue{{"monitor_id", Value::String("mon-1")}, {"score", Value::Double(0.5)}}, &keys);
+  AppendAutoEntries(config, *schema::ParseDocumentPath("snapshots/b"),
+                    MapValue{{"monitor_id", Value::String("mon-2")}, {"score", Value::Double(0.7)}}, &keys);
+  ASSERT_EQ(keys.size(), 4u);
+  const auto collection = schema::ParseCollectionPath("snapshots")->path;
+  const std::string monitor = AutoKeyPrefix(false, collection, kAutoValue, *schema::ParseFieldPath("monitor_id"));
+  const std::string score = AutoKeyPrefix(false, collection, kAutoValue, *schema::ParseFieldPath("score"));
+  int monitors = 0, scores = 0;
+  for (const auto& k : keys) {
+    monitors += AutoEntryHintPrefix(k) == monitor;
+    scores += AutoEntryHintPrefix(k) == score;
+  }
+  EXPECT_EQ(monitors, 2);
+  EXPECT_EQ(scores, 2);
+}
+
+TEST(InsertHint, LedgerKeysHintByPartitionOtherMetaKeysNot) {
+  const std::string day1 = meta::LedgerDay("snapshots", "part", 0);
+  const std::string day2 = meta::LedgerDay("snapshots", "part", 86400);
+  EXPECT_EQ(LedgerHintPrefix(day1), meta::Ledger("snapshots", "part"));
+  EXPECT_EQ(LedgerHintPrefix(day2), meta::Ledger("snapshots", "part"));
+  EXPECT_TRUE(LedgerHintPrefix(meta::DocumentCount("snapshots")).empty());
+  EXPECT_TRUE(LedgerHintPrefix(std::string(meta::kFormatVersion)).empty());
+}
+
+TEST(InsertHint, ExtractorsAgreeWithThePrefixFunctions) {
+  auto docs = NewDocumentInsertHint();
+  const std::string pk = Pk("snapshots/a_1", Value::String("mon-1"), 3600);
+  ASSERT_TRUE(docs->InDomain(pk));
+  EXPECT_EQ(docs->Transform(pk).ToString(), std::string(DocumentHintPrefix(pk)));
+  EXPECT_FALSE(docs->InDomain(Pk("snapshots/a", Value::Integer(7), 3600)));
+  auto ledger = NewLedgerInsertHint();
+  EXPECT_FALSE(ledger->InDomain(std::string(meta::kFormatVersion)));
+  EXPECT_STRNE(docs->Name(), ledger->Name());
+}
+
+}  // namespace
+}  // namespace hearth::engine
