@@ -1,11 +1,20 @@
 #include "schema/path.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace hearth::schema {
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // ASCII runs 8 bytes at a time.
+    uint64_t w;
+    if (i + 8 <= n && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+      i += 8;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       i++;

@@ -150,5 +150,20 @@ TEST(PlainJson, DocumentSizeIsTheLengthOfTheWrittenJson) {
   EXPECT_EQ(PlainDocumentJsonSize({}), 2u);
 }
 
+// Strings are counted a word at a time: an escape at any offset of a word,
+// in the tail, or none at all must count the same as the written JSON.
+TEST(PlainJson, SizeCountsAnEscapeAtEveryOffset) {
+  for (const char* special : {"\"", "\\", "\n", "\x01", "\x1f", " ", "\x7f", "\xc3\xa9"}) {
+    for (size_t len = 0; len < 20; len++) {
+      for (size_t at = 0; at <= len; at++) {
+        std::string text(len, 'a');
+        text.insert(at, special);
+        MapValue m{{"k", Value::String(text)}};
+        ASSERT_EQ(PlainDocumentJsonSize(m), PlainDocumentJson(m).size()) << PlainDocumentJson(m);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hearth::schema

@@ -50,6 +50,18 @@ TEST(Path, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("h\xc3\xa9llo \xf0\x9f\x94\xa5"));
   EXPECT_FALSE(IsValidUtf8("\xc0\x80"));      // overlong
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  // ASCII is skipped a word at a time: a bad or multibyte sequence at any
+  // offset, and one cut by the end of a word, are still judged.
+  for (size_t len = 0; len < 20; len++) {
+    for (size_t at = 0; at <= len; at++) {
+      std::string text(len, 'a');
+      EXPECT_TRUE(IsValidUtf8(std::string(text).insert(at, "\xc3\xa9"))) << len << " " << at;
+      EXPECT_TRUE(IsValidUtf8(std::string(text).insert(at, "\xf0\x9f\x94\xa5"))) << len << " " << at;
+      EXPECT_FALSE(IsValidUtf8(std::string(text).insert(at, "\xc0\x80"))) << len << " " << at;
+      EXPECT_FALSE(IsValidUtf8(std::string(text).insert(at, "\xe2\x82"))) << len << " " << at;  // truncated
+      EXPECT_FALSE(IsValidUtf8(std::string(text).insert(at, "\x80"))) << len << " " << at;
+    }
+  }
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));      // truncated
 }
 
