@@ -54,15 +54,15 @@ int main(int argc, char** argv) {
   app.add_option("--hours", o.hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "generator seed")->capture_default_str();
   app.add_option("--batch", o.batch_size, "snapshots per atomic write")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--latest", o.latest_queries, "latest queries")->capture_default_str();
-  app.add_option("--ranges", o.range_queries, "7-day range queries (30-day: half, 90-day: a quarter)")
+  app.add_option("--latest", o.latest_queries, "latest queries (0: none)")->capture_default_str();
+  app.add_option("--ranges", o.range_queries, "7-day range queries (30-day: half, 90-day: a quarter, at least one each; 0: none)")
       ->capture_default_str();
-  app.add_option("--at-time", o.at_time_queries, "at-time queries")->capture_default_str();
-  app.add_option("--aggregations", o.aggregation_queries, "monthly aggregations")->capture_default_str();
+  app.add_option("--at-time", o.at_time_queries, "at-time queries (0: none)")->capture_default_str();
+  app.add_option("--aggregations", o.aggregation_queries, "monthly aggregations (0: none)")->capture_default_str();
   app.add_option("--mixed-hours", o.mixed_hours, "hours of snapshots the mixed load writes (0: none)")
       ->capture_default_str();
   app.add_option("--readers", o.mixed_readers, "reader threads of the mixed load")->capture_default_str();
-  app.add_option("--retention-days", o.retention_days, "retention deletes the oldest days")->capture_default_str();
+  app.add_option("--retention-days", o.retention_days, "retention deletes the oldest days (0: no retention)")->capture_default_str();
   app.add_flag("--warm", o.warm_all,
                "read every snapshot once before the queries, so they measure the cached steady state (default: "
                "each monitor's newest only)");

@@ -80,6 +80,36 @@ TEST(Comparison, EveryStoreAnswersEveryWorkloadAlike) {
   for (auto& s : stores) EXPECT_TRUE(s->Close().ok());
 }
 
+// A workload asked zero times is left out: no row of zeros, no target
+// judged on nothing, no retention run when none is asked for.
+TEST(Comparison, WorkloadsAskedZeroTimesAreLeftOut) {
+  TempDir dir;
+  auto stores = OpenAll(dir.path());
+  ASSERT_EQ(stores.size(), 3u);
+  WorkloadOptions o = Tiny();
+  o.latest_queries = 0;
+  o.range_queries = 0;
+  o.retention_days = 0;
+  compare::Comparison c(Pointers(stores), o);
+  ASSERT_TRUE(c.RunAll().ok());
+  const ComparisonResult& r = c.result();
+  for (const char* name : {"latest", "range 7d", "range 30d", "range 90d", "retention"})
+    EXPECT_EQ(r.Find(name), nullptr) << name;
+  for (const char* name : {"ingest", "at-time", "monthly aggregation"}) EXPECT_NE(r.Find(name), nullptr) << name;
+  for (const auto& t : compare::CheckTargets(r)) EXPECT_EQ(t.name.find("latest"), std::string::npos) << t.name;
+  // One range query asked for still gets one of each length.
+  o.range_queries = 1;
+  o.at_time_queries = 0;
+  compare::Comparison one(Pointers(stores), o);
+  ASSERT_TRUE(one.Queries().ok());
+  for (const char* name : {"range 7d", "range 30d", "range 90d"}) {
+    ASSERT_NE(one.result().Find(name), nullptr) << name;
+    EXPECT_EQ(one.result().Find(name)->stores[0].latencies_us.size(), 1u) << name;
+  }
+  EXPECT_EQ(one.result().Find("at-time"), nullptr);
+  for (auto& s : stores) EXPECT_TRUE(s->Close().ok());
+}
+
 TEST(Comparison, StoresReturnTheSameDocumentsForTheSameQuestion) {
   TempDir dir;
   auto stores = OpenAll(dir.path());
