@@ -71,10 +71,12 @@ std::string_view AutoEntryHintPrefix(std::string_view k) {
 }
 
 std::string_view LedgerHintPrefix(std::string_view k) {
-  if (k.substr(0, meta::kLedgerPrefix.size()) != meta::kLedgerPrefix ||
-      k.size() <= meta::kLedgerPrefix.size() + schema::kEncodedTimestampBytes)
-    return {};
-  return k.substr(0, k.size() - schema::kEncodedTimestampBytes);
+  // The ledger layout is meta::ParseLedger's to know: the key up to the end
+  // of its partition prefix.
+  std::string_view id, partition;
+  int64_t day;
+  if (!meta::ParseLedger(k, &id, &partition, &day)) return {};
+  return k.substr(0, static_cast<size_t>(partition.data() + partition.size() - k.data()));
 }
 
 std::shared_ptr<const rocksdb::SliceTransform> NewDocumentInsertHint() {
