@@ -199,13 +199,18 @@ std::string DeleteRangeRecord(Timestamp t, std::string_view collection_path, con
   return r;
 }
 
+void AppendBatchChange(std::string* record, ChangeOp op, std::string_view path) {
+  record->push_back(static_cast<char>(op));
+  AppendLengthPrefixed(record, path);
+}
+
 StatusOr<Change> ParseChangeRecord(std::string_view record) {
   auto bad = [](const std::string& what) { return Status::DataLoss("malformed change record: " + what); };
   constexpr size_t kHeader = 13;
   if (record.size() < kHeader) return bad("shorter than its header");
   Change c;
   const uint8_t op = static_cast<uint8_t>(record[0]);
-  if (op < 1 || op > 4) return bad("unknown operation " + std::to_string(op));
+  if (op < 1 || op > 5) return bad("unknown operation " + std::to_string(op));
   c.op = static_cast<ChangeOp>(op);
   uint64_t s = 0;
   uint32_t n = 0;
@@ -226,6 +231,17 @@ StatusOr<Change> ParseChangeRecord(std::string_view record) {
     return true;
   };
   std::string_view part;
+  if (c.op == ChangeOp::kBatch) {
+    while (pos < rest.size()) {
+      const uint8_t each = static_cast<uint8_t>(rest[pos++]);
+      if (each != static_cast<uint8_t>(ChangeOp::kSet) && each != static_cast<uint8_t>(ChangeOp::kDelete))
+        return bad("unknown operation " + std::to_string(each) + " in a batch");
+      if (!next(&part)) return bad("truncated batch");
+      c.path_ops.push_back(static_cast<ChangeOp>(each));
+      c.paths.emplace_back(part);
+    }
+    return c;
+  }
   if (c.op == ChangeOp::kDeleteMany) {
     while (pos < rest.size()) {
       if (!next(&part)) return bad("truncated path list");

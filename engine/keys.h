@@ -36,6 +36,11 @@
 // field, the time field, enc(partition value); then enc(cutoff timestamp).
 // The sync adapter deletes the same documents remotely with the query
 // "partition field == value AND time field < cutoff".
+// Op 5 (batch, written since 2026-12-01 for a batch of more than one write)
+// names every document of one atomic batch, in the batch's order, under one
+// update time: op(1) update time(12) then, repeated, op(1 byte: 1 set,
+// 2 delete) + varint32 length + path. One record per batch rather than per
+// document: a snapshot batch of 500 costs one log insert, not 500.
 #pragma once
 
 #include <cstdint>
@@ -152,9 +157,12 @@ std::string LedgerKeyOf(std::string_view collection_id, std::string_view pk, std
 // `collection` (time series or plain).
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out);
 
-enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2, kDeleteMany = 3, kDeleteRange = 4 };
+enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2, kDeleteMany = 3, kDeleteRange = 4, kBatch = 5 };
 std::string LogKey(uint64_t sequence);
 std::string ChangeRecord(ChangeOp op, Timestamp update_time, std::string_view path);
+// Appends one document's write (kSet or kDelete) to a kBatch record begun
+// with ChangeRecord(ChangeOp::kBatch, time, {}).
+void AppendBatchChange(std::string* record, ChangeOp op, std::string_view path);
 // A kDeleteRange record.
 std::string DeleteRangeRecord(Timestamp update_time, std::string_view collection_path, const TimeSeriesKey& ts,
                               const Value& partition, Timestamp cutoff);
@@ -163,7 +171,8 @@ std::string DeleteRangeRecord(Timestamp update_time, std::string_view collection
 struct Change {
   ChangeOp op = ChangeOp::kSet;
   Timestamp update_time;
-  std::vector<std::string> paths;  // kSet and kDelete: one; kDeleteMany: each deleted document
+  std::vector<std::string> paths;  // kSet and kDelete: one; kDeleteMany: each deleted document; kBatch: each written
+  std::vector<ChangeOp> path_ops;  // kBatch: what happened to each of `paths` (kSet or kDelete)
   // kDeleteRange: the documents of `collection` whose `series.partition_field`
   // equals `partition` and whose `series.time_field` is before `cutoff`.
   std::string collection;

@@ -6,7 +6,7 @@
 namespace hearth::engine {
 
 void SortedWriteBatch::Add(Type type, rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) {
-  Op op{cf, cf->GetID(), type, bytes_.size(), key.size(), 0, value.size()};
+  Op op{cf, cf->GetID(), type, bytes_.size(), key.size(), 0, value.size(), nullptr};
   bytes_.append(key);
   op.value_at = bytes_.size();
   bytes_.append(value);
@@ -35,7 +35,7 @@ void SortedWriteBatch::AppendTo(rocksdb::WriteBatch* wb) const {
   for (uint32_t i : order) {
     const Op& op = ops_[i];
     const rocksdb::Slice k(bytes_.data() + op.key_at, op.key_size);
-    const rocksdb::Slice v(bytes_.data() + op.value_at, op.value_size);
+    const rocksdb::Slice v(op.borrowed != nullptr ? op.borrowed : bytes_.data() + op.value_at, op.value_size);
     switch (op.type) {
       case kPut: wb->Put(op.cf, k, v); break;
       case kDelete: wb->Delete(op.cf, k); break;

@@ -24,6 +24,13 @@ class SortedWriteBatch {
   void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) {
     Add(kPut, cf, key, value);
   }
+  // Put without copying `value`, which must stay unchanged until AppendTo
+  // (a stored document: the largest value of a write, copied once less).
+  void PutBorrowed(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) {
+    Add(kPut, cf, key, {});
+    ops_.back().borrowed = value.data();
+    ops_.back().value_size = value.size();
+  }
   void Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key) { Add(kDelete, cf, key, {}); }
   void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) {
     Add(kMerge, cf, key, value);
@@ -41,6 +48,7 @@ class SortedWriteBatch {
     uint32_t cf_id;
     Type type;
     size_t key_at, key_size, value_at, value_size;
+    const char* borrowed = nullptr;  // the value, when not in bytes_
   };
   void Add(Type type, rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value);
   std::string bytes_;  // keys and values, back to back

@@ -294,7 +294,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (t.has) {
       const MapValue& fields = *t.fields;
       HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
-      std::string bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression);
+      t.new_bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression);
+      const std::string& bytes = t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
         auto part = fields.find(ts.partition_field);
@@ -308,7 +309,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       // Writing into a span retention deleted: first purge the entries still
       // pointing into it, or they would name the new document.
       if (c.time_series() && InRetiredSpan(pk)) HEARTH_RETURN_IF_ERROR(PurgeRetiredSpans(c));
-      wb.Put(c.docs, pk, bytes);
+      wb.PutBorrowed(c.docs, pk, bytes);
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.projection) {
         wb.Put(c.projection, pk,
@@ -323,7 +324,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       if (c.time_series()) {
         ledger[LedgerKeyOf(c.def.id, pk, t.path.id())].Add(+1, bytes);
         if (t.had) ledger[LedgerKeyOf(c.def.id, t.old_pk, t.path.id())].Add(-1, t.old_bytes);
-        t.new_bytes = std::move(bytes);
       }
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
@@ -338,22 +338,34 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     // the rest (all of them when a time-series primary key moved, since the
     // entry values point at it).
     const bool pk_moved = t.had && t.has && t.old_pk != pk;
-    std::unordered_set<Entry, EntryHash> fresh(new_entries.begin(), new_entries.end());
-    std::unordered_set<Entry, EntryHash> stale(t.old_entries.begin(), t.old_entries.end());
-    for (const Entry& e : t.old_entries)
-      if (!fresh.count(e)) wb.Delete(e.cf, e.key);
-    const std::string entry_value = c.time_series() ? pk : std::string();
-    for (const Entry& e : new_entries)
-      if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
+    const std::string_view entry_value = c.time_series() ? std::string_view(pk) : std::string_view();
+    if (t.old_entries.empty()) {  // a new document: nothing to compare with
+      for (const Entry& e : new_entries) wb.Put(e.cf, e.key, entry_value);
+    } else {
+      std::unordered_set<Entry, EntryHash> fresh(new_entries.begin(), new_entries.end());
+      std::unordered_set<Entry, EntryHash> stale(t.old_entries.begin(), t.old_entries.end());
+      for (const Entry& e : t.old_entries)
+        if (!fresh.count(e)) wb.Delete(e.cf, e.key);
+      for (const Entry& e : new_entries)
+        if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
+    }
   }
   for (const auto& [key, d] : ledger)
     if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
   uint64_t seq = next_log_seq_;
-  if (options_.change_log) {
-    for (size_t i = 0; i < batch.size(); i++) {
-      ChangeOp op = batch.ops()[i].kind == WriteBatch::Kind::kDelete ? ChangeOp::kDelete : ChangeOp::kSet;
-      wb.Put(log_, LogKey(seq++), ChangeRecord(op, commit, paths[i].ToString()));
+  if (options_.change_log && !batch.ops().empty()) {
+    auto op_of = [&](size_t i) {
+      return batch.ops()[i].kind == WriteBatch::Kind::kDelete ? ChangeOp::kDelete : ChangeOp::kSet;
+    };
+    // One record per batch (keys.h, op 5); a single write keeps op 1 or 2.
+    std::string record;
+    if (batch.size() == 1) {
+      record = ChangeRecord(op_of(0), commit, paths[0].ToString());
+    } else {
+      record = ChangeRecord(ChangeOp::kBatch, commit, {});
+      for (size_t i = 0; i < batch.size(); i++) AppendBatchChange(&record, op_of(i), paths[i].ToString());
     }
+    wb.Put(log_, LogKey(seq++), record);
   }
   rocksdb::WriteBatch& rwb = write_batch_;
   if (rwb.GetDataSize() > kKeepBufferBytes) rwb = rocksdb::WriteBatch();

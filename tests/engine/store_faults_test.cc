@@ -10,6 +10,7 @@
 #include "schema/document_body_fb.h"
 #include "schema/document_codec.h"
 #include "schema/key_encoding.h"
+#include "tests/engine/raw_rocks.h"
 #include "tests/test_util.h"
 
 namespace hearth::testing {
@@ -18,24 +19,7 @@ namespace {
 class StoreFaults : public ::testing::Test {
  protected:
   std::string Path() { return dir_.path() + "/db"; }
-  void WithRocks(const std::function<void(rocksdb::DB*, std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& f) {
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), Path(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    // The counters in meta are merge operands: without their operator the
-    // log's replay would stop at the first one and drop what follows.
-    rocksdb::ColumnFamilyOptions meta;
-    meta.merge_operator = engine::NewCounterMergeOperator();
-    for (const auto& n : names) descs.emplace_back(n, n == "meta" ? meta : rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), Path(), descs, &handles, &raw).ok());
-    std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs;
-    for (size_t i = 0; i < names.size(); i++) cfs[names[i]] = handles[i];
-    f(raw, cfs);
-    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
-    delete raw;
-  }
+  void WithRocks(const std::function<void(rocksdb::DB*, ColumnFamilies&)>& f) { WithRawRocks(Path(), f); }
   std::unique_ptr<Database> OpenDb() {
     auto db = Database::Open(Options(), Path());
     EXPECT_TRUE(db.ok()) << db.status().ToString();

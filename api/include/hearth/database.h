@@ -171,6 +171,8 @@ struct RecompressReport {
 struct Stats {
   std::vector<CollectionStats> collections;
   std::vector<ColumnFamilyStats> column_families;
+  // Records in the change log: one per write or batch (a batch of many
+  // documents is one record), one per partition retention deleted from.
   uint64_t change_log_records = 0;
 };
 
