@@ -9,6 +9,7 @@
 #include "schema/json.h"
 #include "tests/test_util.h"
 #include "tools/compare/comparison.h"
+#include "tools/compare/machine.h"
 #include "tools/compare/report.h"
 #include "tools/snapshot_generator.h"
 
@@ -316,6 +317,24 @@ TEST(ComparisonReport, JsonMarkdownAndTableCarryTheFiguresAndTheMachine) {
   const std::string table = compare::TerminalTable(r);
   EXPECT_NE(table.find("hearth vs sqlite"), std::string::npos);
   EXPECT_NE(table.find("0.00 MB (10.0% of JSON)"), std::string::npos) << table;  // 100 of 1000 bytes
+}
+
+TEST(ComparisonReport, QueriesThatReadFromTheDiskSaySoPerQuery) {
+  ComparisonResult r = TwoStores(30000, 10000);
+  r.workloads[1].stores[1].device_read_bytes = 8000;  // sqlite's 4 latest queries
+  const std::string md = compare::MarkdownTable(r);
+  EXPECT_NE(md.find("| p50 2.0 / p99 30 µs | p50 6.0 / p99 8.0 µs (2.0 KB/query from disk) |"), std::string::npos)
+      << md;
+  rapidjson::Document d;
+  d.Parse(compare::ResultJson(r).c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_EQ(d["workloads"][1]["stores"][0]["device_read_bytes"].GetUint64(), 0u);
+  EXPECT_EQ(d["workloads"][1]["stores"][1]["device_read_bytes"].GetUint64(), 8000u);
+  EXPECT_FALSE(d["workloads"][0]["stores"][0].HasMember("device_read_bytes"));  // ingest: not measured
+  // On Linux the counter exists and only grows.
+  auto before = compare::DeviceReadBytes();
+  ASSERT_TRUE(before.has_value());
+  EXPECT_GE(*compare::DeviceReadBytes(), *before);
 }
 
 TEST(ComparisonReport, PlotsAreDrawnWithGnuplot) {

@@ -200,9 +200,12 @@ Status Comparison::RunQueries(const std::string& name, const std::string& detail
     for (size_t j = 0; j < stores_.size(); j++) {
       const size_t s = (static_cast<size_t>(i) + j) % stores_.size();
       answers[s].Clear();
+      const std::optional<uint64_t> read_before = DeviceReadBytes();
       Stopwatch sw;
       Status st = ask(*readers_[s], &answers[s]);
       const double us = sw.Seconds() * 1e6;
+      const std::optional<uint64_t> read_after = DeviceReadBytes();
+      if (read_before && read_after) w.stores[s].device_read_bytes += *read_after - *read_before;
       if (!st.ok()) return st.WithContext(stores_[s]->name() + " " + name);
       w.stores[s].latencies_us.push_back(us);
       w.stores[s].seconds += us / 1e6;

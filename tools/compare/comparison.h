@@ -47,6 +47,11 @@ struct Measure {
   double seconds = 0;        // summed time of the timed operations
   double wall_seconds = 0;   // mixed load: the phase's wall-clock time
   std::vector<double> latencies_us;  // per query
+  // Query workloads: bytes read from the storage device during this store's
+  // queries (the process-wide counter, sampled around each query, untimed):
+  // what the page cache did not hold. Where a larger run is slower, this
+  // says whether it waited for the disk.
+  uint64_t device_read_bytes = 0;
   double Percentile(double p) const;
   double PerSecond() const { return seconds > 0 ? static_cast<double>(operations) / seconds : 0; }
 };

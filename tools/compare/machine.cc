@@ -25,6 +25,13 @@ std::string MachineDescription() {
   return buf;
 }
 
+std::optional<uint64_t> DeviceReadBytes() {
+  std::ifstream io("/proc/self/io");
+  for (std::string line; std::getline(io, line);)
+    if (line.rfind("read_bytes:", 0) == 0) return std::stoull(line.substr(11));
+  return std::nullopt;
+}
+
 std::string ScratchPath(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
   return std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + "-" + std::to_string(::getpid());

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,11 @@ std::string MachineDescription();
 // The p-th percentile (0..1) of samples (the nearest rank below); 0 when
 // there are none.
 double Percentile(std::vector<double> samples, double p);
+
+// Bytes this process has read from storage devices so far (Linux's
+// /proc/self/io read_bytes): reads the page cache could not serve, not every
+// read(). nullopt where the kernel does not say.
+std::optional<uint64_t> DeviceReadBytes();
 
 // "$TMPDIR/<name>-<pid>" (/tmp when TMPDIR is unset or empty): a path for
 // this process's scratch files.

@@ -82,6 +82,9 @@ std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Mea
     case Kind::kLatency: {
       std::string s = "p50 " + Micros(m.Percentile(0.5)) + " / p99 " + Micros(m.Percentile(0.99)) + " µs";
       if (m.wall_seconds > 0) s += " (" + Thousands(static_cast<double>(m.operations) / m.wall_seconds) + "/s)";
+      if (m.device_read_bytes > 0 && m.operations > 0)
+        s += Printf(" (%.1f KB/query from disk)",
+                    static_cast<double>(m.device_read_bytes) / 1e3 / static_cast<double>(m.operations));
       return s;
     }
     case Kind::kDuration:
@@ -258,6 +261,10 @@ std::string ResultJson(const ComparisonResult& r) {
       if (wl.kind == WorkloadResult::Kind::kThroughput) {
         w.Key("per_second");
         w.Double(m.PerSecond());
+      }
+      if (wl.kind == WorkloadResult::Kind::kLatency && m.wall_seconds == 0) {
+        w.Key("device_read_bytes");
+        w.Uint64(m.device_read_bytes);
       }
       if (!m.latencies_us.empty()) {
         for (auto [k, p] : {std::pair{"p50_us", 0.5}, {"p90_us", 0.9}, {"p99_us", 0.99}, {"max_us", 1.0}}) {
