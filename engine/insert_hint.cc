@@ -9,30 +9,7 @@ namespace hearth::engine {
 
 namespace {
 
-// escaped(s) writes 00 as 00 FF and FF as FF 00; 00 01 ends a string or a
-// path's last segment, 00 02 a segment with more after it.
-constexpr char kZero = '\x00';
-constexpr char kFF = '\xff';
-constexpr char kLast = '\x01';
-constexpr char kSegment = '\x02';
-
-// Walks escaped bytes from `from`: calls on_segment(end) after each 00 02 and
-// returns the position just past the first 00 01, or 0 when there is none.
-template <typename OnSegment>
-size_t PastFirstTerminator(std::string_view k, size_t from, OnSegment on_segment) {
-  for (size_t i = from; i + 1 < k.size(); i++) {
-    if (k[i] == kFF) {
-      i++;  // FF 00
-    } else if (k[i] == kZero) {
-      if (k[i + 1] == kLast) return i + 2;
-      if (k[i + 1] == kSegment) on_segment(i + 2);
-      i++;  // 00 FF or 00 02
-    }
-  }
-  return 0;
-}
-
-// A SliceTransform over one of the prefix functions above.
+// A SliceTransform over one of the prefix functions (insert_hint.h).
 template <std::string_view (*Prefix)(std::string_view)>
 class HintExtractor final : public rocksdb::SliceTransform {
  public:
@@ -53,21 +30,28 @@ class HintExtractor final : public rocksdb::SliceTransform {
 }  // namespace
 
 std::string_view DocumentHintPrefix(std::string_view k) {
-  // prefix(collection) holds only 00 02 terminators, so the first 00 01 ends
-  // the partition when it is a string: the byte after the last segment end
-  // must be the string label, and the time's label must follow.
+  // prefix(collection) is segments ending 00 02; a string partition is then
+  // a run (its label and bytes) ending 00 01, and the time's label follows.
+  std::string_view rest = k;
   size_t segment_end = 0;
-  const size_t end = PastFirstTerminator(k, 0, [&](size_t e) { segment_end = e; });
-  const bool string_partition = segment_end > 0 && static_cast<uint8_t>(k[segment_end]) == schema::label::kString;
-  const bool time_follows = end > 0 && end < k.size() && static_cast<uint8_t>(k[end]) == schema::label::kTimestamp;
+  uint8_t terminator;
+  while ((terminator = schema::SkipEscaped(&rest)) == 2) segment_end = k.size() - rest.size();
+  if (terminator != 1 || segment_end == 0) return {};
+  const size_t end = k.size() - rest.size();
+  const bool string_partition = static_cast<uint8_t>(k[segment_end]) == schema::label::kString;
+  const bool time_follows = !rest.empty() && static_cast<uint8_t>(rest[0]) == schema::label::kTimestamp;
   return string_partition && time_follows ? k.substr(0, end) : std::string_view();
 }
 
 std::string_view AutoEntryHintPrefix(std::string_view k) {
   // scope(1) prefix(collection) kind field value ...: the field path is the
-  // first part ending in 00 01.
-  const size_t field_end = PastFirstTerminator(k, 1, [](size_t) {});
-  return field_end == 0 ? std::string_view() : k.substr(0, field_end);
+  // first part ending in 00 01 (every part before it ends in 00 02).
+  if (k.empty()) return {};
+  std::string_view rest = k.substr(1);
+  uint8_t terminator;
+  while ((terminator = schema::SkipEscaped(&rest)) == 2) {
+  }
+  return terminator == 1 ? k.substr(0, k.size() - rest.size()) : std::string_view();
 }
 
 std::string_view LedgerHintPrefix(std::string_view k) {

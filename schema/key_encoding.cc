@@ -336,6 +336,24 @@ bool DecodeDocumentPath(std::string_view* in, Direction dir, ResourcePath* out) 
   return true;
 }
 
+uint8_t SkipEscaped(std::string_view* in) {
+  const std::string_view k = *in;
+  for (size_t i = 0; i + 1 < k.size(); i++) {
+    const uint8_t b = static_cast<uint8_t>(k[i]);
+    if (b != 0x00 && b != 0xFF) continue;
+    const uint8_t n = static_cast<uint8_t>(k[++i]);
+    if (b == 0xFF) {
+      if (n != 0x00) return 0;  // FF is written FF 00
+      continue;
+    }
+    if (n == 0xFF) continue;  // 00 is written 00 FF
+    if (n != 1 && n != 2) return 0;
+    in->remove_prefix(i + 1);
+    return n;
+  }
+  return 0;
+}
+
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty()) {

@@ -86,6 +86,12 @@ bool DecodeValue(std::string_view* in, Direction dir, Value* out);
 bool DecodeSegment(std::string_view* in, Direction dir, std::string* segment, bool* last);
 // Reads segments up to and including the last one (terminator 00 01).
 bool DecodeDocumentPath(std::string_view* in, Direction dir, ResourcePath* out);
+// Skips one ascending escaped run (a path segment, or a string's label and
+// bytes) from the front of *in, through its terminator, without copying it:
+// returns the terminator (1 or 2), or 0 when the run is malformed or
+// unterminated (leaving *in unspecified). For code on every write's path
+// that needs only where a key's parts end (engine/insert_hint.h).
+uint8_t SkipEscaped(std::string_view* in);
 
 // The smallest key greater than every key with this prefix ("" if none).
 std::string PrefixSuccessor(std::string_view prefix);

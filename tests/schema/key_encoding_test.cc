@@ -117,6 +117,35 @@ TEST(KeyEncoding, DocumentPathsOrderSegmentBySegmentAndBeforeDescendants) {
   EXPECT_EQ(p.segments(), (std::vector<std::string>{"monitors", "m/1"}));
 }
 
+TEST(KeyEncoding, SkipEscapedStopsExactlyWhereTheDecoderDoes) {
+  // Segments holding the escaped bytes (00, FF) in every position, each
+  // skipped in turn up to the same place DecodeSegment reaches.
+  const std::vector<std::string> segs = {"c", std::string("\0", 1), "\xff", std::string("a\0\xff\0b", 5),
+                                         std::string("\xff\0", 2), "last"};
+  std::string k;
+  AppendDocumentPath(&k, ResourcePath(segs));
+  std::string_view skip = k, decode = k;
+  for (size_t i = 0; i < segs.size(); i++) {
+    std::string seg;
+    bool last = false;
+    ASSERT_TRUE(DecodeSegment(&decode, Direction::kAscending, &seg, &last));
+    EXPECT_EQ(SkipEscaped(&skip), last ? 1 : 2) << i;
+    EXPECT_EQ(skip.size(), decode.size()) << i;
+  }
+  EXPECT_TRUE(skip.empty());
+  // A string value's run includes its label.
+  std::string v = EncodeValue(Value::String(std::string("x\0", 2))) + "rest";
+  std::string_view in = v;
+  EXPECT_EQ(SkipEscaped(&in), 1);
+  EXPECT_EQ(in, "rest");
+  // Unterminated, cut inside an escape, or a byte no escape allows: none.
+  for (std::string bad : {std::string("abc"), std::string("ab\0", 3), std::string("a\0\x07\0\x01", 5),
+                          std::string("a\xff\x01\0\x01", 5), std::string()}) {
+    std::string_view b = bad;
+    EXPECT_EQ(SkipEscaped(&b), 0) << bad.size();
+  }
+}
+
 TEST(KeyEncoding, PrefixSuccessorBoundsThePrefixRange) {
   EXPECT_EQ(PrefixSuccessor("ab"), "ac");
   EXPECT_EQ(PrefixSuccessor(std::string("a\xff", 2)), "b");
