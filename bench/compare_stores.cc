@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   bool keep = false;
   std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
   size_t cache_mb = 64;
+  int64_t dictionary_kb = -1;  // hearth's default
   app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
   app.add_option("--stores", stores_arg, "stores to compare, the first is the reference")->capture_default_str();
   app.add_option("--monitors", o.monitors, "monitors")->capture_default_str()->check(CLI::PositiveNumber);
@@ -67,6 +68,10 @@ int main(int argc, char** argv) {
                "read every snapshot once before the queries, so they measure the cached steady state (default: "
                "each monitor's newest only)");
   app.add_option("--cache-mb", cache_mb, "block/page cache of each store, MiB")->capture_default_str();
+  app.add_option("--hearth-sst-dictionary-kb", dictionary_kb,
+                 "hearth's zstd dictionary per SST file at the bottommost level, KiB (0: none; default: hearth's "
+                 "default, Options::document_sst_dictionary_bytes)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--dir", dir, "where the stores are made (default: a fresh directory under $TMPDIR, removed after)");
   app.add_flag("--keep", keep, "keep the stores' directories");
   app.add_option("--json", json_file, "write the results as JSON");
@@ -90,7 +95,9 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
   for (const std::string& name : StoreNames(stores_arg)) {
-    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20);
+    auto s = name == "hearth" && dictionary_kb >= 0
+                 ? OpenHearthStore(dir + "/" + name, cache_mb << 20, size_t(dictionary_kb) << 10)
+                 : OpenStoreNamed(name, dir + "/" + name, cache_mb << 20);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
     owned.push_back(std::move(*s));

@@ -86,9 +86,11 @@ Status HearthStore::Close() {
   return s.ok() ? c : s;
 }
 
-StatusOr<std::unique_ptr<HearthStore>> HearthStore::Open(const std::string& dir, size_t cache_bytes) {
+StatusOr<std::unique_ptr<HearthStore>> HearthStore::Open(const std::string& dir, size_t cache_bytes,
+                                                         std::optional<size_t> sst_dictionary_bytes) {
   Options o;
   o.block_cache_bytes = cache_bytes;
+  if (sst_dictionary_bytes) o.document_sst_dictionary_bytes = *sst_dictionary_bytes;
   HEARTH_ASSIGN_OR_RETURN(auto db, Database::Open(o, dir));
   TimeSeriesOptions t;
   t.collection = kCollection;
@@ -98,8 +100,9 @@ StatusOr<std::unique_ptr<HearthStore>> HearthStore::Open(const std::string& dir,
   return std::unique_ptr<HearthStore>(new HearthStore(dir, std::move(db), std::move(ts), std::move(agg)));
 }
 
-StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes) {
-  HEARTH_ASSIGN_OR_RETURN(auto s, HearthStore::Open(dir, cache_bytes));
+StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes,
+                                                         std::optional<size_t> sst_dictionary_bytes) {
+  HEARTH_ASSIGN_OR_RETURN(auto s, HearthStore::Open(dir, cache_bytes, sst_dictionary_bytes));
   return std::unique_ptr<SnapshotStore>(std::move(s));
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hearth/aggregator.h"
@@ -15,7 +16,9 @@ namespace hearth::compare {
 class HearthStore : public SnapshotStore {
  public:
   // Opens (creating) the store in `dir` with a block cache of `cache_bytes`.
-  static StatusOr<std::unique_ptr<HearthStore>> Open(const std::string& dir, size_t cache_bytes);
+  // `sst_dictionary_bytes` overrides Options::document_sst_dictionary_bytes.
+  static StatusOr<std::unique_ptr<HearthStore>> Open(const std::string& dir, size_t cache_bytes,
+                                                     std::optional<size_t> sst_dictionary_bytes = std::nullopt);
   ~HearthStore() override;
 
   Database* database() { return db_.get(); }

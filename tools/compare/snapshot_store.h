@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,7 +102,10 @@ uint64_t DirectoryBytes(const std::string& dir);
 // hearth embedded: Database::Write for batches, TimeSeries for reads (its
 // query cache off, so repeated questions are answered again), Aggregator's
 // monthly rollup for the summary.
-StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes);
+// `sst_dictionary_bytes`: Options::document_sst_dictionary_bytes (nullopt:
+// hearth's default), for measuring what the dictionaries cost a read.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes,
+                                                         std::optional<size_t> sst_dictionary_bytes = std::nullopt);
 // RocksDB with key = monitor id, NUL, big-endian seconds; value = the JSON.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes);
 // SQLite: snapshots(id TEXT PRIMARY KEY, monitor_id, timestamp, doc TEXT)
