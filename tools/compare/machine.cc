@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -28,7 +29,14 @@ std::string MachineDescription() {
 std::optional<uint64_t> DeviceReadBytes() {
   std::ifstream io("/proc/self/io");
   for (std::string line; std::getline(io, line);)
-    if (line.rfind("read_bytes:", 0) == 0) return std::stoull(line.substr(11));
+    if (line.rfind("read_bytes:", 0) == 0) {
+      const char* begin = line.data() + 11;
+      while (*begin == ' ') begin++;
+      uint64_t bytes = 0;
+      auto [end, ec] = std::from_chars(begin, line.data() + line.size(), bytes);
+      if (ec != std::errc() || end == begin) return std::nullopt;
+      return bytes;
+    }
   return std::nullopt;
 }
 
