@@ -339,16 +339,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     // entry values point at it).
     const bool pk_moved = t.had && t.has && t.old_pk != pk;
     const std::string_view entry_value = c.time_series() ? std::string_view(pk) : std::string_view();
-    if (t.old_entries.empty()) {  // a new document: nothing to compare with
-      for (const Entry& e : new_entries) wb.Put(e.cf, e.key, entry_value);
-    } else {
-      std::unordered_set<Entry, EntryHash> fresh(new_entries.begin(), new_entries.end());
-      std::unordered_set<Entry, EntryHash> stale(t.old_entries.begin(), t.old_entries.end());
-      for (const Entry& e : t.old_entries)
-        if (!fresh.count(e)) wb.Delete(e.cf, e.key);
-      for (const Entry& e : new_entries)
-        if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
+    // A new document has no old entries: no sets to build (the common case).
+    std::unordered_set<Entry, EntryHash> fresh, stale;
+    if (!t.old_entries.empty()) {
+      fresh.insert(new_entries.begin(), new_entries.end());
+      stale.insert(t.old_entries.begin(), t.old_entries.end());
     }
+    for (const Entry& e : t.old_entries)
+      if (!fresh.count(e)) wb.Delete(e.cf, e.key);
+    for (const Entry& e : new_entries)
+      if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
   for (const auto& [key, d] : ledger)
     if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
