@@ -95,9 +95,8 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
   for (const std::string& name : StoreNames(stores_arg)) {
-    auto s = name == "hearth" && dictionary_kb >= 0
-                 ? OpenHearthStore(dir + "/" + name, cache_mb << 20, size_t(dictionary_kb) << 10)
-                 : OpenStoreNamed(name, dir + "/" + name, cache_mb << 20);
+    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20,
+                            dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
     owned.push_back(std::move(*s));

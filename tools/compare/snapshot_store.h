@@ -116,8 +116,10 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenSqliteStore(const std::string& dir,
 std::vector<std::string> StoreNames(const std::string& list);
 
 // One of the above by its name ("hearth", "rocksdb", "sqlite");
-// INVALID_ARGUMENT naming the choices for any other.
-StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,
-                                                        size_t cache_bytes);
+// INVALID_ARGUMENT naming the choices for any other. `hearth_sst_dictionary_bytes`
+// goes to OpenHearthStore (the other stores have no such setting).
+StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(
+    const std::string& name, const std::string& dir, size_t cache_bytes,
+    std::optional<size_t> hearth_sst_dictionary_bytes = std::nullopt);
 
 }  // namespace hearth::compare
