@@ -1,6 +1,7 @@
 // The side-by-side comparison runner: the same snapshot workload against
 // hearth embedded, raw RocksDB (key + JSON) and SQLite 3 (WAL, composite
-// index), in one run, with every answer checked against hearth's.
+// index) and, when FIRESTORE_EMULATOR_HOST names one, a Firestore emulator
+// over REST, in one run, with every answer checked against hearth's.
 //
 //   build/bench/hearth_compare [--smoke] [--stores hearth,rocksdb,sqlite]
 //       [--monitors N] [--hours H] [--json FILE] [--markdown FILE] [--plots DIR] ...
@@ -36,8 +37,9 @@ int Fail(const Status& s) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Runs one snapshot workload against hearth embedded, raw RocksDB (key + JSON value) and SQLite 3 (WAL, index "
-      "on (monitor_id, timestamp)) side by side: batched ingest, latest, 7/30/90-day ranges, at-time, monthly "
+      "Runs one snapshot workload against hearth embedded, raw RocksDB (key + JSON value), SQLite 3 (WAL, index "
+      "on (monitor_id, timestamp)) and a Firestore emulator over REST (when FIRESTORE_EMULATOR_HOST is set) side by "
+      "side: batched ingest, latest, 7/30/90-day ranges, at-time, monthly "
       "aggregation, a mixed load (one writer, several readers) and retention of the oldest days. Every answer is "
       "compared with the first store's; speed is compared only between stores that agree. Prints a table and the "
       "targets as ratios; --json, --markdown and --plots write the results.",
@@ -50,7 +52,13 @@ int main(int argc, char** argv) {
   size_t cache_mb = 64;
   int64_t dictionary_kb = -1;  // hearth's default
   app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
-  app.add_option("--stores", stores_arg, "stores to compare, the first is the reference")->capture_default_str();
+  const char* emulator = std::getenv("FIRESTORE_EMULATOR_HOST");
+  if (emulator && !*emulator) emulator = nullptr;
+  auto* stores_opt = app.add_option("--stores", stores_arg,
+                                    "stores to compare, the first is the reference: hearth, rocksdb, sqlite, and "
+                                    "firestore (the Firestore emulator at FIRESTORE_EMULATOR_HOST, added by default "
+                                    "when that is set)")
+                         ->capture_default_str();
   app.add_option("--monitors", o.monitors, "monitors")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--hours", o.hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "generator seed")->capture_default_str();
@@ -78,11 +86,13 @@ int main(int argc, char** argv) {
   app.add_option("--markdown", markdown_file, "write the results as a markdown table");
   app.add_option("--plots", plots_dir, "draw throughput and latency plots (PNG, gnuplot) into this directory");
   CLI11_PARSE(app, argc, argv);
+  const bool stores_given = stores_opt->count() > 0;
 
-  if (std::getenv("FIRESTORE_EMULATOR_HOST"))
-    std::fprintf(stderr,
-                 "hearth_compare: FIRESTORE_EMULATOR_HOST is set, but a Firestore endpoint cannot be compared yet "
-                 "(it needs the sync adapter's REST client); comparing the embedded stores only\n");
+  if (!stores_given && emulator) {
+    stores_arg += ",firestore";
+    std::fprintf(stderr, "hearth_compare: FIRESTORE_EMULATOR_HOST is set: comparing the Firestore emulator at %s too\n",
+                 emulator);
+  }
 
   const bool temporary = dir.empty();
   if (temporary) dir = ScratchPath("hearth-compare");

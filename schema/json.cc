@@ -593,9 +593,9 @@ std::string_view RelativeDocumentPath(std::string_view name) {
   return name;
 }
 
-StatusOr<ParsedDocument> ParseRestDocument(std::string_view json) {
-  rapidjson::Document doc;
-  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+namespace {
+
+StatusOr<ParsedDocument> RestDocumentFrom(const rapidjson::Value& doc) {
   if (!doc.IsObject()) return Status::InvalidArgument("a REST document must be a JSON object");
   ParsedDocument out;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
@@ -609,6 +609,31 @@ StatusOr<ParsedDocument> ParseRestDocument(std::string_view json) {
       return Status::InvalidArgument("unknown REST document member \"" + std::string(k) +
                                      "\" (expected name, fields, createTime, updateTime)");
     }
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<ParsedDocument> ParseRestDocument(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+  return RestDocumentFrom(doc);
+}
+
+StatusOr<std::vector<ParsedDocument>> ParseRunQueryResponse(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseJson(json, &doc));
+  if (!doc.IsArray()) return Status::InvalidArgument("a runQuery response must be a JSON array");
+  std::vector<ParsedDocument> out;
+  for (rapidjson::SizeType i = 0; i < doc.Size(); i++) {
+    const rapidjson::Value& item = doc[i];
+    if (!item.IsObject()) return Status::InvalidArgument("runQuery response item " + std::to_string(i) + " is not an object");
+    auto d = item.FindMember("document");
+    if (d == item.MemberEnd()) continue;  // readTime or progress only
+    auto parsed = RestDocumentFrom(d->value);
+    if (!parsed.ok()) return parsed.status().WithContext("runQuery response item " + std::to_string(i));
+    out.push_back(std::move(*parsed));
   }
   return out;
 }
@@ -638,6 +663,18 @@ std::string RestDocumentJson(const Document& d, std::string_view project) {
   WriteString(w, ct);
   w.Key("updateTime");
   WriteString(w, ut);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string RestFieldsJson(const MapValue& fields, std::string_view project) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  for (const auto& [k, v] : fields) {
+    WriteKey(w, k);
+    WriteRest(w, v, project);
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

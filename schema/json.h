@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hearth/collection.h"
 #include "hearth/document.h"
@@ -47,10 +48,15 @@ size_t PlainDocumentJsonSize(const MapValue& fields);
 // or a relative path.
 StatusOr<ParsedDocument> ParseRestDocument(std::string_view json);
 StatusOr<Value> ParseRestValue(std::string_view json);
+// The body of a runQuery response (a JSON array of {"document"?, "readTime",
+// ...}) -> its documents in order; items without a document are skipped.
+StatusOr<std::vector<ParsedDocument>> ParseRunQueryResponse(std::string_view json);
 
 // Document -> REST JSON with name "projects/{project}/databases/(default)/documents/{path}".
 std::string RestDocumentJson(const Document& doc, std::string_view project);
 std::string RestValueJson(const Value& v, std::string_view project);
+// A REST document's "fields" object: {"name": {"stringValue": ...}, ...}.
+std::string RestFieldsJson(const MapValue& fields, std::string_view project);
 
 // Strips "projects/{p}/databases/{d}/documents/" from a resource name.
 std::string_view RelativeDocumentPath(std::string_view resource_name);

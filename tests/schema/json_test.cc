@@ -115,6 +115,43 @@ TEST(RestJson, ParsesTheOfficialClientsWireFormat) {
             std::string::npos);
 }
 
+TEST(RestJson, RunQueryResponsesGiveTheirDocumentsInOrder) {
+  // As the emulator answers: one item per document, and an item with only a
+  // readTime when nothing matched or the stream ends.
+  auto docs = ParseRunQueryResponse(R"([
+    {"document":{"name":"projects/p/databases/(default)/documents/s/b","fields":{"n":{"integerValue":"2"}},
+                 "createTime":"2026-12-02T00:35:53.180878Z","updateTime":"2026-12-02T00:35:53.180878Z"},
+     "readTime":"2026-12-02T00:35:53.321570Z"},
+    {"document":{"name":"projects/p/databases/(default)/documents/s/a"},"readTime":"2026-12-02T00:35:53Z","done":true}
+  ])");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ(*(*docs)[0].name, "s/b");
+  EXPECT_EQ((*docs)[0].fields.at("n"), Value::Integer(2));
+  EXPECT_EQ(*(*docs)[1].name, "s/a");
+  EXPECT_TRUE((*docs)[1].fields.empty());
+
+  auto none = ParseRunQueryResponse(R"([{"readTime":"2026-12-02T00:35:53Z"}])");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  auto bad = ParseRunQueryResponse(R"([{"document":{"fields":{"a":{"integerValue":"x"}}}}])");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("item 0"), std::string::npos) << bad.status().message();
+  EXPECT_FALSE(ParseRunQueryResponse(R"({"document":{}})").ok());
+}
+
+TEST(RestJson, FieldsJsonIsTheFieldsObjectOfADocument) {
+  testing::ValueGenerator gen(11);
+  for (int i = 0; i < 200; i++) {
+    MapValue fields{{"v", gen.Next()}, {"with \"quote\"", Value::Integer(i)}};
+    auto back = ParseRestDocument("{\"fields\":" + RestFieldsJson(fields, "p") + "}");
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(back->fields, fields);
+  }
+  EXPECT_EQ(RestFieldsJson({}, "p"), "{}");
+}
+
 TEST(RestJson, RejectsMalformedValuesNamingTheField) {
   for (const char* json : {R"({"fields":{"a":{"integerValue":"x"}}})", R"({"fields":{"a":{"bogusValue":1}}})",
                            R"({"fields":{"a":{"integerValue":"1","stringValue":"b"}}})",

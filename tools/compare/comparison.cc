@@ -146,7 +146,8 @@ Status Comparison::Ingest() {
     HEARTH_RETURN_IF_ERROR(stores_[s]->Settle());
     settle.stores[s].seconds = sw.Seconds();
     settle.stores[s].operations = 1;
-    disk.stores[s].operations = DirectoryBytes(stores_[s]->dir());
+    if (stores_[s]->local()) disk.stores[s].operations = DirectoryBytes(stores_[s]->dir());
+    else disk.stores[s].measured = false;
   }
   return Status::OK();
 }

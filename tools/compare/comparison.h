@@ -52,6 +52,9 @@ struct Measure {
   // what the page cache did not hold. Where a larger run is slower, this
   // says whether it waited for the disk.
   uint64_t device_read_bytes = 0;
+  // False where the figure could not be taken (the disk use of a store
+  // behind a network endpoint): shown as such, never compared.
+  bool measured = true;
   double Percentile(double p) const;
   double PerSecond() const { return seconds > 0 ? static_cast<double>(operations) / seconds : 0; }
 };

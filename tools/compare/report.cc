@@ -76,6 +76,7 @@ std::vector<std::vector<std::string>> Cells(const ComparisonResult& r) {
 }  // namespace
 
 std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Measure& m) {
+  if (!m.measured) return "not measured";
   switch (w.kind) {
     case Kind::kThroughput:
       return Thousands(m.PerSecond()) + "/s";
@@ -103,7 +104,7 @@ std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Mea
 std::optional<double> Advantage(const WorkloadResult& w, const std::string& store, const std::string& peer) {
   const Measure* a = w.Of(store);
   const Measure* b = w.Of(peer);
-  if (!a || !b || !a->agrees || !b->agrees || !w.ratios) return std::nullopt;
+  if (!a || !b || !a->agrees || !b->agrees || !a->measured || !b->measured || !w.ratios) return std::nullopt;
   double x = 0, y = 0;  // "more is better" figures of the store and the peer
   switch (w.kind) {
     case Kind::kThroughput:
@@ -254,6 +255,8 @@ std::string ResultJson(const ComparisonResult& r) {
       str("store", m.store);
       w.Key("agrees");
       w.Bool(m.agrees);
+      w.Key("measured");
+      w.Bool(m.measured);
       w.Key("operations");
       w.Uint64(m.operations);
       w.Key("seconds");

@@ -35,26 +35,19 @@ int64_t SecondsOf(const rocksdb::Slice& key) {
   return static_cast<int64_t>(u ^ (uint64_t{1} << 63));
 }
 
-// Adds the numbers of one JSON snapshot to `totals` (a rapidjson parse: what
-// a user of a raw key-value store would write).
-void AddMetrics(const rocksdb::Slice& json, std::map<std::string, std::pair<MetricTotals, double>>* totals) {
+// Adds the numbers of one JSON snapshot to `summary` (a rapidjson parse:
+// what a user of a raw key-value store would write).
+void AddMetrics(const rocksdb::Slice& json, SummaryBuilder* summary) {
+  summary->AddSnapshot();
   rapidjson::Document d;
   d.Parse(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject()) return;
-  auto add = [&](const std::string& name, double v) {
-    auto [it, fresh] = totals->try_emplace(name);
-    MetricTotals& t = it->second.first;
-    if (fresh || v < t.min) t.min = v;
-    if (fresh || v > t.max) t.max = v;
-    t.count++;
-    it->second.second += v;
-  };
   auto fm = d.FindMember("financial_metrics");
   if (fm != d.MemberEnd() && fm->value.IsObject())
     for (auto& m : fm->value.GetObject())
-      if (m.value.IsNumber()) add(m.name.GetString(), m.value.GetDouble());
+      if (m.value.IsNumber()) summary->AddNumber(m.name.GetString(), m.value.GetDouble());
   auto ns = d.FindMember("news_sentiment");
-  if (ns != d.MemberEnd() && ns->value.IsNumber()) add("news_sentiment", ns->value.GetDouble());
+  if (ns != d.MemberEnd() && ns->value.IsNumber()) summary->AddNumber("news_sentiment", ns->value.GetDouble());
 }
 
 class RocksReader : public SnapshotReader {
@@ -92,18 +85,10 @@ class RocksReader : public SnapshotReader {
   }
 
   Status MonthlySummary(const std::string& monitor, const Window& month, ReadResult* out) override {
-    std::map<std::string, std::pair<MetricTotals, double>> totals;
-    int64_t n = 0;
+    SummaryBuilder summary;
     HEARTH_RETURN_IF_ERROR(Scan(monitor, month.start.seconds, month.end.seconds, false, SIZE_MAX,
-                                [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
-                                  n++;
-                                  AddMetrics(v, &totals);
-                                }));
-    out->summary.snapshots = n;
-    for (auto& [name, t] : totals) {
-      t.first.mean = t.second / static_cast<double>(t.first.count);
-      out->summary.metrics[name] = t.first;
-    }
+                                [&](const rocksdb::Slice&, const rocksdb::Slice& v) { AddMetrics(v, &summary); }));
+    out->summary = summary.Finish();
     return Status::OK();
   }
 

@@ -16,6 +16,26 @@ void SnapshotBatch::Add(MapValue snapshot) {
   fields.push_back(std::move(snapshot));
 }
 
+void SummaryBuilder::AddNumber(const std::string& metric, double v) {
+  auto [it, fresh] = totals_.try_emplace(metric);
+  MetricTotals& t = it->second.first;
+  if (fresh || v < t.min) t.min = v;
+  if (fresh || v > t.max) t.max = v;
+  t.count++;
+  it->second.second += v;
+}
+
+WindowSummary SummaryBuilder::Finish() const {
+  WindowSummary s;
+  s.snapshots = snapshots_;
+  for (const auto& [name, t] : totals_) {
+    MetricTotals m = t.first;
+    m.mean = t.second / static_cast<double>(m.count);
+    s.metrics[name] = m;
+  }
+  return s;
+}
+
 void ReadResult::Clear() {
   views.clear();
   texts.clear();
@@ -97,7 +117,8 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name,
   if (name == "hearth") return OpenHearthStore(dir, cache_bytes, hearth_sst_dictionary_bytes);
   if (name == "rocksdb") return OpenRocksDbStore(dir, cache_bytes);
   if (name == "sqlite") return OpenSqliteStore(dir, cache_bytes);
-  return Status::InvalidArgument("unknown store '" + name + "' (choose from hearth, rocksdb, sqlite)");
+  if (name == "firestore") return OpenFirestoreStore(dir);
+  return Status::InvalidArgument("unknown store '" + name + "' (choose from hearth, rocksdb, sqlite, firestore)");
 }
 
 }  // namespace hearth::compare

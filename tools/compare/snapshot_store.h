@@ -1,7 +1,8 @@
 // The stores the comparison runner (bench/compare_stores.cc) and `hearth
 // demo` measure side by side: one interface over hearth embedded, raw RocksDB
-// holding a key and the JSON value (the engine's ceiling), and SQLite 3 in
-// WAL mode with the snapshots' composite index (what most people embed).
+// holding a key and the JSON value (the engine's ceiling), SQLite 3 in WAL
+// mode with the snapshots' composite index (what most people embed), and a
+// Firestore endpoint through its REST API (the emulator, when one is given).
 //
 // Every store gets the same snapshots and answers the same questions; a
 // ReadResult keeps what the store handed out untouched, and SameAnswer
@@ -45,6 +46,19 @@ struct WindowSummary {
   std::map<std::string, MetricTotals> metrics;  // financial_metrics' numbers and news_sentiment
 };
 
+// Builds a WindowSummary on the client, one snapshot's numbers at a time
+// (the peers that cannot summarize inside the store).
+class SummaryBuilder {
+ public:
+  void AddSnapshot() { snapshots_++; }
+  void AddNumber(const std::string& metric, double v);
+  WindowSummary Finish() const;
+
+ private:
+  int64_t snapshots_ = 0;
+  std::map<std::string, std::pair<MetricTotals, double>> totals_;  // and the sum
+};
+
 // What a read returned, as the store handed it out: documents the caller can
 // read fields from (hearth's views; the others' JSON text, not parsed, which
 // favours them), or a window summary.
@@ -82,6 +96,9 @@ class SnapshotStore {
   virtual std::string name() const = 0;
   // The directory holding everything the store wrote (its size is its disk use).
   virtual const std::string& dir() const = 0;
+  // False for a store behind a network endpoint, whose disk use is not in
+  // dir() and is not measured.
+  virtual bool local() const { return true; }
   // Untimed work before Ingest(batch): what a caller does anyway to build its
   // write (hearth: the WriteBatch of document paths and fields).
   virtual void Prepare(const SnapshotBatch&) {}
@@ -115,7 +132,12 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenSqliteStore(const std::string& dir,
 // "hearth,sqlite" -> {"hearth", "sqlite"}; "none" and empty items are left out.
 std::vector<std::string> StoreNames(const std::string& list);
 
-// One of the above by its name ("hearth", "rocksdb", "sqlite");
+// A Firestore endpoint over its REST API: the emulator FIRESTORE_EMULATOR_HOST
+// names (INVALID_ARGUMENT saying so when it is unset), in a project of this
+// run's own that Close() clears. `dir` stays empty.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& dir);
+
+// One of the above by its name ("hearth", "rocksdb", "sqlite", "firestore");
 // INVALID_ARGUMENT naming the choices for any other. `hearth_sst_dictionary_bytes`
 // goes to OpenHearthStore (the other stores have no such setting).
 StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(

@@ -1,0 +1,93 @@
+// A Firestore REST v1 client (libcurl): the calls the comparison runner makes
+// against a Firestore endpoint, and the transport the sync adapter will push
+// changes through (DESIGN.md, "Sync").
+//
+// Today it talks to the Firestore emulator (FIRESTORE_EMULATOR_HOST), which
+// takes no credentials; Cloud Firestore's OAuth2 service-account tokens are
+// not implemented yet, and asking for them is an error that says so.
+//
+// One client owns one HTTP connection (kept alive between calls): use it
+// from one thread at a time, and make one client per thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hearth/status.h"
+#include "hearth/value.h"
+#include "schema/json.h"
+
+namespace hearth::sync {
+
+// Where the documents live.
+struct FirestoreEndpoint {
+  // "http://host:port" of the emulator, no trailing slash.
+  std::string base_url;
+  std::string project_id;
+  // Default: "(default)".
+  std::string database_id = "(default)";
+
+  // The emulator named by FIRESTORE_EMULATOR_HOST ("host:port"), for
+  // `project_id`. NOT_FOUND when the variable is unset or empty;
+  // INVALID_ARGUMENT when it is not host:port.
+  static StatusOr<FirestoreEndpoint> FromEnvironment(std::string project_id);
+
+  // "projects/{project}/databases/{database}/documents"
+  std::string DocumentsRoot() const;
+  // DocumentsRoot() + "/" + path: a document's resource name.
+  std::string ResourceName(std::string_view path) const;
+};
+
+// One write of a commit: a whole document set (`fields` given) or deleted.
+struct RestWrite {
+  std::string path;  // relative: "snapshots/m1_1767225600"
+  std::optional<MapValue> fields;
+};
+
+class FirestoreRestClient {
+ public:
+  // Makes a client; no request is sent until the first call.
+  static StatusOr<std::unique_ptr<FirestoreRestClient>> Open(FirestoreEndpoint endpoint);
+  ~FirestoreRestClient();
+  FirestoreRestClient(const FirestoreRestClient&) = delete;
+  FirestoreRestClient& operator=(const FirestoreRestClient&) = delete;
+
+  const FirestoreEndpoint& endpoint() const { return endpoint_; }
+
+  // documents:commit: the writes applied atomically, or none. Firestore
+  // takes at most 500 writes per commit; more is INVALID_ARGUMENT before
+  // anything is sent.
+  Status Commit(const std::vector<RestWrite>& writes);
+
+  // documents:runQuery under `parent` (a document path, "" for the root)
+  // with `structured_query_json` (a StructuredQuery object): the documents
+  // in the order the endpoint returned them.
+  StatusOr<std::vector<schema::ParsedDocument>> RunQuery(std::string_view parent,
+                                                         std::string_view structured_query_json);
+
+  // Emulator only: deletes every document of the endpoint's database
+  // (DELETE /emulator/v1/projects/{p}/databases/{d}/documents).
+  Status ClearEmulatorDatabase();
+
+  // Firestore's largest commit.
+  static constexpr size_t kMaxWritesPerCommit = 500;
+
+ private:
+  explicit FirestoreRestClient(FirestoreEndpoint endpoint);
+  // Sends one request; the response body on HTTP 200, else the endpoint's
+  // error as a status (gRPC code from the body's "status", else from HTTP).
+  StatusOr<std::string> Send(const char* method, const std::string& url, const std::string& body);
+
+  FirestoreEndpoint endpoint_;
+  struct Curl;
+  std::unique_ptr<Curl> curl_;
+};
+
+// The status for a Firestore REST error response: its HTTP code and body
+// ({"error": {"code", "message", "status"}}). Exposed for tests.
+Status RestErrorStatus(long http_code, std::string_view body, std::string_view what);
+
+}  // namespace hearth::sync

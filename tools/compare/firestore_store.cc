@@ -1,0 +1,266 @@
+// A Firestore endpoint as a compared store, through its REST API: what a
+// Firestore user's program does. Snapshots are documents of the root
+// collection "snapshots" (ids as hearth's: monitor_seconds) written with
+// documents:commit (a batch of at most 500 is one atomic commit); every
+// question is one or two runQuery calls with the filters and order the
+// snapshots' composite indexes serve. Monthly summaries are computed from
+// the month's documents on the client, because Firestore's aggregation
+// queries have no min or max. Retention queries each monitor's old names and
+// deletes them in commits of 500.
+//
+// Each run writes into a project of its own on the emulator and clears it on
+// Close. Its disk use is the endpoint's business: not measured.
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "schema/json.h"
+#include "sync/firestore_rest_client.h"
+#include "tools/compare/snapshot_store.h"
+
+namespace hearth::compare {
+
+namespace {
+
+constexpr char kCollection[] = "snapshots";
+
+std::string DocumentPath(const std::string& monitor, int64_t seconds) {
+  return std::string(kCollection) + "/" + monitor + "_" + std::to_string(seconds);
+}
+
+// One bound on "timestamp": the operator and epoch seconds.
+struct TimeBound {
+  const char* op;  // "GREATER_THAN_OR_EQUAL", "LESS_THAN", ...
+  int64_t seconds;
+};
+
+// The StructuredQuery for "monitor_id == monitor AND every bound, ordered by
+// timestamp": what the composite indexes (monitor_id, timestamp ±) serve.
+std::string SnapshotQuery(const std::string& project, const std::string& monitor, std::vector<TimeBound> bounds,
+                          bool newest_first, int limit, bool names_only) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto field_filter = [&](const char* field, const char* op, const Value& v) {
+    w.StartObject();
+    w.Key("fieldFilter");
+    w.StartObject();
+    w.Key("field");
+    w.StartObject();
+    w.Key("fieldPath");
+    w.String(field);
+    w.EndObject();
+    w.Key("op");
+    w.String(op);
+    w.Key("value");
+    const std::string json = schema::RestValueJson(v, project);
+    w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    w.EndObject();
+    w.EndObject();
+  };
+  w.StartObject();
+  w.Key("from");
+  w.StartArray();
+  w.StartObject();
+  w.Key("collectionId");
+  w.String(kCollection);
+  w.EndObject();
+  w.EndArray();
+  if (names_only) {
+    w.Key("select");
+    w.StartObject();
+    w.Key("fields");
+    w.StartArray();
+    w.StartObject();
+    w.Key("fieldPath");
+    w.String("__name__");
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+  }
+  w.Key("where");
+  w.StartObject();
+  w.Key("compositeFilter");
+  w.StartObject();
+  w.Key("op");
+  w.String("AND");
+  w.Key("filters");
+  w.StartArray();
+  field_filter("monitor_id", "EQUAL", Value::String(monitor));
+  for (const TimeBound& b : bounds) field_filter("timestamp", b.op, Value::Time(Timestamp{b.seconds, 0}));
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  w.Key("orderBy");
+  w.StartArray();
+  w.StartObject();
+  w.Key("field");
+  w.StartObject();
+  w.Key("fieldPath");
+  w.String("timestamp");
+  w.EndObject();
+  w.Key("direction");
+  w.String(newest_first ? "DESCENDING" : "ASCENDING");
+  w.EndObject();
+  w.EndArray();
+  if (limit > 0) {
+    w.Key("limit");
+    w.Int(limit);
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Adds the numbers of one snapshot to `summary` (what the other stores sum:
+// financial_metrics' numbers and news_sentiment).
+void AddMetrics(const MapValue& fields, SummaryBuilder* summary) {
+  summary->AddSnapshot();
+  auto fm = fields.find("financial_metrics");
+  if (fm != fields.end() && fm->second.type() == Value::Type::kMap)
+    for (const auto& [name, v] : fm->second.map())
+      if (v.is_number()) summary->AddNumber(name, v.AsDouble());
+  auto ns = fields.find("news_sentiment");
+  if (ns != fields.end() && ns->second.is_number()) summary->AddNumber("news_sentiment", ns->second.AsDouble());
+}
+
+class FirestoreReader : public SnapshotReader {
+ public:
+  explicit FirestoreReader(std::unique_ptr<sync::FirestoreRestClient> client) : client_(std::move(client)) {}
+
+  Status Latest(const std::string& monitor, ReadResult* out) override {
+    return Texts(Query(monitor, {}, true, 1), out);
+  }
+
+  Status Range(const std::string& monitor, int64_t from, int64_t to, ReadResult* out) override {
+    return Texts(Query(monitor, {{"GREATER_THAN_OR_EQUAL", from}, {"LESS_THAN", to}}, true, 0), out);
+  }
+
+  Status AtTime(const std::string& monitor, int64_t t, int64_t tolerance, ReadResult* out) override {
+    HEARTH_ASSIGN_OR_RETURN(
+        auto before, Query(monitor, {{"GREATER_THAN_OR_EQUAL", t - tolerance}, {"LESS_THAN_OR_EQUAL", t}}, true, 1));
+    HEARTH_ASSIGN_OR_RETURN(auto after,
+                            Query(monitor, {{"GREATER_THAN", t}, {"LESS_THAN_OR_EQUAL", t + tolerance}}, false, 1));
+    auto time_of = [](const schema::ParsedDocument& d) {
+      auto it = d.fields.find("timestamp");
+      return it != d.fields.end() && it->second.type() == Value::Type::kTimestamp ? it->second.timestamp().seconds : 0;
+    };
+    const schema::ParsedDocument* pick = nullptr;
+    if (!before.empty() && (after.empty() || t - time_of(before[0]) <= time_of(after[0]) - t)) pick = &before[0];
+    else if (!after.empty()) pick = &after[0];
+    if (pick) out->texts.push_back(schema::PlainDocumentJson(pick->fields));
+    return Status::OK();
+  }
+
+  Status MonthlySummary(const std::string& monitor, const Window& month, ReadResult* out) override {
+    HEARTH_ASSIGN_OR_RETURN(
+        auto docs,
+        Query(monitor, {{"GREATER_THAN_OR_EQUAL", month.start.seconds}, {"LESS_THAN", month.end.seconds}}, false, 0));
+    SummaryBuilder summary;
+    for (const schema::ParsedDocument& d : docs) AddMetrics(d.fields, &summary);
+    out->summary = summary.Finish();
+    return Status::OK();
+  }
+
+ private:
+  StatusOr<std::vector<schema::ParsedDocument>> Query(const std::string& monitor, std::vector<TimeBound> bounds,
+                                                      bool newest_first, int limit) {
+    return client_->RunQuery(
+        "", SnapshotQuery(client_->endpoint().project_id, monitor, std::move(bounds), newest_first, limit, false));
+  }
+  // The documents as plain JSON text, the form the other peers hand out.
+  static Status Texts(StatusOr<std::vector<schema::ParsedDocument>> docs, ReadResult* out) {
+    HEARTH_RETURN_IF_ERROR(docs.status());
+    for (const schema::ParsedDocument& d : *docs) out->texts.push_back(schema::PlainDocumentJson(d.fields));
+    return Status::OK();
+  }
+
+  std::unique_ptr<sync::FirestoreRestClient> client_;
+};
+
+class FirestoreStore : public SnapshotStore {
+ public:
+  FirestoreStore(std::string dir, sync::FirestoreEndpoint endpoint, std::unique_ptr<sync::FirestoreRestClient> client)
+      : dir_(std::move(dir)), endpoint_(std::move(endpoint)), client_(std::move(client)) {}
+  ~FirestoreStore() override { (void)Close(); }
+
+  std::string name() const override { return "firestore"; }
+  const std::string& dir() const override { return dir_; }
+  bool local() const override { return false; }
+
+  void Prepare(const SnapshotBatch& b) override {
+    writes_.clear();
+    for (size_t i = 0; i < b.size(); i++) writes_.push_back({DocumentPath(b.monitor[i], b.seconds[i]), b.fields[i]});
+  }
+
+  Status Ingest(const SnapshotBatch& b) override {
+    for (const std::string& m : b.monitor) monitors_.insert(m);
+    return client_->Commit(writes_);
+  }
+
+  Status Settle() override { return Status::OK(); }
+
+  Status DeleteBefore(int64_t cutoff) override {
+    std::vector<sync::RestWrite> deletes;
+    for (const std::string& m : monitors_) {
+      HEARTH_ASSIGN_OR_RETURN(
+          auto old, client_->RunQuery("", SnapshotQuery(endpoint_.project_id, m, {{"LESS_THAN", cutoff}}, false, 0, true)));
+      for (const schema::ParsedDocument& d : old) {
+        if (!d.name) return Status::Internal("a runQuery result without a name");
+        deletes.push_back({*d.name, std::nullopt});
+        if (deletes.size() == sync::FirestoreRestClient::kMaxWritesPerCommit) {
+          HEARTH_RETURN_IF_ERROR(client_->Commit(deletes));
+          deletes.clear();
+        }
+      }
+    }
+    return deletes.empty() ? Status::OK() : client_->Commit(deletes);
+  }
+
+  StatusOr<std::unique_ptr<SnapshotReader>> NewReader() override {
+    HEARTH_ASSIGN_OR_RETURN(auto client, sync::FirestoreRestClient::Open(endpoint_));
+    return std::unique_ptr<SnapshotReader>(new FirestoreReader(std::move(client)));
+  }
+
+  // Clears the run's project on the emulator.
+  Status Close() override {
+    if (!client_) return Status::OK();
+    Status s = client_->ClearEmulatorDatabase();
+    client_.reset();
+    return s;
+  }
+
+ private:
+  std::string dir_;
+  sync::FirestoreEndpoint endpoint_;
+  std::unique_ptr<sync::FirestoreRestClient> client_;
+  std::vector<sync::RestWrite> writes_;
+  std::set<std::string> monitors_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& dir) {
+  // A project of this run's own: nothing another run left is seen.
+  const std::string project =
+      "hearth-compare-" + std::to_string(getpid()) + "-" +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  auto endpoint = sync::FirestoreEndpoint::FromEnvironment(project);
+  if (endpoint.status().code() == StatusCode::kNotFound)
+    return Status::InvalidArgument(
+        "the 'firestore' store needs FIRESTORE_EMULATOR_HOST=host:port of a running Firestore emulator (Cloud "
+        "Firestore with credentials is not supported yet)");
+  HEARTH_RETURN_IF_ERROR(endpoint.status());
+  HEARTH_ASSIGN_OR_RETURN(auto client, sync::FirestoreRestClient::Open(*endpoint));
+  // Fail now, not after generating the workload, when nothing answers.
+  HEARTH_RETURN_IF_ERROR(client->RunQuery("", SnapshotQuery(project, "none", {}, true, 1, true))
+                             .status()
+                             .WithContext("the Firestore endpoint at " + endpoint->base_url));
+  return std::unique_ptr<SnapshotStore>(new FirestoreStore(dir, std::move(*endpoint), std::move(client)));
+}
+
+}  // namespace hearth::compare
