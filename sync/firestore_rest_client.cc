@@ -152,8 +152,6 @@ StatusOr<std::string> FirestoreRestClient::Send(const char* method, const std::s
 }
 
 Status FirestoreRestClient::Commit(const std::vector<RestWrite>& writes) {
-  if (writes.size() > kMaxWritesPerCommit)
-    return Status::InvalidArgument("a Firestore commit takes at most 500 writes, not " + std::to_string(writes.size()));
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();

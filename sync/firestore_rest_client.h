@@ -57,9 +57,9 @@ class FirestoreRestClient {
 
   const FirestoreEndpoint& endpoint() const { return endpoint_; }
 
-  // documents:commit: the writes applied atomically, or none. Firestore
-  // takes at most 500 writes per commit; more is INVALID_ARGUMENT before
-  // anything is sent.
+  // documents:commit: the writes applied atomically, or none. (Firestore
+  // dropped its 500-writes-per-commit limit on 2023-03-29; the emulator
+  // takes more too. A commit's request is still limited to 10 MiB.)
   Status Commit(const std::vector<RestWrite>& writes);
 
   // documents:runQuery under `parent` (a document path, "" for the root)
@@ -71,9 +71,6 @@ class FirestoreRestClient {
   // Emulator only: deletes every document of the endpoint's database
   // (DELETE /emulator/v1/projects/{p}/databases/{d}/documents).
   Status ClearEmulatorDatabase();
-
-  // Firestore's largest commit.
-  static constexpr size_t kMaxWritesPerCommit = 500;
 
  private:
   explicit FirestoreRestClient(FirestoreEndpoint endpoint);

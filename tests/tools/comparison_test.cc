@@ -233,7 +233,20 @@ TEST(Comparison, SameAnswerComparesDocumentsInOrderAndSummariesWithinRounding) {
   std::swap(b.texts[0], b.texts[1]);
   EXPECT_FALSE(compare::SameAnswer(a, b, &why));
   EXPECT_NE(why.find("document 0 differs"), std::string::npos);
-  b.texts.pop_back();
+  // Where they differ, with what comes before it.
+  b.texts = {"{\"x\":1}", std::string(200, ' ') + "{\"x\":3}"};
+  a.texts[1] = std::string(200, ' ') + "{\"x\":2}";
+  EXPECT_FALSE(compare::SameAnswer(a, b, &why));
+  EXPECT_NE(why.find("document 1 differs at byte 205: ..."), std::string::npos) << why;
+  EXPECT_NE(why.find("{\"x\":2} against ..."), std::string::npos) << why;
+  // -0.0 is 0.0 (also nested); 1 is not 1.0.
+  a.texts = {R"({"x":-0.0,"m":{"y":[0.0]}})"};
+  b.texts = {R"({"x":0.0,"m":{"y":[-0.0]}})"};
+  EXPECT_TRUE(compare::SameAnswer(a, b, &why)) << why;
+  b.texts = {R"({"x":0,"m":{"y":[-0.0]}})"};
+  EXPECT_FALSE(compare::SameAnswer(a, b, &why));
+  a.texts = {"{\"x\":1}", "{\"x\":2}"};
+  b.texts = {"{\"x\":1}"};
   EXPECT_FALSE(compare::SameAnswer(a, b, &why));
   EXPECT_EQ(why, "2 documents against 1");
 

@@ -1,12 +1,12 @@
 // A Firestore endpoint as a compared store, through its REST API: what a
 // Firestore user's program does. Snapshots are documents of the root
 // collection "snapshots" (ids as hearth's: monitor_seconds) written with
-// documents:commit (a batch of at most 500 is one atomic commit); every
+// documents:commit (a batch is one atomic commit); every
 // question is one or two runQuery calls with the filters and order the
 // snapshots' composite indexes serve. Monthly summaries are computed from
 // the month's documents on the client, because Firestore's aggregation
 // queries have no min or max. Retention queries each monitor's old names and
-// deletes them in commits of 500.
+// deletes them in commits of kDeletesPerCommit.
 //
 // Each run writes into a project of its own on the emulator and clears it on
 // Close. Its disk use is the endpoint's business: not measured.
@@ -27,6 +27,8 @@ namespace hearth::compare {
 namespace {
 
 constexpr char kCollection[] = "snapshots";
+// Deletes per commit in retention: Firestore's former limit, a request of ~100 KB.
+constexpr size_t kDeletesPerCommit = 500;
 
 std::string DocumentPath(const std::string& monitor, int64_t seconds) {
   return std::string(kCollection) + "/" + monitor + "_" + std::to_string(seconds);
@@ -210,7 +212,7 @@ class FirestoreStore : public SnapshotStore {
       for (const schema::ParsedDocument& d : old) {
         if (!d.name) return Status::Internal("a runQuery result without a name");
         deletes.push_back({*d.name, std::nullopt});
-        if (deletes.size() == sync::FirestoreRestClient::kMaxWritesPerCommit) {
+        if (deletes.size() == kDeletesPerCommit) {
           HEARTH_RETURN_IF_ERROR(client_->Commit(deletes));
           deletes.clear();
         }

@@ -50,6 +50,47 @@ std::vector<std::string> DocumentsJson(const ReadResult& r) {
   return out;
 }
 
+// Where two texts first differ, with some context of each.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) i++;
+  const size_t from = i > 60 ? i - 60 : 0;
+  return "at byte " + std::to_string(i) + ": ..." + a.substr(from, 120) + " against ..." + b.substr(from, 120);
+}
+
+// Value::operator== (5 is not 5.0, NaN is NaN), except that -0.0 is 0.0:
+// the Firestore emulator hands -0.0 back as 0.0.
+bool SameValue(const Value& a, const Value& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Value::Type::kDouble:
+      return (a.dbl() == 0 && b.dbl() == 0) || a == b;
+    case Value::Type::kArray: {
+      const ArrayValue &x = a.array(), &y = b.array();
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); i++)
+        if (!SameValue(x[i], y[i])) return false;
+      return true;
+    }
+    case Value::Type::kMap: {
+      const MapValue &x = a.map(), &y = b.map();
+      if (x.size() != y.size()) return false;
+      for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j)
+        if (i->first != j->first || !SameValue(i->second, j->second)) return false;
+      return true;
+    }
+    default:
+      return a == b;
+  }
+}
+
+// The same document: the same text, or the same values by SameValue.
+bool SameDocument(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  auto x = schema::ParsePlainDocument(a, nullptr), y = schema::ParsePlainDocument(b, nullptr);
+  return x.ok() && y.ok() && SameValue(Value::Map(std::move(x->fields)), Value::Map(std::move(y->fields)));
+}
+
 bool Near(double a, double b) { return a == b || std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
 }  // namespace
@@ -61,8 +102,8 @@ bool SameAnswer(const ReadResult& a, const ReadResult& b, std::string* why) {
     return false;
   }
   for (size_t i = 0; i < da.size(); i++)
-    if (da[i] != db[i]) {
-      *why = "document " + std::to_string(i) + " differs: " + da[i].substr(0, 120) + " against " + db[i].substr(0, 120);
+    if (!SameDocument(da[i], db[i])) {
+      *why = "document " + std::to_string(i) + " differs " + FirstDifference(da[i], db[i]);
       return false;
     }
   if (a.summary.snapshots != b.summary.snapshots) {

@@ -71,8 +71,10 @@ struct ReadResult {
 };
 
 // True when `a` and `b` hold the same documents in the same order (by their
-// plain JSON) and the same summary (means within 1e-9 relative); otherwise
-// false with the first difference in `why`.
+// plain JSON: the same text, or the same values where -0.0 counts as 0.0,
+// because the Firestore emulator hands -0.0 back as 0.0) and the same
+// summary (means within 1e-9 relative); otherwise false with the first
+// difference in `why`.
 bool SameAnswer(const ReadResult& a, const ReadResult& b, std::string* why);
 
 // Reads. A reader is used by one thread at a time; several readers of one
