@@ -1,12 +1,10 @@
 #include "sync/firestore_rest_client.h"
 
-#include <curl/curl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cstdlib>
-#include <mutex>
 
 namespace hearth::sync {
 
@@ -48,16 +46,6 @@ StatusCode FromHttp(long http) {
   }
 }
 
-size_t AppendBody(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 Status RestErrorStatus(long http_code, std::string_view body, std::string_view what) {
@@ -80,15 +68,29 @@ Status RestErrorStatus(long http_code, std::string_view body, std::string_view w
   return Status(code, std::string(what) + ": HTTP " + std::to_string(http_code) + ": " + message);
 }
 
-StatusOr<FirestoreEndpoint> FirestoreEndpoint::FromEnvironment(std::string project_id) {
+StatusOr<FirestoreEndpoint> FirestoreEndpoint::FromEnvironment(std::string emulator_project_id) {
   const char* host = std::getenv("FIRESTORE_EMULATOR_HOST");
-  if (host == nullptr || *host == '\0') return Status::NotFound("FIRESTORE_EMULATOR_HOST is not set");
-  std::string h = host;
-  if (h.find("://") != std::string::npos || h.find(':') == std::string::npos || h.back() == ':')
-    return Status::InvalidArgument("FIRESTORE_EMULATOR_HOST must be host:port (like 127.0.0.1:8080), not '" + h + "'");
+  if (host != nullptr && *host != '\0') {
+    std::string h = host;
+    if (h.find("://") != std::string::npos || h.find(':') == std::string::npos || h.back() == ':')
+      return Status::InvalidArgument("FIRESTORE_EMULATOR_HOST must be host:port (like 127.0.0.1:8080), not '" + h +
+                                     "'");
+    FirestoreEndpoint e;
+    e.base_url = "http://" + h;
+    e.project_id = std::move(emulator_project_id);
+    return e;
+  }
+  const char* key_file = std::getenv("GOOGLE_APPLICATION_CREDENTIALS");
+  if (key_file == nullptr || *key_file == '\0')
+    return Status::NotFound("neither FIRESTORE_EMULATOR_HOST nor GOOGLE_APPLICATION_CREDENTIALS is set");
+  HEARTH_ASSIGN_OR_RETURN(ServiceAccountKey key, ServiceAccountKey::FromFile(key_file));
   FirestoreEndpoint e;
-  e.base_url = "http://" + h;
-  e.project_id = std::move(project_id);
+  e.base_url = "https://firestore.googleapis.com";
+  const char* project = std::getenv("GOOGLE_CLOUD_PROJECT");
+  e.project_id = project != nullptr && *project != '\0' ? std::string(project) : key.project_id;
+  if (e.project_id.empty())
+    return Status::InvalidArgument(std::string(key_file) + " names no project_id; set GOOGLE_CLOUD_PROJECT");
+  e.credentials = std::make_shared<AccessTokens>(std::move(key));
   return e;
 }
 
@@ -100,55 +102,26 @@ std::string FirestoreEndpoint::ResourceName(std::string_view path) const {
   return DocumentsRoot() + "/" + std::string(path);
 }
 
-struct FirestoreRestClient::Curl {
-  CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
-  ~Curl() {
-    curl_slist_free_all(headers);
-    if (easy) curl_easy_cleanup(easy);
-  }
-};
-
-FirestoreRestClient::FirestoreRestClient(FirestoreEndpoint endpoint)
-    : endpoint_(std::move(endpoint)), curl_(std::make_unique<Curl>()) {}
+FirestoreRestClient::FirestoreRestClient(FirestoreEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
 FirestoreRestClient::~FirestoreRestClient() = default;
 
 StatusOr<std::unique_ptr<FirestoreRestClient>> FirestoreRestClient::Open(FirestoreEndpoint endpoint) {
   if (endpoint.project_id.empty()) return Status::InvalidArgument("a Firestore endpoint needs a project id");
-  GlobalInit();
-  std::unique_ptr<FirestoreRestClient> c(new FirestoreRestClient(std::move(endpoint)));
-  c->curl_->easy = curl_easy_init();
-  if (c->curl_->easy == nullptr) return Status::Internal("curl_easy_init failed");
-  c->curl_->headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  // The emulator's admin identity: security rules do not apply.
-  c->curl_->headers = curl_slist_append(c->curl_->headers, "Authorization: Bearer owner");
-  return c;
+  return std::unique_ptr<FirestoreRestClient>(new FirestoreRestClient(std::move(endpoint)));
 }
 
 StatusOr<std::string> FirestoreRestClient::Send(const char* method, const std::string& url, const std::string& body) {
-  CURL* e = curl_->easy;
-  std::string response;
-  curl_easy_reset(e);
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, curl_->headers);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 300000L);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &response);
-  if (!body.empty()) {
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  std::vector<std::string> headers = {"Content-Type: application/json"};
+  if (endpoint_.credentials) {
+    HEARTH_ASSIGN_OR_RETURN(std::string token, endpoint_.credentials->Get());
+    headers.push_back("Authorization: Bearer " + token);
+  } else {
+    headers.push_back("Authorization: Bearer owner");  // the emulator's admin: security rules do not apply
   }
-  const CURLcode rc = curl_easy_perform(e);
-  if (rc != CURLE_OK)
-    return Status::Unavailable(std::string(method) + " " + url + ": " + curl_easy_strerror(rc));
-  long http = 0;
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &http);
-  if (http != 200) return RestErrorStatus(http, response, std::string(method) + " " + url);
-  return response;
+  HEARTH_ASSIGN_OR_RETURN(HttpResponse r, http_.Send(method, url, headers, body));
+  if (r.status != 200) return RestErrorStatus(r.status, r.body, std::string(method) + " " + url);
+  return std::move(r.body);
 }
 
 Status FirestoreRestClient::Commit(const std::vector<RestWrite>& writes) {
@@ -197,6 +170,7 @@ StatusOr<std::vector<schema::ParsedDocument>> FirestoreRestClient::RunQuery(std:
 }
 
 Status FirestoreRestClient::ClearEmulatorDatabase() {
+  if (!endpoint_.emulator()) return Status::FailedPrecondition("only an emulator's database can be cleared");
   return Send("DELETE", endpoint_.base_url + "/emulator/v1/" + endpoint_.DocumentsRoot(), "").status();
 }
 

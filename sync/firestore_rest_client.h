@@ -1,10 +1,11 @@
-// A Firestore REST v1 client (libcurl): the calls the comparison runner makes
+// A Firestore REST v1 client: the calls the comparison runner makes
 // against a Firestore endpoint, and the transport the sync adapter will push
 // changes through (DESIGN.md, "Sync").
 //
-// Today it talks to the Firestore emulator (FIRESTORE_EMULATOR_HOST), which
-// takes no credentials; Cloud Firestore's OAuth2 service-account tokens are
-// not implemented yet, and asking for them is an error that says so.
+// It talks to the Firestore emulator (FIRESTORE_EMULATOR_HOST: no
+// credentials, admin access) or to Cloud Firestore with a service account's
+// OAuth2 tokens (GOOGLE_APPLICATION_CREDENTIALS, sync/service_account.h).
+// No retries yet: a refused or throttled request is an error.
 //
 // One client owns one HTTP connection (kept alive between calls): use it
 // from one thread at a time, and make one client per thread.
@@ -19,21 +20,32 @@
 #include "hearth/status.h"
 #include "hearth/value.h"
 #include "schema/json.h"
+#include "sync/http_client.h"
+#include "sync/service_account.h"
 
 namespace hearth::sync {
 
 // Where the documents live.
 struct FirestoreEndpoint {
-  // "http://host:port" of the emulator, no trailing slash.
+  // "http://host:port" of the emulator or "https://firestore.googleapis.com",
+  // no trailing slash.
   std::string base_url;
   std::string project_id;
   // Default: "(default)".
   std::string database_id = "(default)";
+  // Where requests get their bearer token; none: the emulator's admin
+  // identity ("Bearer owner").
+  std::shared_ptr<AccessTokens> credentials;
 
-  // The emulator named by FIRESTORE_EMULATOR_HOST ("host:port"), for
-  // `project_id`. NOT_FOUND when the variable is unset or empty;
-  // INVALID_ARGUMENT when it is not host:port.
-  static StatusOr<FirestoreEndpoint> FromEnvironment(std::string project_id);
+  bool emulator() const { return credentials == nullptr; }
+
+  // From the environment, as Google's client libraries read it:
+  // - FIRESTORE_EMULATOR_HOST ("host:port"): that emulator, for
+  //   `emulator_project_id`;
+  // - else GOOGLE_APPLICATION_CREDENTIALS (a service-account key file): Cloud
+  //   Firestore, for GOOGLE_CLOUD_PROJECT or else the key's project_id.
+  // NOT_FOUND when neither is set; INVALID_ARGUMENT naming what is wrong.
+  static StatusOr<FirestoreEndpoint> FromEnvironment(std::string emulator_project_id);
 
   // "projects/{project}/databases/{database}/documents"
   std::string DocumentsRoot() const;
@@ -69,7 +81,8 @@ class FirestoreRestClient {
                                                          std::string_view structured_query_json);
 
   // Emulator only: deletes every document of the endpoint's database
-  // (DELETE /emulator/v1/projects/{p}/databases/{d}/documents).
+  // (DELETE /emulator/v1/projects/{p}/databases/{d}/documents);
+  // FAILED_PRECONDITION against Cloud Firestore.
   Status ClearEmulatorDatabase();
 
  private:
@@ -79,8 +92,7 @@ class FirestoreRestClient {
   StatusOr<std::string> Send(const char* method, const std::string& url, const std::string& body);
 
   FirestoreEndpoint endpoint_;
-  struct Curl;
-  std::unique_ptr<Curl> curl_;
+  HttpClient http_;
 };
 
 // The status for a Firestore REST error response: its HTTP code and body

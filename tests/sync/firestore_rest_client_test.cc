@@ -9,6 +9,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
+
+#include "tests/test_util.h"
 
 
 namespace hearth::sync {
@@ -42,8 +45,25 @@ TEST(FirestoreEndpoint, ComesFromFirestoreEmulatorHost) {
     EXPECT_EQ(e->ResourceName("snapshots/a"), "projects/p1/databases/(default)/documents/snapshots/a");
   }
   {
-    ScopedEnv env("FIRESTORE_EMULATOR_HOST", nullptr);
+    ScopedEnv env("FIRESTORE_EMULATOR_HOST", nullptr), creds("GOOGLE_APPLICATION_CREDENTIALS", nullptr);
     EXPECT_EQ(FirestoreEndpoint::FromEnvironment("p1").status().code(), StatusCode::kNotFound);
+  }
+  {
+    // Without an emulator, a service-account key file means Cloud Firestore.
+    testing::TempDir dir;
+    const std::string key = dir.path() + "/key.json";
+    std::ofstream(key) << R"({"type":"service_account","project_id":"from-key","client_email":"a@b","private_key":"k"})";
+    ScopedEnv env("FIRESTORE_EMULATOR_HOST", ""), creds("GOOGLE_APPLICATION_CREDENTIALS", key.c_str()),
+        project("GOOGLE_CLOUD_PROJECT", nullptr);
+    auto e = FirestoreEndpoint::FromEnvironment("p1");
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_EQ(e->base_url, "https://firestore.googleapis.com");
+    EXPECT_EQ(e->project_id, "from-key");
+    EXPECT_FALSE(e->emulator());
+    ScopedEnv override_project("GOOGLE_CLOUD_PROJECT", "chosen");
+    EXPECT_EQ(FirestoreEndpoint::FromEnvironment("p1")->project_id, "chosen");
+    ScopedEnv missing("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/key.json");
+    EXPECT_EQ(FirestoreEndpoint::FromEnvironment("p1").status().code(), StatusCode::kInvalidArgument);
   }
   for (const char* bad : {"localhost", "http://localhost:8080", "localhost:"}) {
     ScopedEnv env("FIRESTORE_EMULATOR_HOST", bad);
@@ -69,7 +89,10 @@ TEST(RestErrorStatus, TakesTheCodeAndMessageFromTheBody) {
 
 TEST(FirestoreRestClient, AnEndpointThatDoesNotAnswerIsUnavailable) {
   // Nothing listens on port 9 (discard) of 127.0.0.1.
-  auto c = FirestoreRestClient::Open({"http://127.0.0.1:9", "p1", "(default)"});
+  FirestoreEndpoint e;
+  e.base_url = "http://127.0.0.1:9";
+  e.project_id = "p1";
+  auto c = FirestoreRestClient::Open(e);
   ASSERT_TRUE(c.ok());
   Status s = (*c)->Commit({{"c/d", MapValue{}}});
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);

@@ -1,6 +1,7 @@
 // A Firestore endpoint as a compared store, through its REST API: what a
-// Firestore user's program does. Snapshots are documents of the root
-// collection "snapshots" (ids as hearth's: monitor_seconds) written with
+// Firestore user's program does. Snapshots are documents of the collection
+// hearth-compare/{run}/snapshots (ids as hearth's: monitor_seconds), a
+// collection of this run's own, written with
 // documents:commit (a batch is one atomic commit); every
 // question is one or two runQuery calls with the filters and order the
 // snapshots' composite indexes serve. Monthly summaries are computed from
@@ -8,8 +9,9 @@
 // queries have no min or max. Retention queries each monitor's old names and
 // deletes them in commits of kDeletesPerCommit.
 //
-// Each run writes into a project of its own on the emulator and clears it on
-// Close. Its disk use is the endpoint's business: not measured.
+// On the emulator each run also has a project of its own, cleared on Close;
+// on Cloud Firestore Close deletes what the run wrote. Its disk use is the
+// endpoint's business: not measured.
 #include <unistd.h>
 
 #include <chrono>
@@ -30,9 +32,6 @@ constexpr char kCollection[] = "snapshots";
 // Deletes per commit in retention: Firestore's former limit, a request of ~100 KB.
 constexpr size_t kDeletesPerCommit = 500;
 
-std::string DocumentPath(const std::string& monitor, int64_t seconds) {
-  return std::string(kCollection) + "/" + monitor + "_" + std::to_string(seconds);
-}
 
 // One bound on "timestamp": the operator and epoch seconds.
 struct TimeBound {
@@ -130,7 +129,8 @@ void AddMetrics(const MapValue& fields, SummaryBuilder* summary) {
 
 class FirestoreReader : public SnapshotReader {
  public:
-  explicit FirestoreReader(std::unique_ptr<sync::FirestoreRestClient> client) : client_(std::move(client)) {}
+  FirestoreReader(std::unique_ptr<sync::FirestoreRestClient> client, std::string parent)
+      : client_(std::move(client)), parent_(std::move(parent)) {}
 
   Status Latest(const std::string& monitor, ReadResult* out) override {
     return Texts(Query(monitor, {}, true, 1), out);
@@ -170,7 +170,7 @@ class FirestoreReader : public SnapshotReader {
   StatusOr<std::vector<schema::ParsedDocument>> Query(const std::string& monitor, std::vector<TimeBound> bounds,
                                                       bool newest_first, int limit) {
     return client_->RunQuery(
-        "", SnapshotQuery(client_->endpoint().project_id, monitor, std::move(bounds), newest_first, limit, false));
+        parent_, SnapshotQuery(client_->endpoint().project_id, monitor, std::move(bounds), newest_first, limit, false));
   }
   // The documents as plain JSON text, the form the other peers hand out.
   static Status Texts(StatusOr<std::vector<schema::ParsedDocument>> docs, ReadResult* out) {
@@ -180,12 +180,14 @@ class FirestoreReader : public SnapshotReader {
   }
 
   std::unique_ptr<sync::FirestoreRestClient> client_;
+  std::string parent_;
 };
 
 class FirestoreStore : public SnapshotStore {
  public:
-  FirestoreStore(std::string dir, sync::FirestoreEndpoint endpoint, std::unique_ptr<sync::FirestoreRestClient> client)
-      : dir_(std::move(dir)), endpoint_(std::move(endpoint)), client_(std::move(client)) {}
+  FirestoreStore(std::string dir, sync::FirestoreEndpoint endpoint, std::unique_ptr<sync::FirestoreRestClient> client,
+                 std::string parent)
+      : dir_(std::move(dir)), endpoint_(std::move(endpoint)), client_(std::move(client)), parent_(std::move(parent)) {}
   ~FirestoreStore() override { (void)Close(); }
 
   std::string name() const override { return "firestore"; }
@@ -194,7 +196,9 @@ class FirestoreStore : public SnapshotStore {
 
   void Prepare(const SnapshotBatch& b) override {
     writes_.clear();
-    for (size_t i = 0; i < b.size(); i++) writes_.push_back({DocumentPath(b.monitor[i], b.seconds[i]), b.fields[i]});
+    for (size_t i = 0; i < b.size(); i++)
+      writes_.push_back(
+          {parent_ + "/" + kCollection + "/" + b.monitor[i] + "_" + std::to_string(b.seconds[i]), b.fields[i]});
   }
 
   Status Ingest(const SnapshotBatch& b) override {
@@ -205,39 +209,48 @@ class FirestoreStore : public SnapshotStore {
   Status Settle() override { return Status::OK(); }
 
   Status DeleteBefore(int64_t cutoff) override {
-    std::vector<sync::RestWrite> deletes;
-    for (const std::string& m : monitors_) {
-      HEARTH_ASSIGN_OR_RETURN(
-          auto old, client_->RunQuery("", SnapshotQuery(endpoint_.project_id, m, {{"LESS_THAN", cutoff}}, false, 0, true)));
-      for (const schema::ParsedDocument& d : old) {
-        if (!d.name) return Status::Internal("a runQuery result without a name");
-        deletes.push_back({*d.name, std::nullopt});
-        if (deletes.size() == kDeletesPerCommit) {
-          HEARTH_RETURN_IF_ERROR(client_->Commit(deletes));
-          deletes.clear();
-        }
-      }
-    }
-    return deletes.empty() ? Status::OK() : client_->Commit(deletes);
+    for (const std::string& m : monitors_)
+      HEARTH_RETURN_IF_ERROR(DeleteMatching(SnapshotQuery(endpoint_.project_id, m, {{"LESS_THAN", cutoff}}, false, 0, true)));
+    return Status::OK();
   }
 
   StatusOr<std::unique_ptr<SnapshotReader>> NewReader() override {
     HEARTH_ASSIGN_OR_RETURN(auto client, sync::FirestoreRestClient::Open(endpoint_));
-    return std::unique_ptr<SnapshotReader>(new FirestoreReader(std::move(client)));
+    return std::unique_ptr<SnapshotReader>(new FirestoreReader(std::move(client), parent_));
   }
 
-  // Clears the run's project on the emulator.
+  // Removes what the run wrote: the emulator's project, or on Cloud
+  // Firestore every document of the run's collection.
   Status Close() override {
     if (!client_) return Status::OK();
-    Status s = client_->ClearEmulatorDatabase();
+    Status s = endpoint_.emulator()
+                   ? client_->ClearEmulatorDatabase()
+                   : DeleteMatching(R"({"from":[{"collectionId":")" + std::string(kCollection) +
+                                    R"("}],"select":{"fields":[{"fieldPath":"__name__"}]}})");
     client_.reset();
     return s;
   }
 
  private:
+  // Deletes the documents of the run's collection that `query` (names only) finds.
+  Status DeleteMatching(const std::string& query) {
+    HEARTH_ASSIGN_OR_RETURN(auto found, client_->RunQuery(parent_, query));
+    std::vector<sync::RestWrite> deletes;
+    for (const schema::ParsedDocument& d : found) {
+      if (!d.name) return Status::Internal("a runQuery result without a name");
+      deletes.push_back({*d.name, std::nullopt});
+      if (deletes.size() == kDeletesPerCommit) {
+        HEARTH_RETURN_IF_ERROR(client_->Commit(deletes));
+        deletes.clear();
+      }
+    }
+    return deletes.empty() ? Status::OK() : client_->Commit(deletes);
+  }
+
   std::string dir_;
   sync::FirestoreEndpoint endpoint_;
   std::unique_ptr<sync::FirestoreRestClient> client_;
+  std::string parent_;  // the run's document, parent of its collection
   std::vector<sync::RestWrite> writes_;
   std::set<std::string> monitors_;
 };
@@ -245,24 +258,26 @@ class FirestoreStore : public SnapshotStore {
 }  // namespace
 
 StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& dir) {
-  // A project of this run's own: nothing another run left is seen.
-  const std::string project =
-      "hearth-compare-" + std::to_string(getpid()) + "-" +
+  // A collection (and on the emulator a project) of this run's own: nothing
+  // another run left is seen.
+  const std::string run =
+      std::to_string(getpid()) + "-" +
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count());
-  auto endpoint = sync::FirestoreEndpoint::FromEnvironment(project);
+  auto endpoint = sync::FirestoreEndpoint::FromEnvironment("hearth-compare-" + run);
   if (endpoint.status().code() == StatusCode::kNotFound)
     return Status::InvalidArgument(
-        "the 'firestore' store needs FIRESTORE_EMULATOR_HOST=host:port of a running Firestore emulator (Cloud "
-        "Firestore with credentials is not supported yet)");
+        "the 'firestore' store needs FIRESTORE_EMULATOR_HOST=host:port of a running Firestore emulator, or "
+        "GOOGLE_APPLICATION_CREDENTIALS naming a service-account key file for Cloud Firestore");
   HEARTH_RETURN_IF_ERROR(endpoint.status());
   HEARTH_ASSIGN_OR_RETURN(auto client, sync::FirestoreRestClient::Open(*endpoint));
+  const std::string parent = "hearth-compare/" + run;
   // Fail now, not after generating the workload, when nothing answers.
-  HEARTH_RETURN_IF_ERROR(client->RunQuery("", SnapshotQuery(project, "none", {}, true, 1, true))
+  HEARTH_RETURN_IF_ERROR(client->RunQuery(parent, SnapshotQuery(endpoint->project_id, "none", {}, true, 1, true))
                              .status()
                              .WithContext("the Firestore endpoint at " + endpoint->base_url));
-  return std::unique_ptr<SnapshotStore>(new FirestoreStore(dir, std::move(*endpoint), std::move(client)));
+  return std::unique_ptr<SnapshotStore>(new FirestoreStore(dir, std::move(*endpoint), std::move(client), parent));
 }
 
 }  // namespace hearth::compare
