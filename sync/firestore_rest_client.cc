@@ -4,7 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 namespace hearth::sync {
 
@@ -43,6 +45,20 @@ StatusCode FromHttp(long http) {
     case 503: return StatusCode::kUnavailable;
     case 504: return StatusCode::kDeadlineExceeded;
     default: return StatusCode::kUnknown;
+  }
+}
+
+// What is worth sending again: no answer, throttling, a busy or timed-out
+// backend, a transaction that lost a race.
+bool Transient(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kUnavailable:
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kAborted:
+    case StatusCode::kDeadlineExceeded:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -119,9 +135,16 @@ StatusOr<std::string> FirestoreRestClient::Send(const char* method, const std::s
   } else {
     headers.push_back("Authorization: Bearer owner");  // the emulator's admin: security rules do not apply
   }
-  HEARTH_ASSIGN_OR_RETURN(HttpResponse r, http_.Send(method, url, headers, body));
-  if (r.status != 200) return RestErrorStatus(r.status, r.body, std::string(method) + " " + url);
-  return std::move(r.body);
+  std::chrono::milliseconds pause = endpoint_.retry.initial_backoff;
+  for (int attempt = 1;; attempt++) {
+    auto r = http_.Send(method, url, headers, body);
+    if (r.ok() && r->status == 200) return std::move(r->body);
+    Status s = r.ok() ? RestErrorStatus(r->status, r->body, std::string(method) + " " + url) : r.status();
+    if (!Transient(s) || attempt >= endpoint_.retry.max_attempts)
+      return attempt > 1 ? s.WithContext("after " + std::to_string(attempt) + " attempts") : s;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, endpoint_.retry.max_backoff);
+  }
 }
 
 Status FirestoreRestClient::Commit(const std::vector<RestWrite>& writes) {

@@ -5,12 +5,15 @@
 // It talks to the Firestore emulator (FIRESTORE_EMULATOR_HOST: no
 // credentials, admin access) or to Cloud Firestore with a service account's
 // OAuth2 tokens (GOOGLE_APPLICATION_CREDENTIALS, sync/service_account.h).
-// No retries yet: a refused or throttled request is an error.
+// Requests the endpoint could not take (no answer, 429, 503, 504, ABORTED)
+// are sent again after a growing pause (RetryPolicy): every call is safe to
+// repeat, since writes set whole documents.
 //
 // One client owns one HTTP connection (kept alive between calls): use it
 // from one thread at a time, and make one client per thread.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +28,16 @@
 
 namespace hearth::sync {
 
+// How often and how patiently a request is sent again.
+struct RetryPolicy {
+  // Attempts in all, the first included. Default: 6.
+  int max_attempts = 6;
+  // Pause before the first retry, doubled before each next one up to
+  // max_backoff. Defaults: 100 ms, 5 s.
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{5000};
+};
+
 // Where the documents live.
 struct FirestoreEndpoint {
   // "http://host:port" of the emulator or "https://firestore.googleapis.com",
@@ -36,6 +49,7 @@ struct FirestoreEndpoint {
   // Where requests get their bearer token; none: the emulator's admin
   // identity ("Bearer owner").
   std::shared_ptr<AccessTokens> credentials;
+  RetryPolicy retry;
 
   bool emulator() const { return credentials == nullptr; }
 

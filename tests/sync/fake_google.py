@@ -8,7 +8,8 @@ Every request is appended to the log file (argv[1]) as one JSON line:
 - POST /token: {"access_token": "token-N", "expires_in": 3600} (N counts
   from 1), or HTTP 400 when the body has no jwt-bearer assertion.
 - POST /v1/...:commit: {} when "Authorization: Bearer token-<any>", else
-  HTTP 401 with a Firestore error body.
+  HTTP 401 with a Firestore error body. In project "flaky" the first two
+  commits are HTTP 503 UNAVAILABLE; in project "broken" every one is.
 """
 import json
 import sys
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 log_path = sys.argv[1]
 tokens = 0
+flaky_commits = 0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -32,7 +34,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self):
-        global tokens
+        global tokens, flaky_commits
         body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
         auth = self.headers.get("Authorization", "")
         with open(log_path, "a") as f:
@@ -45,7 +47,15 @@ class Handler(BaseHTTPRequestHandler):
             tokens += 1
             self.reply(200, {"access_token": "token-%d" % tokens, "expires_in": 3600, "token_type": "Bearer"})
         elif self.path.endswith(":commit"):
-            if auth.startswith("Bearer token-"):
+            busy = {"error": {"code": 503, "message": "try again", "status": "UNAVAILABLE"}}
+            if "/projects/flaky/" in self.path:
+                flaky_commits += 1
+                if flaky_commits <= 2:
+                    self.reply(503, busy)
+                    return
+            if "/projects/broken/" in self.path:
+                self.reply(503, busy)
+            elif auth.startswith("Bearer token-"):
                 self.reply(200, {"writeResults": [], "commitTime": "2026-12-02T00:00:00Z"})
             else:
                 self.reply(401, {"error": {"code": 401, "message": "missing credentials", "status": "UNAUTHENTICATED"}})

@@ -92,10 +92,12 @@ TEST(FirestoreRestClient, AnEndpointThatDoesNotAnswerIsUnavailable) {
   FirestoreEndpoint e;
   e.base_url = "http://127.0.0.1:9";
   e.project_id = "p1";
+  e.retry.initial_backoff = std::chrono::milliseconds(1);
   auto c = FirestoreRestClient::Open(e);
   ASSERT_TRUE(c.ok());
   Status s = (*c)->Commit({{"c/d", MapValue{}}});
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("after 6 attempts"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("http://127.0.0.1:9/v1/projects/p1/databases/(default)/documents:commit"),
             std::string::npos)
       << s.message();

@@ -194,6 +194,40 @@ TEST(ServiceAccount, ExchangesTheJwtForATokenAndSendsItAsBearer) {
   EXPECT_EQ((*c)->ClearEmulatorDatabase().code(), StatusCode::kFailedPrecondition);
 }
 
+TEST(FirestoreRestClient, SendsAgainWhatTheEndpointCouldNotTakeAndGivesUpAfterMaxAttempts) {
+  testing::TempDir dir;
+  const std::string log = dir.path() + "/requests.jsonl";
+  FakeGoogle fake(log);
+  ASSERT_GT(fake.port(), 0);
+  Key k = NewRsaKey();
+  FirestoreEndpoint e;
+  e.base_url = fake.url();
+  e.credentials = std::make_shared<AccessTokens>(TestKey(k.get(), fake.url() + "/token"));
+  e.retry.initial_backoff = std::chrono::milliseconds(1);
+
+  e.project_id = "flaky";  // 503 twice, then fine
+  auto flaky = FirestoreRestClient::Open(e);
+  ASSERT_TRUE(flaky.ok());
+  Status s = (*flaky)->Commit({{"c/a", MapValue{}}});
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Lines(log).size(), 1u + 3u);  // the token, three commits
+
+  e.project_id = "broken";  // 503 always
+  e.retry.max_attempts = 4;
+  auto broken = FirestoreRestClient::Open(e);
+  ASSERT_TRUE(broken.ok());
+  s = (*broken)->Commit({{"c/a", MapValue{}}});
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("after 4 attempts"), std::string::npos) << s.message();
+  EXPECT_EQ(Lines(log).size(), 1u + 3u + 4u);
+
+  e.project_id = "demo";  // a 404 is not sent again
+  auto wrong = FirestoreRestClient::Open(e);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_EQ((*wrong)->RunQuery("", "{}").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Lines(log).size(), 1u + 3u + 4u + 1u);
+}
+
 TEST(ServiceAccount, ARefusedAssertionIsUnauthenticated) {
   testing::TempDir dir;
   FakeGoogle fake(dir.path() + "/requests.jsonl");
