@@ -38,8 +38,8 @@ int Fail(const Status& s) {
 int main(int argc, char** argv) {
   CLI::App app{
       "Runs one snapshot workload against hearth embedded, raw RocksDB (key + JSON value), SQLite 3 (WAL, index "
-      "on (monitor_id, timestamp)) and a Firestore emulator over REST (when FIRESTORE_EMULATOR_HOST is set) side by "
-      "side: batched ingest, latest, 7/30/90-day ranges, at-time, monthly "
+      "on (monitor_id, timestamp)) and Firestore over REST (the emulator when FIRESTORE_EMULATOR_HOST is set) side "
+      "by side: batched ingest, latest, 7/30/90-day ranges, at-time, monthly "
       "aggregation, a mixed load (one writer, several readers) and retention of the oldest days. Every answer is "
       "compared with the first store's; speed is compared only between stores that agree. Prints a table and the "
       "targets as ratios; --json, --markdown and --plots write the results.",
@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
   auto* stores_opt = app.add_option("--stores", stores_arg,
                                     "stores to compare, the first is the reference: hearth, rocksdb, sqlite, and "
                                     "firestore (the Firestore emulator at FIRESTORE_EMULATOR_HOST, added by default "
-                                    "when that is set)")
+                                    "when that is set; else Cloud Firestore with the service-account key file named "
+                                    "by GOOGLE_APPLICATION_CREDENTIALS, writing under hearth-compare/{run} and "
+                                    "deleting it afterwards)")
                          ->capture_default_str();
   app.add_option("--monitors", o.monitors, "monitors")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--hours", o.hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
