@@ -12,26 +12,6 @@ namespace hearth::sync {
 
 namespace {
 
-// gRPC status names as Firestore's REST errors spell them.
-constexpr std::pair<std::string_view, StatusCode> kCodes[] = {
-    {"CANCELLED", StatusCode::kCancelled},
-    {"UNKNOWN", StatusCode::kUnknown},
-    {"INVALID_ARGUMENT", StatusCode::kInvalidArgument},
-    {"DEADLINE_EXCEEDED", StatusCode::kDeadlineExceeded},
-    {"NOT_FOUND", StatusCode::kNotFound},
-    {"ALREADY_EXISTS", StatusCode::kAlreadyExists},
-    {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
-    {"RESOURCE_EXHAUSTED", StatusCode::kResourceExhausted},
-    {"FAILED_PRECONDITION", StatusCode::kFailedPrecondition},
-    {"ABORTED", StatusCode::kAborted},
-    {"OUT_OF_RANGE", StatusCode::kOutOfRange},
-    {"UNIMPLEMENTED", StatusCode::kUnimplemented},
-    {"INTERNAL", StatusCode::kInternal},
-    {"UNAVAILABLE", StatusCode::kUnavailable},
-    {"DATA_LOSS", StatusCode::kDataLoss},
-    {"UNAUTHENTICATED", StatusCode::kUnauthenticated},
-};
-
 // What an HTTP status means when the body names no gRPC status.
 StatusCode FromHttp(long http) {
   switch (http) {
@@ -75,9 +55,10 @@ Status RestErrorStatus(long http_code, std::string_view body, std::string_view w
       auto m = e->value.FindMember("message");
       if (m != e->value.MemberEnd() && m->value.IsString()) message = m->value.GetString();
       auto st = e->value.FindMember("status");
+      // Firestore spells the gRPC status as StatusCodeName does.
       if (st != e->value.MemberEnd() && st->value.IsString())
-        for (const auto& [name, c] : kCodes)
-          if (name == st->value.GetString()) code = c;
+        for (int c = 1; c <= static_cast<int>(StatusCode::kUnauthenticated); c++)
+          if (StatusCodeName(static_cast<StatusCode>(c)) == st->value.GetString()) code = static_cast<StatusCode>(c);
     }
   }
   if (message.empty()) message = std::string(body.substr(0, 200));
