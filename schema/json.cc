@@ -226,6 +226,18 @@ StatusOr<Value> FromRest(const rapidjson::Value& j, const std::string& where) {
   return bad("unknown value kind \"" + std::string(kind) + "\"");
 }
 
+void WriteRest(JsonWriter& w, const Value& v, std::string_view project);
+
+// A REST "fields" object: {"name": value, ...}.
+void WriteRestFields(JsonWriter& w, const MapValue& fields, std::string_view project) {
+  w.StartObject();
+  for (const auto& [k, v] : fields) {
+    WriteKey(w, k);
+    WriteRest(w, v, project);
+  }
+  w.EndObject();
+}
+
 void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
   w.StartObject();
   switch (v.type()) {
@@ -293,12 +305,7 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
       w.Key("mapValue");
       w.StartObject();
       w.Key("fields");
-      w.StartObject();
-      for (const auto& [k, e] : v.map()) {
-        WriteKey(w, k);
-        WriteRest(w, e, project);
-      }
-      w.EndObject();
+      WriteRestFields(w, v.map(), project);
       w.EndObject();
       break;
   }
@@ -652,12 +659,7 @@ std::string RestDocumentJson(const Document& d, std::string_view project) {
   w.Key("name");
   WriteString(w, name);
   w.Key("fields");
-  w.StartObject();
-  for (const auto& [k, v] : d.fields) {
-    WriteKey(w, k);
-    WriteRest(w, v, project);
-  }
-  w.EndObject();
+  WriteRestFields(w, d.fields, project);
   std::string ct = FormatRfc3339(d.create_time), ut = FormatRfc3339(d.update_time);
   w.Key("createTime");
   WriteString(w, ct);
@@ -670,12 +672,7 @@ std::string RestDocumentJson(const Document& d, std::string_view project) {
 std::string RestFieldsJson(const MapValue& fields, std::string_view project) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  w.StartObject();
-  for (const auto& [k, v] : fields) {
-    WriteKey(w, k);
-    WriteRest(w, v, project);
-  }
-  w.EndObject();
+  WriteRestFields(w, fields, project);
   return std::string(buf.GetString(), buf.GetSize());
 }
 
