@@ -42,6 +42,19 @@ class TimeSeriesTest : public DatabaseTest {
     ts_.reset();
     DatabaseTest::TearDown();
   }
+  // Reopens empty with Firestore's automatic indexes on every field (the
+  // domain's firestore.indexes.json exempts the snapshots' fields), for
+  // tests of the entries a time-series document has besides its key.
+  static Options SnapshotFieldsIndexed() {
+    Options o;
+    o.indexes_json = R"({"indexes": [], "fieldOverrides": []})";
+    return o;
+  }
+  void OpenWithSnapshotFieldsIndexed() {
+    ts_.reset();
+    Reopen(SnapshotFieldsIndexed());
+    OpenSeries({});
+  }
   void OpenSeries(TimeSeriesOptions o) {
     ts_.reset();
     auto ts = TimeSeries::Open(db_.get(), o);
@@ -338,6 +351,30 @@ TEST_P(TimeSeriesTest, RetentionCountsExactlyAtEveryCutoffAcrossDays) {
   EXPECT_EQ(remaining, 0u);
 }
 
+TEST_P(TimeSeriesTest, TheDomainIndexesNoSnapshotFieldOnItsOwn) {
+  for (int h = 0; h < 3; h++) Store(Snap("m1", kT0 + h * 3600, 100 + h));
+  auto check = db_->Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok());
+  EXPECT_EQ(check->documents, 3u);
+  EXPECT_EQ(check->EntriesWithPrefix("auto.snapshots"), 0u);  // the key and the name entry only
+  // The domain's own query: one monitor, by time (the primary key).
+  Query by_monitor;
+  by_monitor.collection_id = "snapshots";
+  by_monitor.where = Filter::Field("monitor_id", FilterOp::kEqual, Value::String("m1"));
+  by_monitor.order_by = {{"timestamp", SortDirection::kDescending}};
+  int n = 0;
+  EXPECT_TRUE(db_->RunQuery(by_monitor, [&](const Document&) { return ++n > 0; }).ok());
+  EXPECT_EQ(n, 3);
+  // Any other field fails as Firestore does for an exempted field.
+  Query by_sentiment;
+  by_sentiment.collection_id = "snapshots";
+  by_sentiment.where = Filter::Field("news_sentiment", FilterOp::kLessThan, Value::Double(10.45));
+  Status s = db_->RunQuery(by_sentiment, [](const Document&) { return true; });
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_NE(s.message().find("news_sentiment"), std::string::npos) << s.message();
+}
+
 // Entries (name, automatic, composite) of the documents retention deleted.
 uint64_t AwaitingPurge(Database* db) {
   auto check = db->Check();
@@ -347,6 +384,7 @@ uint64_t AwaitingPurge(Database* db) {
 }
 
 TEST_P(TimeSeriesTest, RetentionLeavesNoEntryThatAnyReadCanSee) {
+  OpenWithSnapshotFieldsIndexed();
   for (int m = 0; m < 3; m++)
     for (int h = 0; h < 10; h++) Store(Snap("mon-" + std::to_string(m), kT0 + h * 3600, 100 + h));
   const uint64_t log_before = db_->GetStats()->change_log_records;
@@ -355,7 +393,7 @@ TEST_P(TimeSeriesTest, RetentionLeavesNoEntryThatAnyReadCanSee) {
   EXPECT_EQ(db_->GetStats()->change_log_records, log_before + 3);
   EXPECT_GT(AwaitingPurge(db_.get()), 12u);  // at least the 12 name entries
   EXPECT_EQ(db_->Get("snapshots/mon-1_1767225600").status().code(), StatusCode::kNotFound);
-  // Queries through automatic and composite indexes skip the deleted documents.
+  // Queries through automatic indexes skip the deleted documents.
   Query q;
   q.collection_id = "snapshots";
   q.where = Filter::Field("news_sentiment", FilterOp::kLessThan, Value::Double(10.45));
@@ -366,7 +404,7 @@ TEST_P(TimeSeriesTest, RetentionLeavesNoEntryThatAnyReadCanSee) {
                  }).ok());
   EXPECT_EQ(found.size(), 3u);  // hour 4 of each monitor; hours 0..3 (10.0..10.3) were deleted
   ts_.reset();
-  Reopen();
+  Reopen(SnapshotFieldsIndexed());
   OpenSeries({});
   if (GetParam() == Backend::kOnDisk) {
     EXPECT_EQ(db_->Get("snapshots/mon-1_1767225600").status().code(), StatusCode::kNotFound);
@@ -378,6 +416,7 @@ TEST_P(TimeSeriesTest, RetentionLeavesNoEntryThatAnyReadCanSee) {
 }
 
 TEST_P(TimeSeriesTest, WritingIntoARetiredSpanFirstPurgesItsStaleEntries) {
+  OpenWithSnapshotFieldsIndexed();
   for (int h = 0; h < 6; h++) Store(Snap("m1", kT0 + h * 3600, 100 + h));
   EXPECT_EQ(*ts_->DeleteBefore({kT0 + 3 * 3600, 0}), 3u);
   EXPECT_GT(AwaitingPurge(db_.get()), 0u);
