@@ -63,6 +63,15 @@ std::string_view LedgerHintPrefix(std::string_view k) {
   return k.substr(0, static_cast<size_t>(partition.data() + partition.size() - k.data()));
 }
 
+std::string_view NameHintPrefix(std::string_view k) {
+  // Collection segments end 00 02, the document's id ends 00 01.
+  std::string_view rest = k;
+  size_t segment_end = 0;
+  uint8_t terminator;
+  while ((terminator = schema::SkipEscaped(&rest)) == 2) segment_end = k.size() - rest.size();
+  return terminator == 1 && rest.empty() && segment_end > 0 ? k.substr(0, segment_end) : std::string_view();
+}
+
 std::shared_ptr<const rocksdb::SliceTransform> NewDocumentInsertHint() {
   return std::make_shared<HintExtractor<DocumentHintPrefix>>("hearth.DocumentInsertHint");
 }
@@ -71,6 +80,9 @@ std::shared_ptr<const rocksdb::SliceTransform> NewAutoEntryInsertHint() {
 }
 std::shared_ptr<const rocksdb::SliceTransform> NewLedgerInsertHint() {
   return std::make_shared<HintExtractor<LedgerHintPrefix>>("hearth.LedgerInsertHint");
+}
+std::shared_ptr<const rocksdb::SliceTransform> NewNameInsertHint() {
+  return std::make_shared<HintExtractor<NameHintPrefix>>("hearth.NameInsertHint");
 }
 
 }  // namespace hearth::engine

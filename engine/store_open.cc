@@ -84,6 +84,7 @@ rocksdb::ColumnFamilyOptions Store::CfOptions(std::string_view name) const {
   // document's name is absent: a whole-key bloom filter over the memtable says
   // so without searching it (writer CPU per snapshot -9% at 300,000).
   if (StartsWith(name, cf::kNamePrefix)) {
+    o.memtable_insert_with_hint_prefix_extractor = NewNameInsertHint();
     o.memtable_whole_key_filtering = true;
     o.memtable_prefix_bloom_size_ratio = 0.05;
   }

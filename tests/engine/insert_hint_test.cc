@@ -5,6 +5,7 @@
 
 #include "engine/auto_index.h"
 #include "engine/keys.h"
+#include "schema/key_encoding.h"
 
 namespace hearth::engine {
 namespace {
@@ -68,6 +69,20 @@ TEST(InsertHint, LedgerKeysHintByPartitionOtherMetaKeysNot) {
   EXPECT_TRUE(LedgerHintPrefix(std::string(meta::kFormatVersion)).empty());
 }
 
+TEST(InsertHint, NamesHintByTheirCollection) {
+  auto name = [](const std::string& path) { return PlainDocumentKey(*schema::ParseDocumentPath(path)); };
+  std::string snapshots;
+  schema::AppendCollectionPrefix(&snapshots, schema::ParseCollectionPath("snapshots")->path);
+  EXPECT_EQ(NameHintPrefix(name("snapshots/mon-1_3600")), snapshots);
+  EXPECT_EQ(NameHintPrefix(name("snapshots/\x01\x02")), snapshots);
+  // A subcollection's documents hint by their own parent path, not the root's.
+  std::string nested;
+  schema::AppendCollectionPrefix(&nested, schema::ParseCollectionPath("users/u1/snapshots")->path);
+  EXPECT_EQ(NameHintPrefix(name("users/u1/snapshots/x")), nested);
+  EXPECT_TRUE(NameHintPrefix("").empty());
+  EXPECT_TRUE(NameHintPrefix(snapshots).empty());  // not a document path
+}
+
 TEST(InsertHint, ExtractorsAgreeWithThePrefixFunctions) {
   auto docs = NewDocumentInsertHint();
   const std::string pk = Pk("snapshots/a_1", Value::String("mon-1"), 3600);
@@ -77,6 +92,10 @@ TEST(InsertHint, ExtractorsAgreeWithThePrefixFunctions) {
   auto ledger = NewLedgerInsertHint();
   EXPECT_FALSE(ledger->InDomain(std::string(meta::kFormatVersion)));
   EXPECT_STRNE(docs->Name(), ledger->Name());
+  auto names = NewNameInsertHint();
+  const std::string n = PlainDocumentKey(*schema::ParseDocumentPath("snapshots/a_1"));
+  ASSERT_TRUE(names->InDomain(n));
+  EXPECT_EQ(names->Transform(n).ToString(), std::string(NameHintPrefix(n)));
 }
 
 }  // namespace
