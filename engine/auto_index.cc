@@ -29,6 +29,12 @@ AutoModes AutoIndexConfig::ModesFor(const std::vector<std::string>& field) const
   return AutoModes{};
 }
 
+bool AutoIndexConfig::HasOverrideBelow(const std::vector<std::string>& field) const {
+  for (const auto& [path, modes] : overrides_)
+    if (path.size() > field.size() && std::equal(field.begin(), field.end(), path.begin())) return true;
+  return false;
+}
+
 std::string AutoIndexConfig::Fingerprint() const {
   if (!enabled_) return "off";
   auto sorted = overrides_;
@@ -66,6 +72,16 @@ struct Emitter {
 
   void Field(std::vector<std::string>& field, const Value& v) {
     AutoModes m = config.ModesFor(field);
+    // An exempted map's subfields are exempted too, unless an override
+    // names one of them: most documents' bulk is skipped here.
+    if (v.type() == Value::Type::kMap && (m.any() || config.HasOverrideBelow(field))) {
+      for (const auto& [k, sub] : v.map()) {
+        field.push_back(k);
+        Field(field, sub);
+        field.pop_back();
+      }
+    }
+    if (!m.any()) return;
     schema::FieldPath fp(field);
     if (m.value || m.group_value) {
       std::string enc = schema::EncodeValue(v);
@@ -82,13 +98,6 @@ struct Emitter {
       for (const auto& e : elems) {
         if (m.contains) keys->push_back(cp + e + id_suffix);
         if (m.group_contains) keys->push_back(gp + e + path_suffix);
-      }
-    }
-    if (v.type() == Value::Type::kMap) {
-      for (const auto& [k, sub] : v.map()) {
-        field.push_back(k);
-        Field(field, sub);
-        field.pop_back();
       }
     }
   }

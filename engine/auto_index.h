@@ -35,6 +35,7 @@ struct AutoModes {
   bool group_value = false;     // the same at collection-group scope (off unless overridden)
   bool group_contains = false;
   bool operator==(const AutoModes&) const = default;
+  bool any() const { return value || contains || group_value || group_contains; }
 };
 
 // The automatic-index settings of one collection group.
@@ -46,6 +47,9 @@ class AutoIndexConfig {
   bool enabled() const { return enabled_; }
   // Settings of the nearest override at or above `field`, else the defaults.
   AutoModes ModesFor(const std::vector<std::string>& field) const;
+  // Whether an override names a field inside `field` (and so may index a
+  // subfield of an exempted map).
+  bool HasOverrideBelow(const std::vector<std::string>& field) const;
   // A canonical description; a change means the entries must be rebuilt.
   std::string Fingerprint() const;
 

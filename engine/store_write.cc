@@ -101,9 +101,11 @@ struct Touched {
   std::vector<Entry> old_entries;
   bool has = false;
   // The current fields: borrowed from the batch for set/create, owned after
-  // an update (which merges into a copy).
+  // an update (which merges into a copy), and their plain JSON size
+  // (measured when they were validated).
   const MapValue* fields = nullptr;
   MapValue owned;
+  uint64_t json_size = 0;
   // Time series, once encoded: the new primary key and stored value.
   std::string new_pk;
   std::string new_bytes;
@@ -164,6 +166,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   // Checks that need no lock: paths, collections, document limits.
   std::vector<schema::DocumentPath> paths;
   std::vector<const CollectionState*> colls;
+  std::vector<schema::DocumentSizes> sizes(batch.size());
   paths.reserve(batch.size());
   colls.reserve(batch.size());
   // Documents that carried the original system's compressed fields, expanded.
@@ -186,7 +189,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
     if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
-      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i)));
+      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i), &sizes[i]));
       HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(c->def, p, fields_of(i)));
     }
     paths.push_back(std::move(p));
@@ -260,16 +263,20 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       case WriteBatch::Kind::kSet:
         t->has = true;
         t->fields = &fields_of(i);
+        t->json_size = sizes[i].plain_json;
         break;
-      case WriteBatch::Kind::kUpdate:
+      case WriteBatch::Kind::kUpdate: {
         if (!t->has)
           return Status::NotFound("document " + t->path_str +
                                   " does not exist; update needs an existing document (set creates one)");
         HEARTH_RETURN_IF_ERROR(own_fields(t));
         HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, fields_of(i), op.update_mask).WithContext("document " + t->path_str));
-        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned));
+        schema::DocumentSizes updated;
+        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned, &updated));
         HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->owned));
+        t->json_size = updated.plain_json;
         break;
+      }
       case WriteBatch::Kind::kDelete:
         t->has = false;
         t->fields = nullptr;
@@ -294,7 +301,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     if (t.has) {
       const MapValue& fields = *t.fields;
       HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
-      t.new_bytes = schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression);
+      t.new_bytes =
+          schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression, t.json_size);
       const std::string& bytes = t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;

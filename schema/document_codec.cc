@@ -65,9 +65,13 @@ std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, st
 
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression) {
+  return EncodeStoredDocument(fields, create_time, update_time, compression, PlainDocumentJsonSize(fields));
+}
+
+std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
+                                 const Compression& compression, uint64_t json_size) {
   std::string body;
   EncodeDocumentBody(fields, create_time, update_time, &body);
-  const uint64_t json_size = PlainDocumentJsonSize(fields);
   if (const Codec codec = compression.written(); codec != Codec::kNone) {
     std::string payload;
     const Dictionary* dict = codec == Codec::kZstdDictionary ? compression.dictionary.get() : nullptr;

@@ -60,6 +60,10 @@ struct Compression {
 // Encodes fields and times into the stored form.
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression = {});
+// The same, given PlainDocumentJsonSize(fields) measured already (the write
+// path has it from ValidateDocument's walk).
+std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
+                                 const Compression& compression, uint64_t plain_json_size);
 
 // The top-level `names` of `fields` alone: a document's projection.
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names);

@@ -581,6 +581,8 @@ size_t MapSize(const MapValue& m) {
 }  // namespace
 
 size_t PlainDocumentJsonSize(const MapValue& fields) { return MapSize(fields); }
+size_t PlainValueJsonSize(const Value& v) { return PlainSize(v); }
+size_t QuotedJsonSize(std::string_view s) { return QuotedSize(s); }
 
 std::string PlainValueJson(const Value& v) {
   rapidjson::StringBuffer buf;

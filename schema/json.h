@@ -42,6 +42,11 @@ std::string PlainValueJson(const Value& v);
 // PlainDocumentJson(fields).size(), without keeping the text: the logical
 // size `hearth stats` compares stored bytes with.
 size_t PlainDocumentJsonSize(const MapValue& fields);
+// The plain JSON size of one value, and of a string once quoted and escaped
+// (a map key, a string value): the parts PlainDocumentJsonSize adds up, for a
+// walk over a document that measures it on its way (ValidateDocument).
+size_t PlainValueJsonSize(const Value& v);
+size_t QuotedJsonSize(std::string_view s);
 
 // Firestore REST Document JSON ({"name"?, "fields": {...}}) -> document. The
 // name may be a full resource name ("projects/p/databases/d/documents/...")

@@ -44,9 +44,10 @@ StatusOr<std::string> Gunzip(std::string_view data) {
 bool IsCompressedMarker(const Value& v) {
   if (v.type() != Value::Type::kMap) return false;
   const MapValue& m = v.map();
+  if (m.size() != 2) return false;  // every write asks this of each top-level map: no lookups first
   auto flag = m.find("_compressed");
   auto data = m.find("data");
-  return m.size() == 2 && flag != m.end() && data != m.end() && flag->second == Value::Boolean(true) &&
+  return flag != m.end() && data != m.end() && flag->second == Value::Boolean(true) &&
          data->second.type() == Value::Type::kString;
 }
 

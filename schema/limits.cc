@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "schema/json.h"
+
 namespace hearth::schema {
 
 size_t ValueStorageSize(const Value& v) {
@@ -82,66 +84,86 @@ Status Bad(const Where& where, const std::string& why) {
   return Status::InvalidArgument("field " + where.Text() + ": " + why);
 }
 
-Status ValidateValue(const Value& v, int depth, Where& where) {
+// Checks `v` and adds its storage and plain JSON sizes to `sizes`.
+Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& sizes) {
   switch (v.type()) {
     case Value::Type::kString:
       if (!IsValidUtf8(v.string())) return Bad(where, "string is not valid UTF-8");
+      sizes.storage += v.string().size() + 1;
+      sizes.plain_json += QuotedJsonSize(v.string());
       return Status::OK();
     case Value::Type::kTimestamp:
       if (!v.timestamp().IsValid()) return Bad(where, "timestamp outside 0001-01-01..9999-12-31");
-      return Status::OK();
+      break;
     case Value::Type::kGeoPoint: {
       const GeoPoint& g = v.geo();
       if (!(g.latitude >= -90 && g.latitude <= 90 && g.longitude >= -180 && g.longitude <= 180))
         return Bad(where, "geo point outside latitude [-90, 90], longitude [-180, 180]");
-      return Status::OK();
+      break;
     }
     case Value::Type::kReference: {
       auto p = ParseDocumentPath(v.reference());
       if (!p.ok()) return p.status().WithContext("field " + where.Text() + ": reference");
-      return Status::OK();
+      break;
     }
-    case Value::Type::kArray:
+    case Value::Type::kArray: {
       if (depth + 1 > kMaxNestingDepth) return Bad(where, "maps and arrays nest deeper than the limit of 20");
-      for (size_t i = 0; i < v.array().size(); i++) {
-        const Value& e = v.array()[i];
+      const ArrayValue& a = v.array();
+      sizes.plain_json += 2 + (a.empty() ? 0 : a.size() - 1);  // brackets, commas
+      for (size_t i = 0; i < a.size(); i++) {
+        const Value& e = a[i];
         where.PushIndex(i);
         if (e.type() == Value::Type::kArray) return Bad(where, "an array cannot directly contain an array");
-        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where));
+        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where, sizes));
         where.Pop();
       }
       return Status::OK();
-    case Value::Type::kMap:
+    }
+    case Value::Type::kMap: {
       if (depth + 1 > kMaxNestingDepth) return Bad(where, "maps and arrays nest deeper than the limit of 20");
-      for (const auto& [k, e] : v.map()) {
+      const MapValue& m = v.map();
+      sizes.plain_json += 2 + (m.empty() ? 0 : m.size() - 1);  // braces, commas
+      for (const auto& [k, e] : m) {
         where.PushKey(&k);
         Status s = ValidateFieldName(k);
         if (!s.ok()) return s.WithContext("field " + where.Text());
-        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where));
+        sizes.storage += k.size() + 1;
+        sizes.plain_json += QuotedJsonSize(k) + 1;
+        HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where, sizes));
         where.Pop();
       }
       return Status::OK();
+    }
     default:
-      return Status::OK();
+      break;
   }
+  sizes.storage += ValueStorageSize(v);
+  sizes.plain_json += PlainValueJsonSize(v);
+  return Status::OK();
 }
 
 }  // namespace
 
-Status ValidateDocument(const DocumentPath& path, const MapValue& fields) {
+Status ValidateDocument(const DocumentPath& path, const MapValue& fields, DocumentSizes* sizes) {
   Where where;
+  DocumentSizes measured;
+  measured.storage = 16 + 32;  // DocumentStorageSize's constants
+  for (const auto& s : path.path.segments()) measured.storage += s.size() + 1;
+  measured.plain_json = 2 + (fields.empty() ? 0 : fields.size() - 1);
   for (const auto& [k, v] : fields) {
     Status s = ValidateFieldName(k);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
+    measured.storage += k.size() + 1;
+    measured.plain_json += QuotedJsonSize(k) + 1;
     where.PushKey(&k);
-    s = ValidateValue(v, 0, where);
+    s = ValidateValue(v, 0, where, measured);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
     where.Pop();
   }
-  size_t size = DocumentStorageSize(path, fields);
-  if (size > kMaxDocumentBytes)
-    return Status::InvalidArgument("document " + path.ToString() + " is " + std::to_string(size) +
+  if (measured.storage > kMaxDocumentBytes)
+    return Status::InvalidArgument("document " + path.ToString() + " is " + std::to_string(measured.storage) +
                                    " bytes; documents are limited to 1 MiB (1,048,576 bytes)");
+  if (sizes != nullptr) *sizes = measured;
   return Status::OK();
 }
 

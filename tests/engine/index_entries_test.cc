@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
+#include "engine/auto_index.h"
 #include "engine/keys.h"
 #include "tests/test_util.h"
 
@@ -145,6 +147,52 @@ TEST(Keys, TimeSeriesKeysDecodeBackToTheirPath) {
     ASSERT_TRUE(DocumentPathFromKey(*pk, true, &back)) << p;
     EXPECT_EQ(back.ToString(), p);
   }
+}
+
+}  // namespace
+}  // namespace hearth::engine
+
+namespace hearth::engine {
+namespace {
+
+// The automatic entries' field paths (their keys' prefixes) for `fields`
+// under the overrides in `overrides_json`.
+std::multiset<std::string> AutoFields(const std::string& overrides_json, const MapValue& fields) {
+  auto cfg = schema::ParseIndexConfig(R"({"indexes":[],"fieldOverrides":[)" + overrides_json + "]}", "test");
+  EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+  AutoIndexConfig config(*cfg, "c", true);
+  std::vector<std::string> keys;
+  AppendAutoEntries(config, *schema::ParseDocumentPath("c/d"), fields, &keys);
+  const auto collection = schema::ParseCollectionPath("c")->path;
+  std::multiset<std::string> out;
+  for (const auto& k : keys)
+    for (const char* f : {"x", "m", "m.keep", "m.drop", "m.deep", "m.deep.y", "a"})
+      for (char kind : {kAutoValue, kAutoContains}) {
+        const std::string prefix = AutoKeyPrefix(false, collection, kind, *schema::ParseFieldPath(f));
+        if (k.compare(0, prefix.size(), prefix) == 0) out.insert(std::string(1, kind) + ":" + f);
+      }
+  return out;
+}
+
+TEST(AutoEntries, AnExemptedMapHidesItsSubfieldsUnlessAnOverrideNamesOne) {
+  const MapValue doc{{"x", Value::Integer(1)},
+                     {"a", Value::Array({Value::Integer(1), Value::Integer(1), Value::Integer(2)})},
+                     {"m", Value::Map({{"keep", Value::Integer(2)},
+                                       {"drop", Value::Integer(3)},
+                                       {"deep", Value::Map({{"y", Value::Integer(4)}})}})}};
+  using Set = std::multiset<std::string>;
+  // Nothing exempted: every field, each map and each subfield; the array's
+  // two distinct elements and the array itself.
+  EXPECT_EQ(AutoFields("", doc), (Set{"v:x", "v:a", "c:a", "c:a", "v:m", "v:m.keep", "v:m.drop", "v:m.deep", "v:m.deep.y"}));
+  // The map exempted: none of it.
+  EXPECT_EQ(AutoFields(R"({"collectionGroup":"c","fieldPath":"m","indexes":[]})", doc), (Set{"v:x", "v:a", "c:a", "c:a"}));
+  // ... but a subfield named by its own override is indexed.
+  EXPECT_EQ(AutoFields(R"({"collectionGroup":"c","fieldPath":"m","indexes":[]},
+                          {"collectionGroup":"c","fieldPath":"m.deep.y","indexes":[{"order":"ASCENDING","queryScope":"COLLECTION"}]})",
+                       doc),
+            (Set{"v:x", "v:a", "c:a", "c:a", "v:m.deep.y"}));
+  // Another collection group's overrides do not apply.
+  EXPECT_EQ(AutoFields(R"({"collectionGroup":"other","fieldPath":"m","indexes":[]})", doc).size(), 9u);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "schema/json.h"
 #include "tests/printers.h"
+#include "tests/schema/value_generator.h"
 
 namespace hearth::schema {
 namespace {
@@ -17,6 +19,28 @@ TEST(Limits, StorageSizeFollowsFirestoresRules) {
                   {"priority", Value::Integer(1)},
                   {"description", Value::String("Learn Cloud Firestore")}};
   EXPECT_EQ(DocumentStorageSize(Doc("users/jeff/tasks/my_task_id"), fields), 147u);
+}
+
+// The write path takes both sizes from validation's one walk: they must be
+// what the separate measures give, for every kind of value.
+TEST(Limits, ValidationMeasuresTheStorageAndPlainJsonSizes) {
+  hearth::testing::ValueGenerator gen(11);
+  int valid = 0;
+  for (int i = 0; i < 3000; i++) {
+    MapValue m;
+    for (int f = 0; f < i % 7; f++) m.insert_or_assign(gen.String(), gen.Next());
+    if (i % 5 == 0) m.insert_or_assign("quote\"back\\slash\n", Value::String("tab\t\x1f/\"\\"));
+    DocumentSizes sizes{1, 1};
+    const DocumentPath path = Doc(i % 2 ? "c/d" : "users/u1/snapshots/s-1");
+    if (!ValidateDocument(path, m, &sizes).ok()) {
+      EXPECT_EQ(sizes.storage, 1u);  // untouched when invalid
+      continue;
+    }
+    valid++;
+    ASSERT_EQ(sizes.storage, DocumentStorageSize(path, m)) << PlainDocumentJson(m);
+    ASSERT_EQ(sizes.plain_json, PlainDocumentJson(m).size()) << PlainDocumentJson(m);
+  }
+  EXPECT_GT(valid, 1000);  // the generator also makes invalid ones (reserved names, arrays in arrays)
 }
 
 TEST(Limits, RejectsDocumentsOverOneMebibyte) {
