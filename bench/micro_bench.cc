@@ -5,6 +5,7 @@
 #include "schema/document_codec.h"
 #include "schema/json.h"
 #include "schema/key_encoding.h"
+#include "schema/limits.h"
 #include "tools/snapshot_generator.h"
 
 namespace {
@@ -47,6 +48,21 @@ void BM_DecodeDocument(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(hearth::schema::DecodeStoredDocument(stored, "snapshots/x"));
 }
 BENCHMARK(BM_DecodeDocument)->Arg(0)->Arg(1)->Arg(2);
+
+// What the write path checks and measures of a snapshot. Argument 0: the one
+// walk that validates and measures both sizes (the write path since session
+// 9); 1: the same plus the separate JSON-size walk the encoder used to make.
+void BM_ValidateAndMeasure(benchmark::State& state) {
+  auto s = Snapshot();
+  auto path = *hearth::schema::ParseDocumentPath("snapshots/mon-0000_1767225600");
+  for (auto _ : state) {
+    hearth::schema::DocumentSizes sizes;
+    benchmark::DoNotOptimize(hearth::schema::ValidateDocument(path, s, &sizes));
+    benchmark::DoNotOptimize(sizes);
+    if (state.range(0) == 1) benchmark::DoNotOptimize(hearth::schema::PlainDocumentJsonSize(s));
+  }
+}
+BENCHMARK(BM_ValidateAndMeasure)->Arg(0)->Arg(1);
 
 void BM_ReadOneField(benchmark::State& state) {
   std::string stored = hearth::schema::EncodeStoredDocument(Snapshot(), {}, {});

@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "schema/base64.h"
+#include "schema/path.h"
 #include "schema/time_format.h"
 
 namespace hearth::schema {
@@ -540,6 +541,31 @@ size_t QuotedSize(std::string_view s) {
   return n;
 }
 
+size_t QuotedSizeIfUtf8(std::string_view s) {
+  size_t n = 2 + s.size();
+  size_t i = 0;
+  while (i < s.size()) {
+    uint64_t w;
+    if (i + 8 <= s.size() && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+      // Eight ASCII bytes: valid; escapes counted as QuotedSize does.
+      if (MayNeedEscape(w))
+        for (size_t j = i; j < i + 8; j++) n += kEscapeExtra[static_cast<unsigned char>(s[j])];
+      i += 8;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      n += kEscapeExtra[c];
+      i++;
+      continue;
+    }
+    const size_t len = Utf8SequenceLength(s, i);  // written as it is: no escape
+    if (len == 0) return 0;
+    i += len;
+  }
+  return n;
+}
+
 size_t DoubleSize(double d) {
   if (std::isnan(d)) return 3;                      // NaN
   if (std::isinf(d)) return std::signbit(d) ? 9 : 8;  // -Infinity, Infinity
@@ -583,6 +609,7 @@ size_t MapSize(const MapValue& m) {
 size_t PlainDocumentJsonSize(const MapValue& fields) { return MapSize(fields); }
 size_t PlainValueJsonSize(const Value& v) { return PlainSize(v); }
 size_t QuotedJsonSize(std::string_view s) { return QuotedSize(s); }
+size_t QuotedJsonSizeIfUtf8(std::string_view s) { return QuotedSizeIfUtf8(s); }
 
 std::string PlainValueJson(const Value& v) {
   rapidjson::StringBuffer buf;

@@ -87,11 +87,13 @@ Status Bad(const Where& where, const std::string& why) {
 // Checks `v` and adds its storage and plain JSON sizes to `sizes`.
 Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& sizes) {
   switch (v.type()) {
-    case Value::Type::kString:
-      if (!IsValidUtf8(v.string())) return Bad(where, "string is not valid UTF-8");
+    case Value::Type::kString: {
+      const size_t quoted = QuotedJsonSizeIfUtf8(v.string());
+      if (quoted == 0) return Bad(where, "string is not valid UTF-8");
       sizes.storage += v.string().size() + 1;
-      sizes.plain_json += QuotedJsonSize(v.string());
+      sizes.plain_json += quoted;
       return Status::OK();
+    }
     case Value::Type::kTimestamp:
       if (!v.timestamp().IsValid()) return Bad(where, "timestamp outside 0001-01-01..9999-12-31");
       break;

@@ -18,6 +18,10 @@ constexpr size_t kMaxDocumentNameBytes = 6 * 1024;
 constexpr size_t kMaxCollectionDepth = 100;
 
 bool IsValidUtf8(std::string_view s);
+// The length of the well-formed UTF-8 sequence starting at s[i] (a lead byte
+// of 0x80 or above), or 0 when it is malformed, overlong, a surrogate or
+// beyond U+10FFFF.
+size_t Utf8SequenceLength(std::string_view s, size_t i);
 
 // Checks one collection or document id. `what` names it in the error.
 Status ValidateId(std::string_view id, std::string_view what);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "schema/path.h"
 #include "schema/value_order.h"
 #include "tests/schema/value_generator.h"
 
@@ -200,6 +201,23 @@ TEST(PlainJson, SizeCountsAnEscapeAtEveryOffset) {
       }
     }
   }
+}
+
+// Validation checks a string's UTF-8 and counts its escapes in one pass:
+// the same answers as the two separate functions, at every offset.
+TEST(PlainJson, OnePassUtf8AndEscapeCountAgreeWithTheSeparateChecks) {
+  for (const char* special : {"\"", "\n", "\x01", " ", "\xc3\xa9", "\xf0\x9f\x94\xa5", "\xc0\x80", "\xe2\x82",
+                              "\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    for (size_t len = 0; len < 20; len++) {
+      for (size_t at = 0; at <= len; at++) {
+        std::string text(len, 'a');
+        text.insert(at, special);
+        const size_t expected = IsValidUtf8(text) ? QuotedJsonSize(text) : 0;
+        ASSERT_EQ(QuotedJsonSizeIfUtf8(text), expected) << len << " " << at << " " << special;
+      }
+    }
+  }
+  EXPECT_EQ(QuotedJsonSizeIfUtf8(""), 2u);
 }
 
 }  // namespace
