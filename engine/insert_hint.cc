@@ -27,15 +27,24 @@ class HintExtractor final : public rocksdb::SliceTransform {
   const char* name_;
 };
 
+// A key's leading collection path: the parts ending 00 02. Returns its
+// length; `rest` is left after the part that follows it, whose terminator
+// is returned in `terminator` (1 for a part ending 00 01).
+size_t CollectionPathLength(std::string_view k, std::string_view* rest, uint8_t* terminator) {
+  *rest = k;
+  size_t length = 0;
+  while ((*terminator = schema::SkipEscaped(rest)) == 2) length = k.size() - rest->size();
+  return length;
+}
+
 }  // namespace
 
 std::string_view DocumentHintPrefix(std::string_view k) {
   // prefix(collection) is segments ending 00 02; a string partition is then
   // a run (its label and bytes) ending 00 01, and the time's label follows.
-  std::string_view rest = k;
-  size_t segment_end = 0;
+  std::string_view rest;
   uint8_t terminator;
-  while ((terminator = schema::SkipEscaped(&rest)) == 2) segment_end = k.size() - rest.size();
+  const size_t segment_end = CollectionPathLength(k, &rest, &terminator);
   if (terminator != 1 || segment_end == 0) return {};
   const size_t end = k.size() - rest.size();
   const bool string_partition = static_cast<uint8_t>(k[segment_end]) == schema::label::kString;
@@ -65,10 +74,9 @@ std::string_view LedgerHintPrefix(std::string_view k) {
 
 std::string_view NameHintPrefix(std::string_view k) {
   // Collection segments end 00 02, the document's id ends 00 01.
-  std::string_view rest = k;
-  size_t segment_end = 0;
+  std::string_view rest;
   uint8_t terminator;
-  while ((terminator = schema::SkipEscaped(&rest)) == 2) segment_end = k.size() - rest.size();
+  const size_t segment_end = CollectionPathLength(k, &rest, &terminator);
   return terminator == 1 && rest.empty() && segment_end > 0 ? k.substr(0, segment_end) : std::string_view();
 }
 

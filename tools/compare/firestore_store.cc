@@ -32,7 +32,6 @@ constexpr char kCollection[] = "snapshots";
 // Deletes per commit in retention: Firestore's former limit, a request of ~100 KB.
 constexpr size_t kDeletesPerCommit = 500;
 
-
 // One bound on "timestamp": the operator and epoch seconds.
 struct TimeBound {
   const char* op;  // "GREATER_THAN_OR_EQUAL", "LESS_THAN", ...
