@@ -43,11 +43,22 @@ size_t ValueStorageSize(const Value& v) {
   return 0;
 }
 
-size_t DocumentStorageSize(const DocumentPath& path, const MapValue& fields) {
-  size_t n = 16;
+namespace {
+
+// A document's storage size without its fields: the name's size (each
+// segment's string size, plus 16) and 32 more.
+size_t DocumentOverheadSize(const DocumentPath& path) {
+  size_t n = 16 + 32;
   for (const auto& s : path.path.segments()) n += s.size() + 1;
+  return n;
+}
+
+}  // namespace
+
+size_t DocumentStorageSize(const DocumentPath& path, const MapValue& fields) {
+  size_t n = DocumentOverheadSize(path);
   for (const auto& [k, v] : fields) n += k.size() + 1 + ValueStorageSize(v);
-  return n + 32;
+  return n;
 }
 
 namespace {
@@ -149,8 +160,7 @@ Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& siz
 Status ValidateDocument(const DocumentPath& path, const MapValue& fields, DocumentSizes* sizes) {
   Where where;
   DocumentSizes measured;
-  measured.storage = 16 + 32;  // DocumentStorageSize's constants
-  for (const auto& s : path.path.segments()) measured.storage += s.size() + 1;
+  measured.storage = DocumentOverheadSize(path);
   measured.plain_json = 2 + (fields.empty() ? 0 : fields.size() - 1);
   for (const auto& [k, v] : fields) {
     Status s = ValidateFieldName(k);
