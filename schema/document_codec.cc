@@ -70,15 +70,30 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
 
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression, uint64_t json_size) {
-  std::string body;
-  EncodeDocumentBody(fields, create_time, update_time, &body);
   if (const Codec codec = compression.written(); codec != Codec::kNone) {
+    std::string body;
+    EncodeDocumentBody(fields, create_time, update_time, &body);
     std::string payload;
     const Dictionary* dict = codec == Codec::kZstdDictionary ? compression.dictionary.get() : nullptr;
     if (Compress(codec, dict, body, &payload).ok() && payload.size() < body.size())
       return WrapStoredPayload(kDocumentFormatVersion, codec, dict ? dict->id() : 0, payload, json_size);
+    return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
   }
-  return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
+  // Uncompressed: WrapStoredPayload's bytes, with the body encoded in place
+  // after the header and the checksum filled in last (one copy fewer).
+  std::string out;
+  out.push_back(static_cast<char>(kDocumentFormatVersion));
+  out.push_back(static_cast<char>(Codec::kNone));
+  AppendVarint(0, &out);
+  AppendVarint(json_size, &out);
+  const size_t header = out.size();
+  const size_t sum_bytes = kChecksumBytes[kDocumentFormatVersion];
+  out.resize(header + sum_bytes);
+  EncodeDocumentBody(fields, create_time, update_time, &out);
+  const uint64_t sum = Checksum(kDocumentFormatVersion, std::string_view(out.data(), header),
+                                std::string_view(out).substr(header + sum_bytes));
+  for (size_t i = 0; i < sum_bytes; i++) out[header + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+  return out;
 }
 
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {

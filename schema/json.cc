@@ -582,7 +582,7 @@ size_t PlainSize(const Value& v) {
       return static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.integer()).ptr - buf);
     }
     case Value::Type::kDouble: return DoubleSize(v.dbl() == 0 && std::signbit(v.dbl()) ? -0.0 : v.dbl());
-    case Value::Type::kTimestamp: return QuotedSize(FormatRfc3339(v.timestamp()));
+    case Value::Type::kTimestamp: return 2 + Rfc3339Size(v.timestamp());  // digits and -:.TZ need no escapes
     case Value::Type::kString: return QuotedSize(v.string());
     case Value::Type::kBytes: return 2 + (v.bytes().size() + 2) / 3 * 4;  // padded base64 needs no escapes
     case Value::Type::kReference: return QuotedSize(v.reference());

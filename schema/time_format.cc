@@ -147,6 +147,13 @@ std::string FormatRfc3339(const Timestamp& t) {
   return out;
 }
 
+size_t Rfc3339Size(const Timestamp& t) {
+  // Valid years have four digits: "YYYY-MM-DDTHH:MM:SS" and 'Z' are 20.
+  if (!t.IsValid()) return FormatRfc3339(t).size();
+  if (t.nanos == 0) return 20;
+  return t.nanos % 1000000 == 0 ? 24 : t.nanos % 1000 == 0 ? 27 : 30;
+}
+
 StatusOr<Timestamp> FromEpochSeconds(double seconds) {
   if (!std::isfinite(seconds) || seconds < static_cast<double>(Timestamp::kMinSeconds) ||
       seconds >= static_cast<double>(Timestamp::kMaxSeconds) + 1)

@@ -18,6 +18,9 @@ StatusOr<Timestamp> ParseRfc3339(std::string_view text);
 // "2026-01-01T00:00:00Z" with 0, 3, 6 or 9 fractional digits as needed (the
 // proto3 JSON form Firestore's REST API uses).
 std::string FormatRfc3339(const Timestamp& t);
+// FormatRfc3339(t).size(), without formatting (the write path measures every
+// document's JSON size).
+size_t Rfc3339Size(const Timestamp& t);
 
 // Seconds since the Unix epoch (fractions allowed) -> Timestamp.
 StatusOr<Timestamp> FromEpochSeconds(double seconds);

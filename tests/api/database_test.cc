@@ -129,10 +129,14 @@ TEST_P(DatabaseContract, ABatchSeesItsOwnEarlierWrites) {
   b.Update("monitors/m1", Fields(R"({"b":2})"));
   b.Create("monitors/m2", Monitor("u", "active"));
   b.Delete("monitors/m2");
+  b.Set("monitors/m3", Fields(R"({"a":1})"));
+  b.Update("monitors/m3", Fields(R"({"b":2})"));
+  b.Set("monitors/m3", Fields(R"({"c":3})"));
   ASSERT_TRUE(db_->Write(b).ok());
   EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"a":1,"b":2})"));
   EXPECT_EQ(db_->Get("monitors/m2").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(Documents("monitors"), 1u);
+  EXPECT_EQ(db_->Get("monitors/m3")->fields, Fields(R"({"c":3})"));
+  EXPECT_EQ(Documents("monitors"), 2u);
   EXPECT_EQ(IndexEntries(), 0u);
 }
 

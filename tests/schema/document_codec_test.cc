@@ -200,17 +200,21 @@ TEST(DocumentCodec, KeepsTheSignOfZeroAndTheExtremes) {
 }
 
 TEST(DocumentCodec, WritesVersion3WithTheJsonSizeAndA64BitChecksum) {
-  MapValue m = RandomDocument(1);
-  std::string stored = EncodeStoredDocument(m, {}, {});
-  std::string body;
-  EncodeDocumentBody(m, {}, {}, &body);
-  const size_t json = PlainDocumentJson(m).size();
-  ASSERT_EQ(stored[0], 3);
-  EXPECT_EQ(stored, WrapStoredPayload(3, Codec::kNone, 0, body, json));
-  auto h = StoredDocument::ReadHeader(stored, "c/d");
-  ASSERT_TRUE(h.ok());
-  EXPECT_EQ(h->json_size, json);
-  EXPECT_EQ(h->payload_offset, stored.size() - body.size());
+  const Timestamp times[][2] = {{{}, {}}, {{10, 1}, {20, 2}}, {{-62135596800, 0}, {253402300799, 999999999}}};
+  for (uint64_t seed = 1; seed < 100; seed++) {
+    MapValue m = RandomDocument(seed);
+    const auto& [c, u] = times[seed % 3];
+    std::string stored = EncodeStoredDocument(m, c, u);
+    std::string body;
+    EncodeDocumentBody(m, c, u, &body);
+    const size_t json = PlainDocumentJson(m).size();
+    ASSERT_EQ(stored[0], 3);
+    EXPECT_EQ(stored, WrapStoredPayload(3, Codec::kNone, 0, body, json));
+    auto h = StoredDocument::ReadHeader(stored, "c/d");
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->json_size, json);
+    EXPECT_EQ(h->payload_offset, stored.size() - body.size());
+  }
 }
 
 TEST(DocumentCodec, ReadsTheFlatBuffersVersions1And2) {

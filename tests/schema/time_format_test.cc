@@ -62,6 +62,15 @@ TEST(TimeFormat, FormatThenParseRoundTrips) {
     }
 }
 
+TEST(TimeFormat, SizeIsTheFormattedLength) {
+  for (int64_t s : {int64_t{0}, int64_t{-86401}, int64_t{951782400}, int64_t{253402300799}, int64_t{-62135596800},
+                    Timestamp::kMaxSeconds + 1, Timestamp::kMinSeconds - 86400 * 366})
+    for (int32_t n : {0, 1, 10, 999999999, 500000, 120000000, 7000, 999000000}) {
+      Timestamp t{s, n};
+      EXPECT_EQ(Rfc3339Size(t), FormatRfc3339(t).size()) << FormatRfc3339(t);
+    }
+}
+
 TEST(TimeFormat, EpochSeconds) {
   EXPECT_EQ(*FromEpochSeconds(int64_t{1767225600}), (Timestamp{1767225600, 0}));
   EXPECT_EQ(*FromEpochSeconds(1767225600.25), (Timestamp{1767225600, 250000000}));
