@@ -2,76 +2,107 @@
 
 namespace hearth::engine {
 
+LatestDocuments::LatestDocuments(size_t capacity_bytes, size_t shards) : capacity_(capacity_bytes) {
+  if (shards == 0) shards = 1;
+  for (size_t i = 0; i < shards; i++) {
+    shards_.push_back(std::make_unique<Shard>());
+    shards_.back()->capacity = capacity_bytes / shards;
+  }
+}
+
+LatestDocuments::Place LatestDocuments::PlaceOf(std::string_view partition_prefix) const {
+  const size_t h = std::hash<std::string_view>()(partition_prefix);
+  return Place{shards_[h % shards_.size()].get(), (h / shards_.size()) % kGenerationBuckets};
+}
+
 std::optional<LatestDocuments::Entry> LatestDocuments::Get(std::string_view partition_prefix) {
   if (!enabled()) return std::nullopt;
-  std::lock_guard lock(mu_);
-  auto it = slots_.find(partition_prefix);
-  if (it == slots_.end()) return std::nullopt;
-  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  Shard& s = *PlaceOf(partition_prefix).shard;
+  std::lock_guard lock(s.mu);
+  auto it = s.slots.find(partition_prefix);
+  if (it == s.slots.end()) return std::nullopt;
+  s.lru.splice(s.lru.begin(), s.lru, it->second.lru);
   return it->second.entry;
 }
 
 uint64_t LatestDocuments::Generation(std::string_view partition_prefix) const {
-  std::lock_guard lock(mu_);
-  return generations_[Bucket(partition_prefix)];
+  const Place p = PlaceOf(partition_prefix);
+  std::lock_guard lock(p.shard->mu);
+  return p.shard->generations[p.bucket];
 }
 
 void LatestDocuments::Install(std::string_view partition_prefix, uint64_t generation, std::string pk,
                               std::string stored) {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
-  if (generations_[Bucket(partition_prefix)] != generation) return;  // a write came in between
-  PutLocked(partition_prefix, Entry{std::move(pk), std::make_shared<const std::string>(std::move(stored))});
+  const Place p = PlaceOf(partition_prefix);
+  auto value = std::make_shared<const std::string>(std::move(stored));
+  std::lock_guard lock(p.shard->mu);
+  if (p.shard->generations[p.bucket] != generation) return;  // a write came in between
+  p.shard->PutLocked(partition_prefix, Entry{std::move(pk), std::move(value)});
 }
 
-void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string& pk, const std::string& stored) {
+void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string& pk, std::string&& stored) {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
-  BumpLocked(partition_prefix);
-  auto it = slots_.find(partition_prefix);
+  const Place p = PlaceOf(partition_prefix);
+  Shard& s = *p.shard;
+  std::lock_guard lock(s.mu);
+  s.generations[p.bucket]++;
+  auto it = s.slots.find(partition_prefix);
   // Unknown partition: its newest document is unknown too (it may be older
   // or newer than this one), so nothing to record.
-  if (it == slots_.end() || pk < it->second.entry.pk) return;
-  PutLocked(partition_prefix, Entry{pk, std::make_shared<const std::string>(stored)});
+  if (it == s.slots.end() || pk < it->second.entry.pk) return;
+  // Replaced in place: the partition keeps its slot and its place in the LRU
+  // order (a write is not a read).
+  s.bytes -= Cost(it->first, it->second.entry);
+  it->second.entry = Entry{pk, std::make_shared<const std::string>(std::move(stored))};
+  s.bytes += Cost(it->first, it->second.entry);
+  while (s.bytes > s.capacity && !s.lru.empty()) s.EraseLocked(s.slots.find(s.lru.back()));
 }
 
 void LatestDocuments::Removed(std::string_view partition_prefix, std::string_view pk) {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
-  BumpLocked(partition_prefix);
-  auto it = slots_.find(partition_prefix);
-  if (it != slots_.end() && it->second.entry.pk == pk) EraseLocked(it);
+  const Place p = PlaceOf(partition_prefix);
+  std::lock_guard lock(p.shard->mu);
+  p.shard->generations[p.bucket]++;
+  auto it = p.shard->slots.find(partition_prefix);
+  if (it != p.shard->slots.end() && it->second.entry.pk == pk) p.shard->EraseLocked(it);
 }
 
 void LatestDocuments::RemovedRange(std::string_view partition_prefix, std::string_view begin, std::string_view end) {
   if (!enabled()) return;
-  std::lock_guard lock(mu_);
-  BumpLocked(partition_prefix);
-  auto it = slots_.find(partition_prefix);
-  if (it != slots_.end() && it->second.entry.pk >= begin && it->second.entry.pk < end) EraseLocked(it);
+  const Place p = PlaceOf(partition_prefix);
+  std::lock_guard lock(p.shard->mu);
+  p.shard->generations[p.bucket]++;
+  auto it = p.shard->slots.find(partition_prefix);
+  if (it != p.shard->slots.end() && it->second.entry.pk >= begin && it->second.entry.pk < end)
+    p.shard->EraseLocked(it);
 }
 
 size_t LatestDocuments::bytes() const {
-  std::lock_guard lock(mu_);
-  return bytes_;
+  size_t total = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s->mu);
+    total += s->bytes;
+  }
+  return total;
 }
 
-void LatestDocuments::PutLocked(std::string_view partition_prefix, Entry e) {
-  auto it = slots_.find(partition_prefix);
-  if (it != slots_.end()) EraseLocked(it);
+void LatestDocuments::Shard::PutLocked(std::string_view partition_prefix, Entry e) {
+  auto it = slots.find(partition_prefix);
+  if (it != slots.end()) EraseLocked(it);
   const std::string prefix(partition_prefix);
   const size_t cost = Cost(prefix, e);
-  if (cost > capacity_) return;
-  while (bytes_ + cost > capacity_ && !lru_.empty()) EraseLocked(slots_.find(lru_.back()));
-  lru_.push_front(prefix);
-  bytes_ += cost;
-  slots_.emplace(prefix, Slot{std::move(e), lru_.begin()});
+  if (cost > capacity) return;
+  while (bytes + cost > capacity && !lru.empty()) EraseLocked(slots.find(lru.back()));
+  lru.push_front(prefix);
+  bytes += cost;
+  slots.emplace(prefix, Slot{std::move(e), lru.begin()});
 }
 
-void LatestDocuments::EraseLocked(Map::iterator it) {
-  bytes_ -= Cost(it->first, it->second.entry);
-  lru_.erase(it->second.lru);
-  slots_.erase(it);
+void LatestDocuments::Shard::EraseLocked(Map::iterator it) {
+  bytes -= Cost(it->first, it->second.entry);
+  lru.erase(it->second.lru);
+  slots.erase(it);
 }
 
 }  // namespace hearth::engine

@@ -206,8 +206,8 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "recompressing " + c.def.id));
-    for (const Rewrite& r : chunk)
-      if (r.written && !r.partition.empty()) latest_.Wrote(r.partition, r.key, r.new_bytes);
+    for (Rewrite& r : chunk)
+      if (r.written && !r.partition.empty()) latest_.Wrote(r.partition, r.key, std::move(r.new_bytes));
     chunk.clear();
     return Status::OK();
   };

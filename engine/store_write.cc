@@ -386,11 +386,11 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   next_log_seq_ = seq;
   // Keep each partition's newest document exact, and tell time-series
   // listeners (query caches, rollups) what changed.
-  for (const Touched& t : touched) {
+  for (Touched& t : touched) {
     if (!t.coll->time_series()) continue;
     const auto& ts = *t.coll->def.time_series;
     if (t.has) {
-      latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, t.new_bytes);
+      latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(t.new_bytes));
       auto part = t.fields->find(ts.partition_field);
       auto time = t.fields->find(ts.time_field);
       NotifySeries(SeriesChange{t.coll->def.id, part->second, time->second.timestamp()});  // both checked by the key

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "engine/keys.h"
 #include "schema/key_encoding.h"
 #include "schema/path.h"
@@ -79,7 +83,7 @@ TEST(LatestDocuments, AScanDoesNotInstallWhatAWriteChangedMeanwhile) {
 
 TEST(LatestDocuments, StaysWithinItsBytesDroppingTheLeastRecentlyRead) {
   const size_t one = Prefix("m1").size() + Key("m1", 1).size() + 1000 + 64;
-  LatestDocuments t(3 * one);
+  LatestDocuments t(3 * one, /*shards=*/1);
   for (int m = 1; m <= 3; m++)
     t.Install(Prefix("m" + std::to_string(m)), 0, Key("m" + std::to_string(m), 1), std::string(1000, 'x'));
   EXPECT_EQ(t.bytes(), 3 * one);
@@ -89,10 +93,65 @@ TEST(LatestDocuments, StaysWithinItsBytesDroppingTheLeastRecentlyRead) {
   EXPECT_NE(Newest(t, "m1"), "(unknown)");
   EXPECT_NE(Newest(t, "m4"), "(unknown)");
   EXPECT_LE(t.bytes(), 3 * one);
+  ASSERT_NE(Newest(t, "m1"), "(unknown)");
+  ASSERT_NE(Newest(t, "m3"), "(unknown)");  // m4 is now the least recently read
+  t.Wrote(Prefix("m4"), Key("m4", 2), std::string(1000, 'y'));  // a write is not a read
+  t.Install(Prefix("m5"), t.Generation(Prefix("m5")), Key("m5", 1), std::string(1000, 'x'));
+  EXPECT_EQ(Newest(t, "m4"), "(unknown)");
+  EXPECT_NE(Newest(t, "m5"), "(unknown)");
+  EXPECT_NE(Newest(t, "m1"), "(unknown)");
+  EXPECT_LE(t.bytes(), 3 * one);
   LatestDocuments off(0);
   off.Install(Prefix("m1"), 0, Key("m1", 1), "v");
   EXPECT_FALSE(off.enabled());
   EXPECT_EQ(Newest(off, "m1"), "(unknown)");
+}
+
+// Each shard holds its share of the capacity; together they stay within it.
+TEST(LatestDocuments, ShardsTogetherStayWithinTheCapacity) {
+  const size_t one = Prefix("m100").size() + Key("m100", 1).size() + 1000 + 64;
+  LatestDocuments t(64 * one, 16);
+  for (int m = 100; m < 400; m++)
+    t.Install(Prefix("m" + std::to_string(m)), 0, Key("m" + std::to_string(m), 1), std::string(1000, 'x'));
+  EXPECT_LE(t.bytes(), 64 * one);
+  EXPECT_GE(t.bytes(), 16 * one);  // every shard holds what fits in its share
+  int known = 0;
+  for (int m = 100; m < 400; m++) known += Newest(t, "m" + std::to_string(m)) != "(unknown)";
+  EXPECT_EQ(known * one, t.bytes());
+}
+
+// Readers on several threads and the writer: what a reader finds is never
+// older than what was written before it looked.
+TEST(LatestDocuments, ReadersNeverSeeAnOlderDocumentThanTheWriterWrote) {
+  LatestDocuments t(1 << 20);
+  constexpr int kMonitors = 8, kWrites = 2000;
+  std::vector<std::atomic<int>> written(kMonitors);
+  for (int m = 0; m < kMonitors; m++) {
+    const std::string id = "m" + std::to_string(m);
+    t.Install(Prefix(id), t.Generation(Prefix(id)), Key(id, 0), "0");
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> stale{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; r++)
+    readers.emplace_back([&, r] {
+      for (int i = r; !done.load(); i++) {
+        const int m = i % kMonitors;
+        const int before = written[m].load();
+        auto e = t.Get(Prefix("m" + std::to_string(m)));
+        if (e && std::stoi(*e->stored) < before) stale++;
+      }
+    });
+  for (int w = 1; w <= kWrites; w++) {
+    const int m = w % kMonitors;
+    const std::string id = "m" + std::to_string(m);
+    t.Wrote(Prefix(id), Key(id, w), std::to_string(w));
+    written[m].store(w);
+  }
+  done = true;
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(stale.load(), 0);
+  for (int m = 0; m < kMonitors; m++) EXPECT_EQ(Newest(t, "m" + std::to_string(m)), std::to_string(written[m].load()));
 }
 
 }  // namespace
