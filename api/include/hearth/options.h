@@ -85,7 +85,9 @@ struct Options {
   // answers a partition's "latest" read with a hash lookup instead of a seek
   // through RocksDB (engine/latest_documents.h); kept exact by every write.
   // At ~3 KB a snapshot the default holds the latest of ~20,000 monitors;
-  // the least recently read go first. 0 turns it off.
+  // the least recently read go first. Partitions are spread by hash over 16
+  // shards holding a 16th each, so a document larger than a 16th is not
+  // kept (read through RocksDB instead). 0 turns it off.
   // Default: 64 MiB.
   size_t latest_documents_bytes = size_t{64} << 20;
 
