@@ -31,8 +31,8 @@ class LatestDocuments {
   // of different partitions, and the writer, rarely wait for one another.
   explicit LatestDocuments(size_t capacity_bytes, size_t shards = kDefaultShards);
 
-  // Default shard count: with 2 readers and a writer on one lock, a mixed
-  // load's writes ran at a quarter of raw RocksDB's (bench/README.md).
+  // Default shard count: with one lock for 2 readers and the writer, the
+  // readers' p99 in a mixed load was about twice what 16 give (bench/README.md).
   static constexpr size_t kDefaultShards = 16;
 
   struct Entry {

@@ -49,17 +49,37 @@ std::string ParseHeaderFields(std::string_view bytes, StoredHeader* h, size_t* p
 
 }  // namespace
 
+namespace {
+
+// Appends a stored value's header fields and room for its checksum; returns
+// where the checksum goes. The payload is appended after it, then sealed.
+size_t BeginStored(uint8_t version, Codec codec, uint32_t dict_id, uint64_t json_size, std::string* out) {
+  out->push_back(static_cast<char>(version));
+  out->push_back(static_cast<char>(codec));
+  AppendVarint(dict_id, out);
+  if (version >= 3) AppendVarint(json_size, out);
+  const size_t at = out->size();
+  out->resize(at + kChecksumBytes[version]);
+  return at;
+}
+
+// Fills in the checksum of everything after it.
+void SealStored(uint8_t version, size_t checksum_at, std::string* out) {
+  const size_t sum_bytes = kChecksumBytes[version];
+  const std::string_view all(*out);
+  const uint64_t sum = Checksum(version, all.substr(0, checksum_at), all.substr(checksum_at + sum_bytes));
+  for (size_t i = 0; i < sum_bytes; i++) (*out)[checksum_at + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+}
+
+}  // namespace
+
 std::string WrapStoredPayload(uint8_t version, Codec codec, uint32_t dict_id, std::string_view payload,
                               uint64_t json_size) {
   std::string out;
   out.reserve(24 + payload.size());
-  out.push_back(static_cast<char>(version));
-  out.push_back(static_cast<char>(codec));
-  AppendVarint(dict_id, &out);
-  if (version >= 3) AppendVarint(json_size, &out);
-  uint64_t sum = Checksum(version, out, payload);
-  for (size_t i = 0; i < kChecksumBytes[version]; i++) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xFF));
+  const size_t checksum_at = BeginStored(version, codec, dict_id, json_size, &out);
   out.append(payload);
+  SealStored(version, checksum_at, &out);
   return out;
 }
 
@@ -79,20 +99,12 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
       return WrapStoredPayload(kDocumentFormatVersion, codec, dict ? dict->id() : 0, payload, json_size);
     return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
   }
-  // Uncompressed: WrapStoredPayload's bytes, with the body encoded in place
-  // after the header and the checksum filled in last (one copy fewer).
+  // Uncompressed: the body is encoded in place after the header (one copy
+  // fewer than WrapStoredPayload, same bytes).
   std::string out;
-  out.push_back(static_cast<char>(kDocumentFormatVersion));
-  out.push_back(static_cast<char>(Codec::kNone));
-  AppendVarint(0, &out);
-  AppendVarint(json_size, &out);
-  const size_t header = out.size();
-  const size_t sum_bytes = kChecksumBytes[kDocumentFormatVersion];
-  out.resize(header + sum_bytes);
+  const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, json_size, &out);
   EncodeDocumentBody(fields, create_time, update_time, &out);
-  const uint64_t sum = Checksum(kDocumentFormatVersion, std::string_view(out.data(), header),
-                                std::string_view(out).substr(header + sum_bytes));
-  for (size_t i = 0; i < sum_bytes; i++) out[header + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+  SealStored(kDocumentFormatVersion, checksum_at, &out);
   return out;
 }
 
