@@ -47,10 +47,6 @@ std::string ParseHeaderFields(std::string_view bytes, StoredHeader* h, size_t* p
   return {};
 }
 
-}  // namespace
-
-namespace {
-
 // Appends a stored value's header fields and room for its checksum; returns
 // where the checksum goes. The payload is appended after it, then sealed.
 size_t BeginStored(uint8_t version, Codec codec, uint32_t dict_id, uint64_t json_size, std::string* out) {
