@@ -589,7 +589,7 @@ size_t PlainSize(const Value& v) {
     case Value::Type::kGeoPoint:
       return 2 + 11 + DoubleSize(v.geo().latitude) + 1 + 12 + DoubleSize(v.geo().longitude);
     case Value::Type::kArray: {
-      size_t n = 2 + (v.array().empty() ? 0 : v.array().size() - 1);
+      size_t n = JsonPunctuationSize(v.array().size());
       for (const auto& e : v.array()) n += PlainSize(e);
       return n;
     }
@@ -599,7 +599,7 @@ size_t PlainSize(const Value& v) {
 }
 
 size_t MapSize(const MapValue& m) {
-  size_t n = 2 + (m.empty() ? 0 : m.size() - 1);  // braces, commas
+  size_t n = JsonPunctuationSize(m.size());
   for (const auto& [k, e] : m) n += QuotedSize(k) + 1 + PlainSize(e);
   return n;
 }
@@ -608,6 +608,7 @@ size_t MapSize(const MapValue& m) {
 
 size_t PlainDocumentJsonSize(const MapValue& fields) { return MapSize(fields); }
 size_t PlainValueJsonSize(const Value& v) { return PlainSize(v); }
+size_t JsonPunctuationSize(size_t entries) { return 2 + (entries == 0 ? 0 : entries - 1); }
 size_t QuotedJsonSize(std::string_view s) { return QuotedSize(s); }
 size_t QuotedJsonSizeIfUtf8(std::string_view s) { return QuotedSizeIfUtf8(s); }
 

@@ -47,6 +47,8 @@ size_t PlainDocumentJsonSize(const MapValue& fields);
 // walk over a document that measures it on its way (ValidateDocument).
 size_t PlainValueJsonSize(const Value& v);
 size_t QuotedJsonSize(std::string_view s);
+// What a map or array of `entries` adds beyond them: braces or brackets, commas.
+size_t JsonPunctuationSize(size_t entries);
 // QuotedJsonSize(s) when s is valid UTF-8, else 0 (a quoted string takes at
 // least 2 bytes): both checks of a string value in one pass over it.
 size_t QuotedJsonSizeIfUtf8(std::string_view s);

@@ -95,6 +95,12 @@ Status Bad(const Where& where, const std::string& why) {
   return Status::InvalidArgument("field " + where.Text() + ": " + why);
 }
 
+// A map key's part of both sizes (its string; quoted, escaped, and a colon).
+void AddKeySizes(const std::string& k, DocumentSizes& sizes) {
+  sizes.storage += k.size() + 1;
+  sizes.plain_json += QuotedJsonSize(k) + 1;
+}
+
 // Checks `v` and adds its storage and plain JSON sizes to `sizes`.
 Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& sizes) {
   switch (v.type()) {
@@ -122,7 +128,7 @@ Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& siz
     case Value::Type::kArray: {
       if (depth + 1 > kMaxNestingDepth) return Bad(where, "maps and arrays nest deeper than the limit of 20");
       const ArrayValue& a = v.array();
-      sizes.plain_json += 2 + (a.empty() ? 0 : a.size() - 1);  // brackets, commas
+      sizes.plain_json += JsonPunctuationSize(a.size());
       for (size_t i = 0; i < a.size(); i++) {
         const Value& e = a[i];
         where.PushIndex(i);
@@ -135,13 +141,12 @@ Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& siz
     case Value::Type::kMap: {
       if (depth + 1 > kMaxNestingDepth) return Bad(where, "maps and arrays nest deeper than the limit of 20");
       const MapValue& m = v.map();
-      sizes.plain_json += 2 + (m.empty() ? 0 : m.size() - 1);  // braces, commas
+      sizes.plain_json += JsonPunctuationSize(m.size());
       for (const auto& [k, e] : m) {
         where.PushKey(&k);
         Status s = ValidateFieldName(k);
         if (!s.ok()) return s.WithContext("field " + where.Text());
-        sizes.storage += k.size() + 1;
-        sizes.plain_json += QuotedJsonSize(k) + 1;
+        AddKeySizes(k, sizes);
         HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where, sizes));
         where.Pop();
       }
@@ -161,12 +166,11 @@ Status ValidateDocument(const DocumentPath& path, const MapValue& fields, Docume
   Where where;
   DocumentSizes measured;
   measured.storage = DocumentOverheadSize(path);
-  measured.plain_json = 2 + (fields.empty() ? 0 : fields.size() - 1);
+  measured.plain_json = JsonPunctuationSize(fields.size());
   for (const auto& [k, v] : fields) {
     Status s = ValidateFieldName(k);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
-    measured.storage += k.size() + 1;
-    measured.plain_json += QuotedJsonSize(k) + 1;
+    AddKeySizes(k, measured);
     where.PushKey(&k);
     s = ValidateValue(v, 0, where, measured);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
