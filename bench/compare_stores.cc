@@ -1,9 +1,10 @@
 // The side-by-side comparison runner: the same snapshot workload against
-// hearth embedded, raw RocksDB (key + JSON) and SQLite 3 (WAL, composite
-// index) and, when FIRESTORE_EMULATOR_HOST names one, a Firestore emulator
-// over REST, in one run, with every answer checked against hearth's.
+// hearth embedded, raw RocksDB (key + JSON), SQLite 3 (WAL, composite
+// index), hearth over its REST server (`hearth serve`, in this process) and,
+// when FIRESTORE_EMULATOR_HOST names one, a Firestore emulator over REST, in
+// one run, with every answer checked against hearth's.
 //
-//   build/bench/hearth_compare [--smoke] [--stores hearth,rocksdb,sqlite]
+//   build/bench/hearth_compare [--smoke] [--stores hearth,rocksdb,sqlite,hearth-rest]
 //       [--monitors N] [--hours H] [--json FILE] [--markdown FILE] [--plots DIR] ...
 //
 // Exit status 1 when a store answered differently (or failed), 2 on bad
@@ -48,15 +49,16 @@ int main(int argc, char** argv) {
   bool smoke = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--smoke"; });
   WorkloadOptions o = smoke ? WorkloadOptions::Smoke() : WorkloadOptions{};
   bool keep = false;
-  std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
+  std::string stores_arg = "hearth,rocksdb,sqlite,hearth-rest", dir, json_file, markdown_file, plots_dir;
   size_t cache_mb = 64;
   int64_t dictionary_kb = -1;  // hearth's default
   app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
   const char* emulator = std::getenv("FIRESTORE_EMULATOR_HOST");
   if (emulator && !*emulator) emulator = nullptr;
   auto* stores_opt = app.add_option("--stores", stores_arg,
-                                    "stores to compare, the first is the reference: hearth, rocksdb, sqlite, and "
-                                    "firestore (the Firestore emulator at FIRESTORE_EMULATOR_HOST, added by default "
+                                    "stores to compare, the first is the reference: hearth, rocksdb, sqlite, "
+                                    "hearth-rest (hearth served over Firestore's REST API on a loopback port, asked "
+                                    "what the firestore store is asked), and firestore (the Firestore emulator at FIRESTORE_EMULATOR_HOST, added by default "
                                     "when that is set; else Cloud Firestore with the service-account key file named "
                                     "by GOOGLE_APPLICATION_CREDENTIALS, writing under hearth-compare/{run} and "
                                     "deleting it afterwards)")

@@ -265,11 +265,18 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
         t->fields = &fields_of(i);
         t->json_size = sizes[i].plain_json;
         break;
-      case WriteBatch::Kind::kUpdate: {
-        if (!t->has)
+      case WriteBatch::Kind::kUpdate:
+      case WriteBatch::Kind::kMerge: {
+        if (!t->has && op.kind == WriteBatch::Kind::kUpdate)
           return Status::NotFound("document " + t->path_str +
                                   " does not exist; update needs an existing document (set creates one)");
-        HEARTH_RETURN_IF_ERROR(own_fields(t));
+        if (t->has) {
+          HEARTH_RETURN_IF_ERROR(own_fields(t));
+        } else {  // a merge into a missing document starts from an empty one
+          t->owned.clear();
+          t->fields = &t->owned;
+          t->has = true;
+        }
         HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, fields_of(i), op.update_mask).WithContext("document " + t->path_str));
         schema::DocumentSizes updated;
         HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned, &updated));

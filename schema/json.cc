@@ -1,4 +1,5 @@
 #include "schema/json.h"
+#include "schema/json_internal.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/encodedstream.h>
@@ -21,6 +22,9 @@
 
 namespace hearth::schema {
 
+using internal::ParseJson;
+using internal::RestDocumentFrom;
+
 namespace {
 
 constexpr unsigned kParseFlags =
@@ -30,14 +34,6 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>,
 
 void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 void WriteKey(JsonWriter& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-
-Status ParseJson(std::string_view json, rapidjson::Document* doc) {
-  doc->Parse<kParseFlags>(json.data(), json.size());
-  if (doc->HasParseError())
-    return Status::InvalidArgument(std::string("malformed JSON at offset ") + std::to_string(doc->GetErrorOffset()) +
-                                   ": " + rapidjson::GetParseError_En(doc->GetParseError()));
-  return Status::OK();
-}
 
 std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
@@ -630,7 +626,15 @@ std::string_view RelativeDocumentPath(std::string_view name) {
   return name;
 }
 
-namespace {
+namespace internal {
+
+Status ParseJson(std::string_view json, rapidjson::Document* doc) {
+  doc->Parse<kParseFlags>(json.data(), json.size());
+  if (doc->HasParseError())
+    return Status::InvalidArgument(std::string("malformed JSON at offset ") + std::to_string(doc->GetErrorOffset()) +
+                                   ": " + rapidjson::GetParseError_En(doc->GetParseError()));
+  return Status::OK();
+}
 
 StatusOr<ParsedDocument> RestDocumentFrom(const rapidjson::Value& doc) {
   if (!doc.IsObject()) return Status::InvalidArgument("a REST document must be a JSON object");
@@ -650,7 +654,7 @@ StatusOr<ParsedDocument> RestDocumentFrom(const rapidjson::Value& doc) {
   return out;
 }
 
-}  // namespace
+}  // namespace internal
 
 StatusOr<ParsedDocument> ParseRestDocument(std::string_view json) {
   rapidjson::Document doc;

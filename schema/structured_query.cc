@@ -117,7 +117,8 @@ StatusOr<int64_t> IntOf(const J& v, const char* what) {
 
 }  // namespace
 
-StatusOr<Query> ParseStructuredQuery(std::string_view json, const std::string& parent) {
+StatusOr<Query> ParseStructuredQuery(std::string_view json, const std::string& parent,
+                                     std::optional<std::vector<std::string>>* select) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError())
@@ -163,7 +164,18 @@ StatusOr<Query> ParseStructuredQuery(std::string_view json, const std::string& p
   if (const J* o = Member(*sq, "offset")) {
     HEARTH_ASSIGN_OR_RETURN(q.offset, IntOf(*o, "offset"));
   }
-  if (Member(*sq, "select")) return Status::Unimplemented("structured query: select (projections) is not supported yet");
+  if (const J* sel = Member(*sq, "select")) {
+    if (select == nullptr) return Status::Unimplemented("structured query: select (projections) is not supported here");
+    if (!sel->IsObject()) return Bad("select must be an object");
+    select->emplace();
+    if (const J* fields = Member(*sel, "fields")) {
+      if (!fields->IsArray()) return Bad("select.fields must be an array");
+      for (const auto& f : fields->GetArray()) {
+        HEARTH_ASSIGN_OR_RETURN(std::string field, FieldPathOf(&f, "select"));
+        (*select)->push_back(std::move(field));
+      }
+    }
+  }
   if (Member(*sq, "findNearest")) return Status::Unimplemented("structured query: findNearest is not supported");
   return q;
 }

@@ -3,7 +3,9 @@
 // enum-encoding=int), REST values, and {"structuredQuery": ...} wrappers.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "hearth/query.h"
@@ -12,6 +14,11 @@
 namespace hearth::schema {
 
 // `parent` is the parent document path of the queried collection ("" for root).
-StatusOr<Query> ParseStructuredQuery(std::string_view json, const std::string& parent);
+// `select` (a projection: the field paths to return; "__name__" alone means
+// none) is reported there when given, and refused as UNIMPLEMENTED when null:
+// a Query has no projection, so a caller that cannot apply one must not get
+// whole documents for a select.
+StatusOr<Query> ParseStructuredQuery(std::string_view json, const std::string& parent,
+                                     std::optional<std::vector<std::string>>* select = nullptr);
 
 }  // namespace hearth::schema

@@ -54,9 +54,10 @@ bool LineWriter::Flush() {
   return ok && std::fflush(stdout) == 0;
 }
 
-StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create) {
+StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create, bool allow_undeclared_collections) {
   Options o;
   o.create_if_missing = create;
+  o.allow_undeclared_collections = allow_undeclared_collections;
   o.indexes_file = g.indexes;
   auto progress = std::make_shared<ProgressLine>(!g.quiet);
   o.progress = [progress](const Progress& p) { progress->Show(p.task, p.done, p.total); };

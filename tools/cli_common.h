@@ -51,7 +51,8 @@ class LineWriter {
 };
 
 // Opens the store of --db (creating it when `create`), with progress.
-StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create);
+// `allow_undeclared_collections`: Options::allow_undeclared_collections.
+StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create, bool allow_undeclared_collections = false);
 // A file's contents; "-" is stdin.
 StatusOr<std::string> ReadAll(const std::string& file);
 // An RFC 3339 time given to `flag`.

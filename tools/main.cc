@@ -16,6 +16,7 @@
 #include "schema/time_format.h"
 #include "tools/cli_common.h"
 #include "tools/cli_demo.h"
+#include "tools/cli_serve.h"
 #include "tools/cli_monitoring.h"
 #include "tools/cli_rollups.h"
 #include "tools/import.h"
@@ -578,6 +579,7 @@ int main(int argc, char** argv) {
   std::string command_line;
   for (int i = 0; i < argc; i++) command_line += (i ? " " : "") + std::string(argv[i]);
   commands.push_back(AddDemoCommand(app, g, command_line));
+  commands.push_back(AddServeCommand(app, g));
 
   CLI11_PARSE(app, argc, argv);
 

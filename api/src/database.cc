@@ -14,6 +14,10 @@ void WriteBatch::Create(std::string path, MapValue fields) {
 void WriteBatch::Update(std::string path, MapValue fields, std::vector<std::string> update_mask) {
   ops_.push_back(Op{Kind::kUpdate, std::move(path), std::move(fields), std::move(update_mask)});
 }
+
+void WriteBatch::Merge(std::string path, MapValue fields, std::vector<std::string> update_mask) {
+  ops_.push_back(Op{Kind::kMerge, std::move(path), std::move(fields), std::move(update_mask)});
+}
 void WriteBatch::Delete(std::string path) { ops_.push_back(Op{Kind::kDelete, std::move(path), {}, {}}); }
 
 namespace {

@@ -93,6 +93,29 @@ TEST_P(DatabaseContract, UpdateMergesFieldsAndFailsWhenMissing) {
   EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"b":2,"config":{"frequency":"hourly","threshold":0.7}})"));
 }
 
+TEST_P(DatabaseContract, MergeCreatesAMissingDocumentAndMergesIntoAnExistingOne) {
+  WriteBatch create;
+  create.Merge("monitors/m1", Fields(R"({"config":{"frequency":"daily"},"ignored":1})"), {"config.frequency", "gone"});
+  ASSERT_TRUE(db_->Write(create).ok());
+  // Only the masked paths, nested as the mask says; a masked path absent from `fields` is not set.
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"config":{"frequency":"daily"}})"));
+  WriteBatch merge;
+  merge.Merge("monitors/m1", Fields(R"({"b":2})"));
+  ASSERT_TRUE(db_->Write(merge).ok());
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"b":2,"config":{"frequency":"daily"}})"));
+  // After a delete in the same batch, a merge starts from an empty document.
+  WriteBatch again;
+  again.Delete("monitors/m1");
+  again.Merge("monitors/m1", Fields(R"({"c":3})"));
+  ASSERT_TRUE(db_->Write(again).ok());
+  EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"c":3})"));
+  // A merged document is validated like any other write.
+  WriteBatch bad;
+  bad.Merge("monitors/m2", Fields(R"({"__reserved__":1})"));
+  EXPECT_EQ(db_->Write(bad).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(db_->Get("monitors/m2").status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(DatabaseContract, DeleteRemovesAndSucceedsWhenMissing) {
   ASSERT_TRUE(db_->Set("monitors/m1", Fields(R"({"a":1})")).ok());
   ASSERT_TRUE(db_->Delete("monitors/m1").ok());

@@ -130,7 +130,7 @@ TEST_F(Cli, HelpExplainsEveryCommand) {
   EXPECT_EQ(r.exit_code, 0);
   for (const char* cmd : {"init", "put", "get", "delete", "import", "export", "check", "stats", "gen", "recompress",
                           "compact", "retention", "monitors", "alerts", "check-monitor", "aggregate", "backfill",
-                          "migrate"})
+                          "migrate", "serve"})
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
   EXPECT_NE(Hearth("import --help").out.find("--id-field"), std::string::npos);
   EXPECT_NE(Hearth("monitors create --help").out.find("--threshold"), std::string::npos);

@@ -22,7 +22,7 @@
 
 #include "schema/json.h"
 #include "sync/firestore_rest_client.h"
-#include "tools/compare/snapshot_store.h"
+#include "tools/compare/rest_store.h"
 
 namespace hearth::compare {
 
@@ -184,14 +184,20 @@ class FirestoreReader : public SnapshotReader {
 
 class FirestoreStore : public SnapshotStore {
  public:
-  FirestoreStore(std::string dir, sync::FirestoreEndpoint endpoint, std::unique_ptr<sync::FirestoreRestClient> client,
-                 std::string parent)
-      : dir_(std::move(dir)), endpoint_(std::move(endpoint)), client_(std::move(client)), parent_(std::move(parent)) {}
+  FirestoreStore(std::string name, std::string dir, sync::FirestoreEndpoint endpoint,
+                 std::unique_ptr<sync::FirestoreRestClient> client, std::string parent,
+                 std::unique_ptr<RestBackend> backend)
+      : name_(std::move(name)),
+        dir_(std::move(dir)),
+        endpoint_(std::move(endpoint)),
+        client_(std::move(client)),
+        parent_(std::move(parent)),
+        backend_(std::move(backend)) {}
   ~FirestoreStore() override { (void)Close(); }
 
-  std::string name() const override { return "firestore"; }
+  std::string name() const override { return name_; }
   const std::string& dir() const override { return dir_; }
-  bool local() const override { return false; }
+  bool local() const override { return backend_ != nullptr; }
 
   void Prepare(const SnapshotBatch& b) override {
     writes_.clear();
@@ -205,7 +211,7 @@ class FirestoreStore : public SnapshotStore {
     return client_->Commit(writes_);
   }
 
-  Status Settle() override { return Status::OK(); }
+  Status Settle() override { return backend_ ? backend_->Settle() : Status::OK(); }
 
   Status DeleteBefore(int64_t cutoff) override {
     for (const std::string& m : monitors_)
@@ -219,9 +225,16 @@ class FirestoreStore : public SnapshotStore {
   }
 
   // Removes what the run wrote: the emulator's project, or on Cloud
-  // Firestore every document of the run's collection.
+  // Firestore every document of the run's collection; a backend of the run's
+  // own is closed instead (its directory goes with the run's).
   Status Close() override {
     if (!client_) return Status::OK();
+    if (backend_) {
+      client_.reset();
+      Status s = backend_->Close();
+      backend_.reset();
+      return s;
+    }
     Status s = endpoint_.emulator()
                    ? client_->ClearEmulatorDatabase()
                    : DeleteMatching(R"({"from":[{"collectionId":")" + std::string(kCollection) +
@@ -246,37 +259,48 @@ class FirestoreStore : public SnapshotStore {
     return deletes.empty() ? Status::OK() : client_->Commit(deletes);
   }
 
+  std::string name_;
   std::string dir_;
   sync::FirestoreEndpoint endpoint_;
   std::unique_ptr<sync::FirestoreRestClient> client_;
   std::string parent_;  // the run's document, parent of its collection
+  std::unique_ptr<RestBackend> backend_;
   std::vector<sync::RestWrite> writes_;
   std::set<std::string> monitors_;
 };
 
+// A name for this run: its collection (and on the emulator its project).
+std::string RunId() {
+  return std::to_string(getpid()) + "-" +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
 }  // namespace
 
+StatusOr<std::unique_ptr<SnapshotStore>> OpenRestStore(std::string name, std::string dir,
+                                                       sync::FirestoreEndpoint endpoint,
+                                                       std::unique_ptr<RestBackend> backend) {
+  HEARTH_ASSIGN_OR_RETURN(auto client, sync::FirestoreRestClient::Open(endpoint));
+  const std::string parent = "hearth-compare/" + RunId();
+  // Fail now, not after generating the workload, when nothing answers.
+  HEARTH_RETURN_IF_ERROR(client->RunQuery(parent, SnapshotQuery(endpoint.project_id, "none", {}, true, 1, true))
+                             .status()
+                             .WithContext("the Firestore endpoint at " + endpoint.base_url));
+  return std::unique_ptr<SnapshotStore>(new FirestoreStore(std::move(name), std::move(dir), std::move(endpoint),
+                                                           std::move(client), parent, std::move(backend)));
+}
+
 StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& dir) {
-  // A collection (and on the emulator a project) of this run's own: nothing
-  // another run left is seen.
-  const std::string run =
-      std::to_string(getpid()) + "-" +
-      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-  auto endpoint = sync::FirestoreEndpoint::FromEnvironment("hearth-compare-" + run);
+  // A project of this run's own on the emulator: nothing another run left is seen.
+  auto endpoint = sync::FirestoreEndpoint::FromEnvironment("hearth-compare-" + RunId());
   if (endpoint.status().code() == StatusCode::kNotFound)
     return Status::InvalidArgument(
         "the 'firestore' store needs FIRESTORE_EMULATOR_HOST=host:port of a running Firestore emulator, or "
         "GOOGLE_APPLICATION_CREDENTIALS naming a service-account key file for Cloud Firestore");
   HEARTH_RETURN_IF_ERROR(endpoint.status());
-  HEARTH_ASSIGN_OR_RETURN(auto client, sync::FirestoreRestClient::Open(*endpoint));
-  const std::string parent = "hearth-compare/" + run;
-  // Fail now, not after generating the workload, when nothing answers.
-  HEARTH_RETURN_IF_ERROR(client->RunQuery(parent, SnapshotQuery(endpoint->project_id, "none", {}, true, 1, true))
-                             .status()
-                             .WithContext("the Firestore endpoint at " + endpoint->base_url));
-  return std::unique_ptr<SnapshotStore>(new FirestoreStore(dir, std::move(*endpoint), std::move(client), parent));
+  return OpenRestStore("firestore", dir, std::move(*endpoint), nullptr);
 }
 
 }  // namespace hearth::compare

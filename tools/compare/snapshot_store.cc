@@ -158,8 +158,10 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name,
   if (name == "hearth") return OpenHearthStore(dir, cache_bytes, hearth_sst_dictionary_bytes);
   if (name == "rocksdb") return OpenRocksDbStore(dir, cache_bytes);
   if (name == "sqlite") return OpenSqliteStore(dir, cache_bytes);
+  if (name == "hearth-rest") return OpenHearthRestStore(dir, cache_bytes);
   if (name == "firestore") return OpenFirestoreStore(dir);
-  return Status::InvalidArgument("unknown store '" + name + "' (choose from hearth, rocksdb, sqlite, firestore)");
+  return Status::InvalidArgument("unknown store '" + name +
+                                 "' (choose from hearth, rocksdb, sqlite, hearth-rest, firestore)");
 }
 
 }  // namespace hearth::compare

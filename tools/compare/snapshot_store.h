@@ -139,7 +139,11 @@ std::vector<std::string> StoreNames(const std::string& list);
 // run's own that Close() clears. `dir` stays empty.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& dir);
 
-// One of the above by its name ("hearth", "rocksdb", "sqlite", "firestore");
+// hearth over its REST server (`hearth serve`, started in this process on a
+// free loopback port), asked the same REST requests as the Firestore peer.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthRestStore(const std::string& dir, size_t cache_bytes);
+
+// One of the above by its name ("hearth", "rocksdb", "sqlite", "hearth-rest", "firestore");
 // INVALID_ARGUMENT naming the choices for any other. `hearth_sst_dictionary_bytes`
 // goes to OpenHearthStore (the other stores have no such setting).
 StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(

@@ -28,12 +28,12 @@ namespace hearth {
 // their change records land together or not at all.
 class WriteBatch {
  public:
-  enum class Kind { kSet, kCreate, kUpdate, kDelete };
+  enum class Kind { kSet, kCreate, kUpdate, kDelete, kMerge };
   struct Op {
     Kind kind;
     std::string path;
     MapValue fields;
-    // For kUpdate: the dotted field paths to set (taken from `fields`) or,
+    // For kUpdate and kMerge: the dotted field paths to set (taken from `fields`) or,
     // when absent from `fields`, to remove. Empty means the top-level keys of
     // `fields` (a merge of those fields).
     std::vector<std::string> update_mask;
@@ -45,6 +45,9 @@ class WriteBatch {
   void Create(std::string path, MapValue fields);
   // Merge into an existing document; fails with NOT_FOUND if it is missing.
   void Update(std::string path, MapValue fields, std::vector<std::string> update_mask = {});
+  // Merge as Update does, into an empty document when it is missing
+  // (Firestore's set with merge, and PATCH with an update mask).
+  void Merge(std::string path, MapValue fields, std::vector<std::string> update_mask = {});
   // Remove the document; succeeds when it does not exist.
   void Delete(std::string path);
 

@@ -1,0 +1,127 @@
+#include "schema/rest_requests.h"
+
+#include "schema/json_internal.h"
+
+namespace hearth::schema {
+
+namespace {
+
+std::string_view Member(const rapidjson::Value::ConstMemberIterator& it) {
+  return std::string_view(it->name.GetString(), it->name.GetStringLength());
+}
+
+StatusOr<std::vector<std::string>> FieldPaths(const rapidjson::Value& mask, const std::string& where) {
+  if (!mask.IsObject()) return Status::InvalidArgument(where + ": \"updateMask\" must be an object");
+  std::vector<std::string> paths;
+  auto fp = mask.FindMember("fieldPaths");
+  if (fp == mask.MemberEnd()) return paths;  // an empty mask
+  if (!fp->value.IsArray()) return Status::InvalidArgument(where + ": \"updateMask.fieldPaths\" must be an array");
+  for (const auto& p : fp->value.GetArray()) {
+    if (!p.IsString()) return Status::InvalidArgument(where + ": \"updateMask.fieldPaths\" must hold strings");
+    paths.emplace_back(p.GetString(), p.GetStringLength());
+  }
+  return paths;
+}
+
+Status ReadPrecondition(const rapidjson::Value& pre, const std::string& where, RestWriteRequest* w) {
+  if (!pre.IsObject()) return Status::InvalidArgument(where + ": \"currentDocument\" must be an object");
+  for (auto it = pre.MemberBegin(); it != pre.MemberEnd(); ++it) {
+    if (Member(it) == "exists") {
+      if (!it->value.IsBool()) return Status::InvalidArgument(where + ": \"currentDocument.exists\" must be true or false");
+      w->exists = it->value.GetBool();
+    } else if (Member(it) == "updateTime") {
+      w->update_time_precondition = true;
+    } else {
+      return Status::InvalidArgument(where + ": unknown member \"currentDocument." + std::string(Member(it)) + "\"");
+    }
+  }
+  return Status::OK();
+}
+
+StatusOr<RestWriteRequest> WriteFrom(const rapidjson::Value& j, const std::string& where) {
+  if (!j.IsObject()) return Status::InvalidArgument(where + " must be an object");
+  RestWriteRequest w;
+  bool has_update = false, has_delete = false;
+  for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
+    const std::string_view k = Member(it);
+    if (k == "update") {
+      auto doc = internal::RestDocumentFrom(it->value);
+      if (!doc.ok()) return doc.status().WithContext(where + " \"update\"");
+      if (!doc->name) return Status::InvalidArgument(where + ": \"update\" needs the document's \"name\"");
+      w.path = std::move(*doc->name);
+      w.fields = std::move(doc->fields);
+      has_update = true;
+    } else if (k == "delete") {
+      if (!it->value.IsString()) return Status::InvalidArgument(where + ": \"delete\" must be a document name");
+      w.path = std::string(RelativeDocumentPath(std::string_view(it->value.GetString(), it->value.GetStringLength())));
+      w.kind = RestWriteRequest::Kind::kDelete;
+      has_delete = true;
+    } else if (k == "updateMask") {
+      HEARTH_ASSIGN_OR_RETURN(w.update_mask, FieldPaths(it->value, where));
+    } else if (k == "currentDocument") {
+      HEARTH_RETURN_IF_ERROR(ReadPrecondition(it->value, where, &w));
+    } else if (k == "updateTransforms") {
+      if (!it->value.IsArray()) return Status::InvalidArgument(where + ": \"updateTransforms\" must be an array");
+      w.transforms = it->value.Size();
+    } else {
+      return Status::InvalidArgument(where + ": unknown member \"" + std::string(k) +
+                                     "\" (expected update, delete, updateMask, updateTransforms, currentDocument)");
+    }
+  }
+  if (has_update == has_delete) return Status::InvalidArgument(where + " needs exactly one of \"update\" and \"delete\"");
+  if (has_delete && (w.update_mask || w.transforms > 0))
+    return Status::InvalidArgument(where + ": a delete takes no \"updateMask\" or \"updateTransforms\"");
+  return w;
+}
+
+}  // namespace
+
+StatusOr<RestCommitRequest> ParseRestCommitRequest(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, &doc));
+  if (!doc.IsObject()) return Status::InvalidArgument("a commit request must be a JSON object");
+  RestCommitRequest out;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    const std::string_view k = Member(it);
+    if (k == "writes") {
+      if (!it->value.IsArray()) return Status::InvalidArgument("\"writes\" must be an array");
+      out.writes.reserve(it->value.Size());
+      for (rapidjson::SizeType i = 0; i < it->value.Size(); i++) {
+        HEARTH_ASSIGN_OR_RETURN(RestWriteRequest w, WriteFrom(it->value[i], "write " + std::to_string(i)));
+        out.writes.push_back(std::move(w));
+      }
+    } else if (k == "transaction") {
+      out.transaction = true;
+    } else if (k != "labels") {
+      return Status::InvalidArgument("unknown member \"" + std::string(k) + "\" (expected writes, transaction, labels)");
+    }
+  }
+  return out;
+}
+
+StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, &doc));
+  if (!doc.IsObject()) return Status::InvalidArgument("a batchGet request must be a JSON object");
+  RestBatchGetRequest out;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    const std::string_view k = Member(it);
+    if (k == "documents") {
+      if (!it->value.IsArray()) return Status::InvalidArgument("\"documents\" must be an array of names");
+      for (const auto& n : it->value.GetArray()) {
+        if (!n.IsString()) return Status::InvalidArgument("\"documents\" must be an array of names");
+        std::string_view name(n.GetString(), n.GetStringLength());
+        out.names.emplace_back(name);
+        out.paths.emplace_back(RelativeDocumentPath(name));
+      }
+    } else if (k == "transaction" || k == "newTransaction" || k == "readTime") {
+      out.transaction = true;
+    } else if (k != "mask") {
+      return Status::InvalidArgument("unknown member \"" + std::string(k) +
+                                     "\" (expected documents, mask, transaction, newTransaction, readTime)");
+    }
+  }
+  return out;
+}
+
+}  // namespace hearth::schema

@@ -1,0 +1,319 @@
+#include "server/rest_service.h"
+
+#include <algorithm>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "schema/json.h"
+#include "schema/path.h"
+#include "schema/rest_requests.h"
+#include "schema/structured_query.h"
+#include "schema/time_format.h"
+
+namespace hearth::server {
+
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+
+std::string Text(const rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
+
+// The part of a write hearth cannot carry out yet, or OK.
+Status Unsupported(const schema::RestWriteRequest& w, bool in_transaction) {
+  auto no = [&](const std::string& what) {
+    return Status::Unimplemented("document " + w.path + ": " + what + " is not supported by hearth serve yet");
+  };
+  if (in_transaction) return Status::Unimplemented("transactions are not supported by hearth serve yet");
+  if (w.transforms > 0) return no("a field transform (updateTransforms)");
+  if (w.update_time_precondition) return no("an updateTime precondition");
+  if (w.kind == schema::RestWriteRequest::Kind::kDelete) {
+    if (w.exists) return no("a delete with an exists precondition");
+    return Status::OK();
+  }
+  if (w.update_mask && w.exists == false) return no("an update mask with currentDocument.exists=false");
+  if (!w.update_mask && w.exists == true) return no("replacing a document only if it exists");
+  return Status::OK();
+}
+
+// Adds `w` to `batch`.
+void AddTo(schema::RestWriteRequest& w, WriteBatch* batch) {
+  if (w.kind == schema::RestWriteRequest::Kind::kDelete) {
+    batch->Delete(w.path);
+  } else if (w.update_mask && w.exists == true) {
+    batch->Update(w.path, std::move(w.fields), std::move(*w.update_mask));
+  } else if (w.update_mask) {
+    batch->Merge(w.path, std::move(w.fields), std::move(*w.update_mask));
+  } else if (w.exists == false) {
+    batch->Create(w.path, std::move(w.fields));
+  } else {
+    batch->Set(w.path, std::move(w.fields));
+  }
+}
+
+// Copies the value at `path` in `from` (when there) to the same place in `to`.
+void CopyPath(const MapValue& from, const std::vector<std::string>& segs, MapValue* to) {
+  const MapValue* src = &from;
+  MapValue* dst = to;
+  for (size_t i = 0; i < segs.size(); i++) {
+    auto it = src->find(segs[i]);
+    if (it == src->end()) return;
+    if (i + 1 == segs.size()) {
+      (*dst)[segs[i]] = it->second;
+      return;
+    }
+    if (it->second.type() != Value::Type::kMap) return;
+    Value& slot = (*dst)[segs[i]];
+    if (slot.type() != Value::Type::kMap) slot = Value::Map({});
+    src = &it->second.map();
+    dst = &slot.map();
+  }
+}
+
+// The document with only the selected fields ("__name__" selects none).
+StatusOr<MapValue> Project(const MapValue& fields, const std::vector<std::string>& select) {
+  MapValue out;
+  for (const std::string& f : select) {
+    if (f == "__name__") continue;
+    HEARTH_ASSIGN_OR_RETURN(schema::FieldPath p, schema::ParseFieldPath(f));
+    CopyPath(fields, p.segments(), &out);
+  }
+  return out;
+}
+
+std::string WriteResults(size_t n, Timestamp commit, bool with_commit_time) {
+  const std::string t = schema::FormatRfc3339(commit);
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("writeResults");
+  w.StartArray();
+  for (size_t i = 0; i < n; i++) {
+    w.StartObject();
+    w.Key("updateTime");
+    WriteString(w, t);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (with_commit_time) {
+    w.Key("commitTime");
+    WriteString(w, t);
+  }
+  w.EndObject();
+  return Text(buf);
+}
+
+}  // namespace
+
+RestService::RestService(Database* db) : db_(db) {}
+
+int RestService::HttpStatusOf(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kCancelled: return 499;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kOutOfRange: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kAborted: return 409;
+    case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kUnimplemented: return 501;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kDeadlineExceeded: return 504;
+    default: return 500;
+  }
+}
+
+RestResponse RestService::Error(const Status& s) {
+  const int http = HttpStatusOf(s.code());
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(http);
+  w.Key("message");
+  WriteString(w, s.message());
+  w.Key("status");
+  WriteString(w, StatusCodeName(s.code()));
+  w.EndObject();
+  w.EndObject();
+  return RestResponse{http, Text(buf)};
+}
+
+RestResponse RestService::Commit(std::string_view, std::string_view body) {
+  auto req = schema::ParseRestCommitRequest(body);
+  if (!req.ok()) return Error(req.status().WithContext("commit"));
+  WriteBatch batch;
+  for (schema::RestWriteRequest& w : req->writes) {
+    Status s = Unsupported(w, req->transaction);
+    if (!s.ok()) return Error(s);
+    AddTo(w, &batch);
+  }
+  // An empty commit writes nothing and still answers with a time.
+  auto commit = req->writes.empty() ? StatusOr<Timestamp>(Timestamp::Now()) : db_->Write(batch);
+  if (!commit.ok()) return Error(commit.status());
+  return RestResponse{200, WriteResults(req->writes.size(), *commit, true)};
+}
+
+RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
+  auto req = schema::ParseRestCommitRequest(body);
+  if (!req.ok()) return Error(req.status().WithContext("batchWrite"));
+  // Each write on its own: a status per write, an update time for those done.
+  std::vector<Status> statuses;
+  std::vector<Timestamp> times;
+  for (schema::RestWriteRequest& w : req->writes) {
+    Status s = Unsupported(w, req->transaction);
+    Timestamp t;
+    if (s.ok()) {
+      WriteBatch one;
+      AddTo(w, &one);
+      auto r = db_->Write(one);
+      if (r.ok()) t = *r;
+      else s = r.status();
+    }
+    statuses.push_back(s);
+    times.push_back(t);
+  }
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("writeResults");
+  w.StartArray();
+  for (size_t i = 0; i < statuses.size(); i++) {
+    w.StartObject();
+    if (statuses[i].ok()) {
+      w.Key("updateTime");
+      WriteString(w, schema::FormatRfc3339(times[i]));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("status");
+  w.StartArray();
+  for (const Status& s : statuses) {
+    w.StartObject();
+    if (!s.ok()) {
+      w.Key("code");
+      w.Int(static_cast<int>(s.code()));
+      w.Key("message");
+      WriteString(w, s.message());
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return RestResponse{200, Text(buf)};
+}
+
+RestResponse RestService::BatchGet(std::string_view project, std::string_view body) {
+  auto req = schema::ParseRestBatchGetRequest(body);
+  if (!req.ok()) return Error(req.status().WithContext("batchGet"));
+  if (req->transaction) return Error(Status::Unimplemented("transactions are not supported by hearth serve yet"));
+  const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
+  std::string out = "[";
+  for (size_t i = 0; i < req->paths.size(); i++) {
+    auto doc = db_->Get(req->paths[i]);
+    if (!doc.ok() && doc.status().code() != StatusCode::kNotFound) return Error(doc.status());
+    if (i > 0) out += ',';
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    if (doc.ok()) {
+      w.Key("found");
+      const std::string d = schema::RestDocumentJson(*doc, project);
+      w.RawValue(d.data(), d.size(), rapidjson::kObjectType);
+    } else {
+      w.Key("missing");
+      WriteString(w, req->names[i]);
+    }
+    w.Key("readTime");
+    WriteString(w, read_time);
+    w.EndObject();
+    out += Text(buf);
+  }
+  out += "]";
+  return RestResponse{200, std::move(out)};
+}
+
+RestResponse RestService::RunQuery(std::string_view project, std::string_view parent, std::string_view body) {
+  std::optional<std::vector<std::string>> select;
+  auto q = schema::ParseStructuredQuery(body, std::string(parent), &select);
+  if (!q.ok()) return Error(q.status());
+  const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
+  std::string out = "[";
+  Status failed;
+  Status s = db_->RunQuery(*q, [&](const Document& d) {
+    std::string json;
+    if (select) {
+      auto fields = Project(d.fields, *select);
+      if (!fields.ok()) {
+        failed = fields.status();
+        return false;
+      }
+      json = schema::RestDocumentJson(Document{d.path, std::move(*fields), d.create_time, d.update_time}, project);
+    } else {
+      json = schema::RestDocumentJson(d, project);
+    }
+    if (out.size() > 1) out += ',';
+    out += "{\"document\":";
+    out += json;
+    out += ",\"readTime\":\"" + read_time + "\"}";
+    return true;
+  });
+  if (!failed.ok()) return Error(failed);
+  if (!s.ok()) return Error(s);
+  if (out.size() == 1) out += "{\"readTime\":\"" + read_time + "\"}";
+  out += "]";
+  return RestResponse{200, std::move(out)};
+}
+
+RestResponse RestService::Get(std::string_view project, std::string_view path) {
+  const size_t segments = static_cast<size_t>(std::count(path.begin(), path.end(), '/')) + 1;
+  if (segments % 2 == 1) {
+    // A collection: its documents, in name order.
+    std::string out = "{\"documents\":[";
+    bool first = true;
+    Status s = db_->Scan(path, [&](const Document& d) {
+      if (!first) out += ',';
+      first = false;
+      out += schema::RestDocumentJson(d, project);
+      return true;
+    });
+    if (!s.ok()) return Error(s);
+    out += "]}";
+    return RestResponse{200, std::move(out)};
+  }
+  auto doc = db_->Get(path);
+  if (!doc.ok()) return Error(doc.status());
+  return RestResponse{200, schema::RestDocumentJson(*doc, project)};
+}
+
+RestResponse RestService::Patch(std::string_view project, std::string_view path, std::string_view body,
+                                const std::vector<std::string>& update_mask) {
+  auto doc = schema::ParseRestDocument(body);
+  if (!doc.ok()) return Error(doc.status().WithContext("document " + std::string(path)));
+  if (doc->name && *doc->name != path)
+    return Error(Status::InvalidArgument("the body names document " + *doc->name + ", the URL " + std::string(path)));
+  // With a mask, PATCH merges and creates a missing document, as Firestore's.
+  WriteBatch batch;
+  if (update_mask.empty()) batch.Set(std::string(path), std::move(doc->fields));
+  else batch.Merge(std::string(path), std::move(doc->fields), update_mask);
+  auto written = db_->Write(batch);
+  if (!written.ok()) return Error(written.status());
+  return Get(project, path);
+}
+
+RestResponse RestService::Delete(std::string_view, std::string_view path) {
+  auto deleted = db_->Delete(path);
+  if (!deleted.ok()) return Error(deleted.status());
+  return RestResponse{200, "{}"};
+}
+
+}  // namespace hearth::server

@@ -1,0 +1,62 @@
+// What `hearth serve` answers: Firestore REST v1 requests (reference/firestore.md
+// §5.2, §8) carried out on a hearth Database, without HTTP. Every method takes
+// the request's parts and returns the HTTP status and JSON body to send, so
+// the server (server/rest_server.h) only routes, and tests can call it
+// directly.
+//
+// Supported: documents:commit (atomic) and documents:batchWrite (each write
+// on its own), documents:batchGet, documents:runQuery (with `select`), and
+// GET / PATCH / DELETE of one document and GET of a collection's documents.
+// Refused with UNIMPLEMENTED, saying what: transactions, field transforms,
+// updateTime preconditions, replace-if-exists (currentDocument.exists=true
+// without a mask), preconditions on deletes, aggregation queries.
+//
+// Errors are Firestore's: {"error": {"code": HTTP status, "message", "status":
+// canonical gRPC name}}, as the official client reads them (§8.4).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hearth/database.h"
+
+namespace hearth::server {
+
+struct RestResponse {
+  int http_status = 200;
+  std::string body;  // JSON
+};
+
+class RestService {
+ public:
+  // `db` must outlive the service. Safe for concurrent use (Database is).
+  explicit RestService(Database* db);
+
+  // `project` names the resource names of the answer; the database must be
+  // "(default)" (checked by the server's routing).
+  RestResponse Commit(std::string_view project, std::string_view body);
+  RestResponse BatchWrite(std::string_view project, std::string_view body);
+  RestResponse BatchGet(std::string_view project, std::string_view body);
+  // `parent`: the parent document's path ("" for the root).
+  RestResponse RunQuery(std::string_view project, std::string_view parent, std::string_view body);
+  // `path` with an even number of segments: that document; odd: the
+  // collection's documents ({"documents": [...]}).
+  RestResponse Get(std::string_view project, std::string_view path);
+  // Sets the document to the body's fields, or with `update_mask` given
+  // (updateMask.fieldPaths of the URL) sets those paths, creating the
+  // document when missing (Firestore's UpdateDocument). Answers the document.
+  RestResponse Patch(std::string_view project, std::string_view path, std::string_view body,
+                     const std::vector<std::string>& update_mask);
+  RestResponse Delete(std::string_view project, std::string_view path);
+
+  // The error response for `s` (not OK).
+  static RestResponse Error(const Status& s);
+  // The HTTP status Firestore answers `code` with.
+  static int HttpStatusOf(StatusCode code);
+
+ private:
+  Database* db_;
+};
+
+}  // namespace hearth::server

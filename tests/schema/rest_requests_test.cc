@@ -1,0 +1,78 @@
+// Reading the REST request bodies a server gets, and a query's select.
+#include "schema/rest_requests.h"
+
+#include <gtest/gtest.h>
+
+#include "schema/structured_query.h"
+#include "tests/test_util.h"
+
+namespace hearth::schema {
+namespace {
+
+using hearth::testing::Fields;
+
+TEST(RestRequests, CommitWritesKeepTheirKindMaskAndPreconditions) {
+  auto r = ParseRestCommitRequest(
+      R"({"writes":[{"update":{"name":"projects/p/databases/(default)/documents/a/b","fields":{"n":{"integerValue":"1"}}},)"
+      R"("updateMask":{"fieldPaths":["n","m.x"]},"currentDocument":{"exists":true}},)"
+      R"({"delete":"projects/p/databases/(default)/documents/a/c"},)"
+      R"({"update":{"name":"a/d","fields":{}},"updateTransforms":[{},{}],"currentDocument":{"updateTime":"2026-01-01T00:00:00Z"}}],)"
+      R"("labels":{}})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->writes.size(), 3u);
+  EXPECT_FALSE(r->transaction);
+  const RestWriteRequest& u = r->writes[0];
+  EXPECT_EQ(u.kind, RestWriteRequest::Kind::kUpdate);
+  EXPECT_EQ(u.path, "a/b");
+  EXPECT_EQ(u.fields, Fields(R"({"n":1})"));
+  EXPECT_EQ(*u.update_mask, (std::vector<std::string>{"n", "m.x"}));
+  EXPECT_EQ(u.exists, std::optional<bool>(true));
+  EXPECT_EQ(r->writes[1].kind, RestWriteRequest::Kind::kDelete);
+  EXPECT_EQ(r->writes[1].path, "a/c");
+  EXPECT_FALSE(r->writes[1].update_mask.has_value());
+  EXPECT_EQ(r->writes[2].transforms, 2u);
+  EXPECT_TRUE(r->writes[2].update_time_precondition);
+  EXPECT_FALSE(r->writes[2].exists.has_value());
+}
+
+TEST(RestRequests, BadCommitsNameTheWriteAndMember) {
+  auto expect_error = [](const std::string& body, const std::string& says) {
+    auto r = ParseRestCommitRequest(body);
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << body;
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << r.status().ToString();
+  };
+  expect_error(R"({"writes":{}})", "\"writes\" must be an array");
+  expect_error(R"({"writes":[{"update":{"fields":{}}}]})", "write 0: \"update\" needs the document's \"name\"");
+  expect_error(R"({"writes":[{"delete":"a/b"},{"upsert":{}}]})", "write 1: unknown member \"upsert\"");
+  expect_error(R"({"writes":[{"delete":"a/b","updateMask":{"fieldPaths":[]}}]})", "a delete takes no");
+  expect_error(R"({"writes":[{"update":{"name":"a/b","fields":{"n":{"bogusValue":1}}}}]})", "write 0");
+  expect_error(R"({"writes":[],"extra":1})", "unknown member \"extra\"");
+  expect_error(R"({"writes":[{"delete":"a/b","currentDocument":{"exists":"yes"}}]})", "currentDocument.exists");
+}
+
+TEST(RestRequests, BatchGetKeepsNamesInOrderAndNotesTransactions) {
+  auto r = ParseRestBatchGetRequest(
+      R"({"documents":["projects/p/databases/(default)/documents/a/2","projects/p/databases/(default)/documents/a/1"],"mask":{}})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->paths, (std::vector<std::string>{"a/2", "a/1"}));
+  EXPECT_EQ(r->names[0], "projects/p/databases/(default)/documents/a/2");
+  EXPECT_FALSE(r->transaction);
+  EXPECT_TRUE(ParseRestBatchGetRequest(R"({"documents":[],"newTransaction":{}})")->transaction);
+  EXPECT_EQ(ParseRestBatchGetRequest(R"({"documents":[1]})").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(StructuredQuerySelect, ReportedWhenAskedForAndRefusedOtherwise) {
+  const std::string q = R"({"from":[{"collectionId":"c"}],"select":{"fields":[{"fieldPath":"a.b"},{"fieldPath":"__name__"}]}})";
+  std::optional<std::vector<std::string>> select;
+  ASSERT_TRUE(ParseStructuredQuery(q, "", &select).ok());
+  ASSERT_TRUE(select.has_value());
+  EXPECT_EQ(*select, (std::vector<std::string>{"a.b", "__name__"}));
+  // A caller that cannot project must not get whole documents for a select.
+  EXPECT_EQ(ParseStructuredQuery(q, "").status().code(), StatusCode::kUnimplemented);
+  std::optional<std::vector<std::string>> none;
+  ASSERT_TRUE(ParseStructuredQuery(R"({"from":[{"collectionId":"c"}]})", "", &none).ok());
+  EXPECT_FALSE(none.has_value());
+}
+
+}  // namespace
+}  // namespace hearth::schema

@@ -1,0 +1,259 @@
+// The REST service's answers, without HTTP, on every backend.
+#include "server/rest_service.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "schema/json.h"
+#include "tests/test_util.h"
+
+namespace hearth::server {
+namespace {
+
+using hearth::testing::Backend;
+using hearth::testing::Fields;
+
+constexpr char kProject[] = "demo";
+constexpr char kRoot[] = "projects/demo/databases/(default)/documents/";
+
+rapidjson::Document Json(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str());
+  EXPECT_FALSE(d.HasParseError()) << text;
+  return d;
+}
+
+// {"update": {"name": ..., "fields": REST fields of `plain_json`}, extra...}
+std::string Update(const std::string& path, const std::string& plain_json, const std::string& extra = "") {
+  return R"({"update":{"name":")" + std::string(kRoot) + path + R"(","fields":)" +
+         schema::RestFieldsJson(Fields(plain_json), kProject) + "}" + extra + "}";
+}
+
+std::string Commit(const std::vector<std::string>& writes) {
+  std::string body = R"({"writes":[)";
+  for (size_t i = 0; i < writes.size(); i++) body += (i ? "," : "") + writes[i];
+  return body + "]}";
+}
+
+class RestServiceTest : public hearth::testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    Options o;
+    o.allow_undeclared_collections = true;
+    Reopen(o);
+    service_ = std::make_unique<RestService>(db_.get());
+  }
+  // The error's canonical status name, checking the body's form.
+  std::string ErrorStatus(const RestResponse& r) {
+    auto d = Json(r.body);
+    EXPECT_TRUE(d.HasMember("error")) << r.body;
+    if (!d.HasMember("error")) return "";
+    EXPECT_EQ(d["error"]["code"].GetInt(), r.http_status);
+    EXPECT_TRUE(d["error"]["message"].IsString());
+    return d["error"]["status"].GetString();
+  }
+  std::unique_ptr<RestService> service_;
+};
+
+TEST_P(RestServiceTest, CommitAppliesEveryKindOfWriteAndAnswersATimeForEach) {
+  ASSERT_TRUE(db_->Set("events/old", Fields(R"({"n":0})")).ok());
+  ASSERT_TRUE(db_->Set("events/upd", Fields(R"({"n":1,"m":{"a":1,"b":2}})")).ok());
+  RestResponse r = service_->Commit(
+      kProject, Commit({Update("events/set", R"({"n":5})"),
+                        Update("events/new", R"({"n":6})", R"(,"currentDocument":{"exists":false})"),
+                        Update("events/upd", R"({"m":{"a":9}})",
+                               R"(,"updateMask":{"fieldPaths":["m.a"]},"currentDocument":{"exists":true})"),
+                        Update("events/merged", R"({"k":{"x":1},"skip":2})", R"(,"updateMask":{"fieldPaths":["k.x"]})"),
+                        R"({"delete":")" + std::string(kRoot) + R"(events/old"})"}));
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  auto d = Json(r.body);
+  ASSERT_EQ(d["writeResults"].Size(), 5u);
+  EXPECT_STREQ(d["writeResults"][0]["updateTime"].GetString(), d["commitTime"].GetString());
+  EXPECT_EQ(db_->Get("events/set")->fields, Fields(R"({"n":5})"));
+  EXPECT_EQ(db_->Get("events/new")->fields, Fields(R"({"n":6})"));
+  EXPECT_EQ(db_->Get("events/upd")->fields, Fields(R"({"n":1,"m":{"a":9,"b":2}})"));
+  EXPECT_EQ(db_->Get("events/merged")->fields, Fields(R"({"k":{"x":1}})"));
+  EXPECT_EQ(db_->Get("events/old").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(RestServiceTest, AFailedCommitWritesNothingAndSaysWhyInFirestoresErrorForm) {
+  ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
+  RestResponse exists = service_->Commit(
+      kProject, Commit({Update("events/a", R"({"n":2})"),
+                        Update("events/e1", R"({"n":3})", R"(,"currentDocument":{"exists":false})")}));
+  EXPECT_EQ(exists.http_status, 409);
+  EXPECT_EQ(ErrorStatus(exists), "ALREADY_EXISTS");
+  EXPECT_NE(exists.body.find("events/e1"), std::string::npos);
+  EXPECT_EQ(db_->Get("events/a").status().code(), StatusCode::kNotFound);
+
+  RestResponse missing = service_->Commit(
+      kProject, Commit({Update("events/zz", R"({"n":2})",
+                               R"(,"updateMask":{"fieldPaths":["n"]},"currentDocument":{"exists":true})")}));
+  EXPECT_EQ(missing.http_status, 404);
+  EXPECT_EQ(ErrorStatus(missing), "NOT_FOUND");
+
+  RestResponse malformed = service_->Commit(kProject, "{\"writes\":[");
+  EXPECT_EQ(malformed.http_status, 400);
+  EXPECT_EQ(ErrorStatus(malformed), "INVALID_ARGUMENT");
+  EXPECT_NE(malformed.body.find("malformed JSON"), std::string::npos);
+
+  RestResponse both = service_->Commit(kProject, R"({"writes":[{"delete":"a/b","update":{"name":"a/b"}}]})");
+  EXPECT_EQ(ErrorStatus(both), "INVALID_ARGUMENT");
+  EXPECT_NE(both.body.find("exactly one"), std::string::npos);
+  EXPECT_EQ(db_->Get("events/e1")->fields, Fields(R"({"n":1})"));
+}
+
+TEST_P(RestServiceTest, WhatHearthCannotDoYetIsRefusedByNameAndNothingIsWritten) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {Commit({Update("events/t", R"({"n":1})", R"(,"updateTransforms":[{"fieldPath":"at","setToServerValue":1}])")}),
+       "updateTransforms"},
+      {R"({"writes":[)" + Update("events/t", R"({"n":1})") + R"(],"transaction":"dHgx"})", "transactions"},
+      {Commit({Update("events/t", R"({"n":1})", R"(,"currentDocument":{"updateTime":"2026-01-01T00:00:00Z"})")}),
+       "updateTime"},
+      {Commit({Update("events/t", R"({"n":1})", R"(,"currentDocument":{"exists":true})")}), "only if it exists"},
+  };
+  for (const auto& [body, what] : cases) {
+    RestResponse r = service_->Commit(kProject, body);
+    EXPECT_EQ(r.http_status, 501) << body;
+    EXPECT_EQ(ErrorStatus(r), "UNIMPLEMENTED");
+    EXPECT_NE(r.body.find(what), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(db_->Get("events/t").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(RestServiceTest, BatchWriteAppliesEachWriteOnItsOwn) {
+  ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
+  RestResponse r = service_->BatchWrite(
+      kProject, Commit({Update("events/a", R"({"n":2})"),
+                        Update("events/e1", R"({"n":3})", R"(,"currentDocument":{"exists":false})")}));
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  auto d = Json(r.body);
+  ASSERT_EQ(d["status"].Size(), 2u);
+  EXPECT_FALSE(d["status"][0].HasMember("code"));
+  EXPECT_EQ(d["status"][1]["code"].GetInt(), static_cast<int>(StatusCode::kAlreadyExists));
+  EXPECT_TRUE(d["writeResults"][0].HasMember("updateTime"));
+  EXPECT_FALSE(d["writeResults"][1].HasMember("updateTime"));
+  EXPECT_EQ(db_->Get("events/a")->fields, Fields(R"({"n":2})"));
+  EXPECT_EQ(db_->Get("events/e1")->fields, Fields(R"({"n":1})"));
+}
+
+TEST_P(RestServiceTest, RunQueryAnswersInOrderWithNumericEnumsAndSelect) {
+  for (int i = 1; i <= 3; i++)
+    ASSERT_TRUE(db_->Set("events/e" + std::to_string(i), Fields(R"({"n":)" + std::to_string(i) + R"(,"m":{"a":1,"b":2}})"))
+                    .ok());
+  RestResponse r = service_->RunQuery(
+      kProject, "",
+      R"({"structuredQuery":{"from":[{"collectionId":"events"}],"orderBy":[{"field":{"fieldPath":"n"},"direction":2}],)"
+      R"("where":{"fieldFilter":{"field":{"fieldPath":"n"},"op":1,"value":{"integerValue":"3"}}},"limit":5}})");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  auto d = Json(r.body);
+  ASSERT_EQ(d.Size(), 2u);
+  EXPECT_EQ(std::string(d[0]["document"]["name"].GetString()), std::string(kRoot) + "events/e2");
+  EXPECT_EQ(std::string(d[1]["document"]["name"].GetString()), std::string(kRoot) + "events/e1");
+  EXPECT_TRUE(d[0].HasMember("readTime"));
+  auto parsed = schema::ParseRunQueryResponse(r.body);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ((*parsed)[0].fields, Fields(R"({"n":2,"m":{"a":1,"b":2}})"));
+
+  RestResponse sel = service_->RunQuery(
+      kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"events"}],"select":{"fields":[{"fieldPath":"m.b"}]}}})");
+  auto selected = schema::ParseRunQueryResponse(sel.body);
+  ASSERT_TRUE(selected.ok()) << sel.body;
+  ASSERT_EQ(selected->size(), 3u);
+  EXPECT_EQ((*selected)[0].fields, Fields(R"({"m":{"b":2}})"));
+  RestResponse names = service_->RunQuery(
+      kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"events"}],"select":{"fields":[{"fieldPath":"__name__"}]}}})");
+  auto named = schema::ParseRunQueryResponse(names.body);
+  ASSERT_TRUE(named.ok());
+  ASSERT_EQ(named->size(), 3u);
+  EXPECT_TRUE((*named)[0].fields.empty());
+  EXPECT_EQ(*(*named)[0].name, "events/e1");
+
+  // Nothing found: one item with only a read time, as Firestore answers.
+  RestResponse none = service_->RunQuery(kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"nothing"}]}})");
+  auto empty = Json(none.body);
+  ASSERT_EQ(empty.Size(), 1u);
+  EXPECT_FALSE(empty[0].HasMember("document"));
+  EXPECT_TRUE(empty[0].HasMember("readTime"));
+}
+
+TEST_P(RestServiceTest, RunQueryUnderAParentDocumentReadsItsSubcollection) {
+  ASSERT_TRUE(db_->Set("rooms/r1/messages/m1", Fields(R"({"t":1})")).ok());
+  ASSERT_TRUE(db_->Set("rooms/r2/messages/m2", Fields(R"({"t":2})")).ok());
+  RestResponse r = service_->RunQuery(kProject, "rooms/r1", R"({"structuredQuery":{"from":[{"collectionId":"messages"}]}})");
+  auto docs = schema::ParseRunQueryResponse(r.body);
+  ASSERT_TRUE(docs.ok()) << r.body;
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ(*(*docs)[0].name, "rooms/r1/messages/m1");
+}
+
+TEST_P(RestServiceTest, AQueryWithoutItsIndexFailsWithFailedPrecondition) {
+  RestResponse r = service_->RunQuery(
+      kProject, "",
+      R"({"structuredQuery":{"from":[{"collectionId":"monitors"}],"where":{"compositeFilter":{"op":"AND","filters":[)"
+      R"({"fieldFilter":{"field":{"fieldPath":"user_id"},"op":"EQUAL","value":{"stringValue":"u"}}},)"
+      R"({"fieldFilter":{"field":{"fieldPath":"zz"},"op":"EQUAL","value":{"stringValue":"x"}}}]}},)"
+      R"("orderBy":[{"field":{"fieldPath":"qq"}}]}})");
+  EXPECT_EQ(r.http_status, 400) << r.body;
+  EXPECT_EQ(ErrorStatus(r), "FAILED_PRECONDITION");
+}
+
+TEST_P(RestServiceTest, BatchGetAnswersFoundAndMissingInRequestOrder) {
+  ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
+  RestResponse r = service_->BatchGet(kProject, R"({"documents":[")" + std::string(kRoot) + R"(events/zz",")" +
+                                                    std::string(kRoot) + R"(events/e1"]})");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  auto d = Json(r.body);
+  ASSERT_EQ(d.Size(), 2u);
+  EXPECT_EQ(std::string(d[0]["missing"].GetString()), std::string(kRoot) + "events/zz");
+  EXPECT_EQ(std::string(d[1]["found"]["name"].GetString()), std::string(kRoot) + "events/e1");
+  RestResponse tx = service_->BatchGet(kProject, R"({"documents":[],"newTransaction":{"readWrite":{}}})");
+  EXPECT_EQ(ErrorStatus(tx), "UNIMPLEMENTED");
+}
+
+TEST_P(RestServiceTest, DocumentVerbsGetPatchAndDelete) {
+  const std::string body = R"({"fields":)" + schema::RestFieldsJson(Fields(R"({"n":1,"m":{"a":1}})"), kProject) + "}";
+  RestResponse set = service_->Patch(kProject, "events/p", body, {});
+  ASSERT_EQ(set.http_status, 200) << set.body;
+  auto doc = schema::ParseRestDocument(set.body);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->fields, Fields(R"({"n":1,"m":{"a":1}})"));
+  // With a mask: only those paths, and a missing document is created.
+  const std::string masked = R"({"fields":)" + schema::RestFieldsJson(Fields(R"({"m":{"b":2},"x":0})"), kProject) + "}";
+  ASSERT_EQ(service_->Patch(kProject, "events/p", masked, {"m.b"}).http_status, 200);
+  EXPECT_EQ(db_->Get("events/p")->fields, Fields(R"({"n":1,"m":{"a":1,"b":2}})"));
+  ASSERT_EQ(service_->Patch(kProject, "events/q", masked, {"m.b"}).http_status, 200);
+  EXPECT_EQ(db_->Get("events/q")->fields, Fields(R"({"m":{"b":2}})"));
+  RestResponse wrong = service_->Patch(kProject, "events/p", R"({"name":"events/other","fields":{}})", {});
+  EXPECT_EQ(ErrorStatus(wrong), "INVALID_ARGUMENT");
+
+  RestResponse got = service_->Get(kProject, "events/p");
+  ASSERT_EQ(got.http_status, 200);
+  EXPECT_EQ(std::string(Json(got.body)["name"].GetString()), std::string(kRoot) + "events/p");
+  RestResponse list = service_->Get(kProject, "events");
+  EXPECT_EQ(Json(list.body)["documents"].Size(), 2u);
+
+  EXPECT_EQ(service_->Delete(kProject, "events/p").http_status, 200);
+  RestResponse gone = service_->Get(kProject, "events/p");
+  EXPECT_EQ(gone.http_status, 404);
+  EXPECT_EQ(ErrorStatus(gone), "NOT_FOUND");
+}
+
+TEST(RestServiceStatus, FirestoreHttpCodesForEachStatus) {
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kFailedPrecondition), 400);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kNotFound), 404);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kAlreadyExists), 409);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kAborted), 409);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kResourceExhausted), 429);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kUnimplemented), 501);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kUnavailable), 503);
+  EXPECT_EQ(RestService::HttpStatusOf(StatusCode::kDataLoss), 500);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RestServiceTest, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),
+                         hearth::testing::BackendName);
+
+}  // namespace
+}  // namespace hearth::server
