@@ -1,0 +1,148 @@
+// The official Firestore Node.js client, in REST mode, against `hearth serve`
+// (FIRESTORE_EMULATOR_HOST names it). Each check states what a Firestore user
+// expects; the first that fails ends the run with exit status 1.
+//
+// REST mode needs an auth client to start (googleapis/nodejs-firestore#1811):
+// PassThroughClient adds no header, so the client's own "Bearer owner" goes.
+'use strict';
+const assert = require('node:assert/strict');
+const { Firestore, FieldValue, Timestamp } = require('@google-cloud/firestore');
+const { PassThroughClient } = require('google-auth-library');
+
+const checks = [];
+const check = (name, fn) => checks.push([name, fn]);
+
+const db = new Firestore({ projectId: 'compat', preferRest: true, authClient: new PassThroughClient() });
+const created = new Date('2026-01-01T00:00:00Z');
+
+check('set then get returns every type as written', async () => {
+  await db.doc('monitors/m1').set({
+    user_id: 'u1', status: 'active', company: 'Acme', created_at: created, score: 3, ratio: 0.5, ok: true,
+    nothing: null, tags: ['a', 'b'], config: { frequency: 'daily', threshold: 0.7 },
+  });
+  const snap = await db.doc('monitors/m1').get();
+  assert.equal(snap.exists, true);
+  assert.equal(snap.get('company'), 'Acme');
+  assert.equal(snap.get('score'), 3);
+  assert.equal(snap.get('ratio'), 0.5);
+  assert.equal(snap.get('ok'), true);
+  assert.equal(snap.get('nothing'), null);
+  assert.deepEqual(snap.get('tags'), ['a', 'b']);
+  assert.equal(snap.get('config.threshold'), 0.7);
+  assert.equal(snap.get('created_at').toMillis(), created.getTime());
+  assert.ok(snap.createTime instanceof Timestamp && snap.updateTime instanceof Timestamp);
+});
+
+check('update changes one nested field and keeps the rest', async () => {
+  await db.doc('monitors/m1').update({ 'config.frequency': 'hourly' });
+  const snap = await db.doc('monitors/m1').get();
+  assert.deepEqual(snap.get('config'), { frequency: 'hourly', threshold: 0.7 });
+  assert.equal(snap.get('company'), 'Acme');
+});
+
+check('update of a missing document fails with NOT_FOUND', async () => {
+  await assert.rejects(db.doc('monitors/none').update({ status: 'x' }), (e) => /NOT_FOUND|404/.test(`${e.code} ${e.message}`));
+});
+
+check('set with merge creates, then merges', async () => {
+  await db.doc('monitors/m2').set({ user_id: 'u1', status: 'paused', created_at: created }, { merge: true });
+  await db.doc('monitors/m2').set({ company: 'Beta' }, { merge: true });
+  const snap = await db.doc('monitors/m2').get();
+  assert.equal(snap.get('status'), 'paused');
+  assert.equal(snap.get('company'), 'Beta');
+});
+
+check('create of an existing document fails with ALREADY_EXISTS and writes nothing', async () => {
+  await assert.rejects(db.doc('monitors/m1').create({ user_id: 'u9' }),
+                       (e) => /ALREADY_EXISTS|409|\b6\b/.test(`${e.code} ${e.message}`));
+  assert.equal((await db.doc('monitors/m1').get()).get('user_id'), 'u1');
+});
+
+check('a batch commits atomically', async () => {
+  const batch = db.batch();
+  for (let h = 0; h < 5; h++) {
+    const t = new Date(created.getTime() + h * 3600e3);
+    batch.set(db.doc(`snapshots/m1_${t.getTime() / 1000}`), { monitor_id: 'm1', timestamp: t, n: h });
+  }
+  batch.set(db.doc('snapshots/m2_1767225600'), { monitor_id: 'm2', timestamp: created, n: 100 });
+  batch.delete(db.doc('monitors/m2'));
+  await batch.commit();
+  assert.equal((await db.doc('monitors/m2').get()).exists, false);
+  const failing = db.batch();
+  failing.set(db.doc('monitors/m3'), { user_id: 'u3', status: 'active', created_at: created });
+  failing.create(db.doc('monitors/m1'), { user_id: 'u9' });
+  await assert.rejects(failing.commit());
+  assert.equal((await db.doc('monitors/m3').get()).exists, false);
+});
+
+check("a query on the snapshots' composite index answers newest first", async () => {
+  const q = await db.collection('snapshots').where('monitor_id', '==', 'm1').orderBy('timestamp', 'desc').limit(2).get();
+  assert.deepEqual(q.docs.map((d) => d.get('n')), [4, 3]);
+  const range = await db.collection('snapshots').where('monitor_id', '==', 'm1')
+    .where('timestamp', '>=', new Date(created.getTime() + 3600e3)).where('timestamp', '<', new Date(created.getTime() + 3 * 3600e3))
+    .orderBy('timestamp').get();
+  assert.deepEqual(range.docs.map((d) => d.get('n')), [1, 2]);
+});
+
+check('a query with equality filters and an order on a composite index', async () => {
+  await db.doc('monitors/m4').set({ user_id: 'u1', status: 'active', created_at: new Date('2026-02-01T00:00:00Z') });
+  const q = await db.collection('monitors').where('user_id', '==', 'u1').where('status', '==', 'active')
+    .orderBy('created_at', 'desc').get();
+  assert.deepEqual(q.docs.map((d) => d.id), ['m4', 'm1']);
+});
+
+check('a query without its index fails with FAILED_PRECONDITION', async () => {
+  await assert.rejects(db.collection('monitors').where('company', '==', 'Acme').orderBy('score').get(),
+                       (e) => /FAILED_PRECONDITION|requires an index|\b9\b|400/.test(`${e.code} ${e.message}`));
+});
+
+check('cursors page through a query', async () => {
+  const first = await db.collection('snapshots').where('monitor_id', '==', 'm1').orderBy('timestamp').limit(2).get();
+  const next = await db.collection('snapshots').where('monitor_id', '==', 'm1').orderBy('timestamp')
+    .startAfter(first.docs[1]).limit(2).get();
+  assert.deepEqual(next.docs.map((d) => d.get('n')), [2, 3]);
+});
+
+check('getAll answers found and missing documents in order', async () => {
+  const [a, b] = await db.getAll(db.doc('monitors/none'), db.doc('monitors/m1'));
+  assert.equal(a.exists, false);
+  assert.equal(b.exists, true);
+});
+
+check('a transaction, a server timestamp and count() are refused, naming what', async () => {
+  await assert.rejects(db.doc('monitors/m5').set({ at: FieldValue.serverTimestamp() }),
+                       (e) => /not supported|UNIMPLEMENTED|501/.test(`${e.code} ${e.message}`));
+  await assert.rejects(db.runTransaction(async (t) => { await t.get(db.doc('monitors/m1')); }),
+                       (e) => /not supported|UNIMPLEMENTED|501|Transaction/.test(`${e.code} ${e.message}`));
+  await assert.rejects(db.collection('monitors').count().get());
+  assert.equal((await db.doc('monitors/m5').get()).exists, false);
+});
+
+check('BulkWriter writes each document', async () => {
+  const writer = db.bulkWriter();
+  for (let i = 0; i < 20; i++) writer.set(db.doc(`reports/r${i}`), { created_at: created, i });
+  await writer.close();
+  assert.equal((await db.doc('reports/r19').get()).get('i'), 19);
+});
+
+check('delete removes the document', async () => {
+  await db.doc('monitors/m4').delete();
+  assert.equal((await db.doc('monitors/m4').get()).exists, false);
+});
+
+(async () => {
+  let passed = 0;
+  for (const [name, fn] of checks) {
+    try {
+      await fn();
+      passed++;
+      console.log(`ok   ${name}`);
+    } catch (e) {
+      console.log(`FAIL ${name}\n     ${e && e.stack ? e.stack.split('\n').slice(0, 6).join('\n     ') : e}`);
+      console.log(`${passed} passed, 1 failed`);
+      process.exit(1);
+    }
+  }
+  console.log(`official client: ${passed} passed, 0 failed`);
+  await db.terminate();
+})();
