@@ -1,5 +1,10 @@
 #include "schema/rest_requests.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdlib>
+
 #include "schema/json_internal.h"
 
 namespace hearth::schema {
@@ -120,6 +125,70 @@ StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json) {
       return Status::InvalidArgument("unknown member \"" + std::string(k) +
                                      "\" (expected documents, mask, transaction, newTransaction, readTime)");
     }
+  }
+  return out;
+}
+
+StatusOr<RestAggregationRequest> ParseRestAggregationRequest(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, &doc));
+  if (!doc.IsObject()) return Status::InvalidArgument("an aggregation request must be a JSON object");
+  auto saq = doc.FindMember("structuredAggregationQuery");
+  if (saq == doc.MemberEnd() || !saq->value.IsObject())
+    return Status::InvalidArgument("an aggregation request needs a \"structuredAggregationQuery\" object");
+  RestAggregationRequest out;
+  auto sq = saq->value.FindMember("structuredQuery");
+  if (sq == saq->value.MemberEnd() || !sq->value.IsObject())
+    return Status::InvalidArgument("structuredAggregationQuery needs a \"structuredQuery\" object");
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  sq->value.Accept(w);
+  out.structured_query.assign(buf.GetString(), buf.GetSize());
+  auto aggs = saq->value.FindMember("aggregations");
+  if (aggs == saq->value.MemberEnd() || !aggs->value.IsArray() || aggs->value.Empty())
+    return Status::InvalidArgument("structuredAggregationQuery needs a non-empty \"aggregations\" array");
+  for (rapidjson::SizeType i = 0; i < aggs->value.Size(); i++) {
+    const rapidjson::Value& a = aggs->value[i];
+    const std::string where = "aggregation " + std::to_string(i);
+    if (!a.IsObject()) return Status::InvalidArgument(where + " must be an object");
+    RestAggregation agg;
+    agg.alias = "field_" + std::to_string(i + 1);
+    bool kind_seen = false;
+    for (auto it = a.MemberBegin(); it != a.MemberEnd(); ++it) {
+      const std::string_view k = Member(it);
+      if (k == "alias") {
+        if (!it->value.IsString()) return Status::InvalidArgument(where + ": \"alias\" must be a string");
+        agg.alias.assign(it->value.GetString(), it->value.GetStringLength());
+        continue;
+      }
+      if (k != "count" && k != "sum" && k != "avg")
+        return Status::InvalidArgument(where + ": unknown member \"" + std::string(k) + "\" (expected count, sum, avg, alias)");
+      if (kind_seen) return Status::InvalidArgument(where + " needs exactly one of count, sum, avg");
+      kind_seen = true;
+      if (!it->value.IsObject()) return Status::InvalidArgument(where + ": \"" + std::string(k) + "\" must be an object");
+      if (k == "count") {
+        agg.kind = RestAggregation::Kind::kCount;
+        auto up = it->value.FindMember("upTo");
+        if (up != it->value.MemberEnd()) {
+          // Int64Value: a string in proto3 JSON, a number from some clients.
+          int64_t n = 0;
+          if (up->value.IsInt64()) n = up->value.GetInt64();
+          else if (up->value.IsString()) n = std::strtoll(up->value.GetString(), nullptr, 10);
+          else return Status::InvalidArgument(where + ": \"count.upTo\" must be an integer");
+          if (n <= 0) return Status::InvalidArgument(where + ": \"count.upTo\" must be positive");
+          agg.up_to = n;
+        }
+      } else {
+        agg.kind = k == "sum" ? RestAggregation::Kind::kSum : RestAggregation::Kind::kAvg;
+        auto field = it->value.FindMember("field");
+        if (field == it->value.MemberEnd() || !field->value.IsObject() || !field->value.HasMember("fieldPath") ||
+            !field->value["fieldPath"].IsString())
+          return Status::InvalidArgument(where + ": \"" + std::string(k) + "\" needs field.fieldPath");
+        agg.field.assign(field->value["fieldPath"].GetString(), field->value["fieldPath"].GetStringLength());
+      }
+    }
+    if (!kind_seen) return Status::InvalidArgument(where + " needs exactly one of count, sum, avg");
+    out.aggregations.push_back(std::move(agg));
   }
   return out;
 }

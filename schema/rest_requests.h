@@ -5,6 +5,7 @@
 // server's business (server/rest_service.h).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,5 +48,24 @@ struct RestBatchGetRequest {
 
 // The body of documents:batchGet ("mask" is ignored: whole documents are returned).
 StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json);
+
+// One aggregation of a runAggregationQuery: count(), sum(field) or avg(field).
+struct RestAggregation {
+  enum class Kind { kCount, kSum, kAvg };
+  Kind kind = Kind::kCount;
+  std::string alias;  // the result's name ("aggregate_0" from the official client)
+  std::string field;  // kSum, kAvg: the field path
+  std::optional<int64_t> up_to;  // kCount: count at most this many
+};
+
+struct RestAggregationRequest {
+  std::vector<RestAggregation> aggregations;
+  std::string structured_query;  // the StructuredQuery object's JSON text
+};
+
+// The body of documents:runAggregationQuery ({"structuredAggregationQuery":
+// {"aggregations": [...], "structuredQuery": {...}}}). Aliases default to
+// "field_1", "field_2", ... as Firestore names unnamed aggregations.
+StatusOr<RestAggregationRequest> ParseRestAggregationRequest(std::string_view json);
 
 }  // namespace hearth::schema

@@ -45,6 +45,15 @@ bool DocumentPathOf(const std::string& rest, httplib::Response& res, std::string
   return true;
 }
 
+// True when `rest` is "[/parent/path]" + `method`; the parent path goes to `parent`.
+bool MethodUnder(const std::string& rest, std::string_view method, std::string* parent) {
+  if (rest.size() < method.size() || rest.compare(rest.size() - method.size(), method.size(), method) != 0)
+    return false;
+  *parent = rest.substr(0, rest.size() - method.size());
+  if (!parent->empty() && (*parent)[0] == '/') parent->erase(0, 1);
+  return true;
+}
+
 }  // namespace
 
 RestServer::RestServer(Database* db, RestServerOptions options)
@@ -74,12 +83,10 @@ void RestServer::Route() {
     if (t.rest == ":commit") return Send(res, service_.Commit(t.project, req.body));
     if (t.rest == ":batchWrite") return Send(res, service_.BatchWrite(t.project, req.body));
     if (t.rest == ":batchGet") return Send(res, service_.BatchGet(t.project, req.body));
-    const std::string run_query = ":runQuery";
-    if (t.rest.size() >= run_query.size() && t.rest.compare(t.rest.size() - run_query.size(), run_query.size(), run_query) == 0) {
-      std::string parent = t.rest.substr(0, t.rest.size() - run_query.size());
-      if (!parent.empty() && parent[0] == '/') parent.erase(0, 1);
-      return Send(res, service_.RunQuery(t.project, parent, req.body));
-    }
+    std::string parent;
+    if (MethodUnder(t.rest, ":runAggregationQuery", &parent))
+      return Send(res, service_.RunAggregationQuery(t.project, parent, req.body));
+    if (MethodUnder(t.rest, ":runQuery", &parent)) return Send(res, service_.RunQuery(t.project, parent, req.body));
     const size_t colon = t.rest.rfind(':');
     const std::string method = colon == std::string::npos ? "POST" : t.rest.substr(colon + 1);
     Send(res, RestService::Error(Status::Unimplemented("documents " + method + " is not supported by hearth serve")));

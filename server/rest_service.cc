@@ -274,6 +274,112 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
   return RestResponse{200, std::move(out)};
 }
 
+namespace {
+
+// The value at a dotted field path, or null when absent.
+const Value* FieldAt(const MapValue& fields, const std::vector<std::string>& segs) {
+  const MapValue* m = &fields;
+  for (size_t i = 0; i < segs.size(); i++) {
+    auto it = m->find(segs[i]);
+    if (it == m->end()) return nullptr;
+    if (i + 1 == segs.size()) return &it->second;
+    if (it->second.type() != Value::Type::kMap) return nullptr;
+    m = &it->second.map();
+  }
+  return nullptr;
+}
+
+// One aggregation's running state, as Firestore computes it: count counts
+// documents; sum adds numbers (an integer while every value is one and no
+// sum overflows, else a double; other types are skipped); avg is a double,
+// null when no number was seen.
+struct Accumulator {
+  schema::RestAggregation def;
+  std::vector<std::string> path;
+  int64_t count = 0;
+  int64_t int_sum = 0;
+  double double_sum = 0;
+  bool as_double = false;
+  int64_t numbers = 0;
+
+  void Add(const MapValue& fields) {
+    if (def.kind == schema::RestAggregation::Kind::kCount) {
+      count++;
+      return;
+    }
+    const Value* v = FieldAt(fields, path);
+    if (v == nullptr || !v->is_number()) return;
+    numbers++;
+    double_sum += v->AsDouble();
+    if (v->type() == Value::Type::kDouble || __builtin_add_overflow(int_sum, v->integer(), &int_sum)) as_double = true;
+  }
+  Value Result() const {
+    switch (def.kind) {
+      case schema::RestAggregation::Kind::kCount:
+        return Value::Integer(def.up_to ? std::min(count, *def.up_to) : count);
+      case schema::RestAggregation::Kind::kSum:
+        return as_double ? Value::Double(double_sum) : Value::Integer(int_sum);
+      case schema::RestAggregation::Kind::kAvg:
+        return numbers == 0 ? Value::Null() : Value::Double(double_sum / static_cast<double>(numbers));
+    }
+    return Value::Null();
+  }
+};
+
+}  // namespace
+
+RestResponse RestService::RunAggregationQuery(std::string_view project, std::string_view parent,
+                                              std::string_view body) {
+  auto req = schema::ParseRestAggregationRequest(body);
+  if (!req.ok()) return Error(req.status().WithContext("runAggregationQuery"));
+  auto q = schema::ParseStructuredQuery(req->structured_query, std::string(parent));
+  if (!q.ok()) return Error(q.status());
+  std::vector<Accumulator> accs;
+  std::optional<int64_t> stop_after;  // every aggregation a count with upTo: read no further
+  bool counts_only = true;
+  for (const schema::RestAggregation& a : req->aggregations) {
+    Accumulator acc{a, {}};
+    if (a.kind != schema::RestAggregation::Kind::kCount) {
+      auto p = schema::ParseFieldPath(a.field);
+      if (!p.ok()) return Error(p.status().WithContext("aggregation " + a.alias));
+      acc.path = p->segments();
+      counts_only = false;
+    } else if (a.up_to) {
+      stop_after = std::max(stop_after.value_or(0), *a.up_to);
+    } else {
+      counts_only = false;
+    }
+    accs.push_back(std::move(acc));
+  }
+  if (!counts_only) stop_after.reset();
+  int64_t read = 0;
+  Status s = db_->RunQuery(*q, [&](const Document& d) {
+    for (Accumulator& a : accs) a.Add(d.fields);
+    return !stop_after || ++read < *stop_after;
+  });
+  if (!s.ok()) return Error(s);
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartArray();
+  w.StartObject();
+  w.Key("result");
+  w.StartObject();
+  w.Key("aggregateFields");
+  w.StartObject();
+  for (const Accumulator& a : accs) {
+    w.Key(a.def.alias.data(), static_cast<rapidjson::SizeType>(a.def.alias.size()));
+    const std::string v = schema::RestValueJson(a.Result(), project);
+    w.RawValue(v.data(), v.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+  w.EndObject();
+  w.Key("readTime");
+  WriteString(w, schema::FormatRfc3339(Timestamp::Now()));
+  w.EndObject();
+  w.EndArray();
+  return RestResponse{200, Text(buf)};
+}
+
 RestResponse RestService::Get(std::string_view project, std::string_view path) {
   const size_t segments = static_cast<size_t>(std::count(path.begin(), path.end(), '/')) + 1;
   if (segments % 2 == 1) {

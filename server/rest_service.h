@@ -5,7 +5,8 @@
 // directly.
 //
 // Supported: documents:commit (atomic) and documents:batchWrite (each write
-// on its own), documents:batchGet, documents:runQuery (with `select`), and
+// on its own), documents:batchGet, documents:runQuery (with `select`),
+// documents:runAggregationQuery (count, sum, avg), and
 // GET / PATCH / DELETE of one document and GET of a collection's documents.
 // Refused with UNIMPLEMENTED, saying what: transactions, field transforms,
 // updateTime preconditions, replace-if-exists (currentDocument.exists=true
@@ -40,6 +41,9 @@ class RestService {
   RestResponse BatchGet(std::string_view project, std::string_view body);
   // `parent`: the parent document's path ("" for the root).
   RestResponse RunQuery(std::string_view project, std::string_view parent, std::string_view body);
+  // count(), sum() and avg() over a query's results, computed here from the
+  // documents it reads (one pass, nothing kept).
+  RestResponse RunAggregationQuery(std::string_view project, std::string_view parent, std::string_view body);
   // `path` with an even number of segments: that document; odd: the
   // collection's documents ({"documents": [...]}).
   RestResponse Get(std::string_view project, std::string_view path);

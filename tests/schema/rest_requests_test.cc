@@ -61,6 +61,26 @@ TEST(RestRequests, BatchGetKeepsNamesInOrderAndNotesTransactions) {
   EXPECT_EQ(ParseRestBatchGetRequest(R"({"documents":[1]})").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(RestRequests, AggregationsKeepTheirAliasFieldAndLimit) {
+  auto r = ParseRestAggregationRequest(
+      R"({"structuredAggregationQuery":{"aggregations":[{"alias":"n","count":{"upTo":"5"}},{"sum":{"field":{"fieldPath":"a.b"}}},)"
+      R"({"alias":"m","avg":{"field":{"fieldPath":"c"}}}],"structuredQuery":{"from":[{"collectionId":"e"}],"limit":3}}})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->aggregations.size(), 3u);
+  EXPECT_EQ(r->aggregations[0].kind, RestAggregation::Kind::kCount);
+  EXPECT_EQ(r->aggregations[0].up_to, std::optional<int64_t>(5));
+  EXPECT_EQ(r->aggregations[1].alias, "field_2");
+  EXPECT_EQ(r->aggregations[1].field, "a.b");
+  EXPECT_EQ(r->aggregations[2].kind, RestAggregation::Kind::kAvg);
+  EXPECT_EQ(r->structured_query, R"({"from":[{"collectionId":"e"}],"limit":3})");
+  for (const char* bad : {R"({"structuredAggregationQuery":{"aggregations":[],"structuredQuery":{}}})",
+                          R"({"structuredAggregationQuery":{"aggregations":[{"count":{},"sum":{}}],"structuredQuery":{}}})",
+                          R"({"structuredAggregationQuery":{"aggregations":[{"sum":{}}],"structuredQuery":{}}})",
+                          R"({"structuredAggregationQuery":{"aggregations":[{"count":{"upTo":"0"}}],"structuredQuery":{}}})",
+                          R"({"aggregations":[]})"})
+    EXPECT_EQ(ParseRestAggregationRequest(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+}
+
 TEST(StructuredQuerySelect, ReportedWhenAskedForAndRefusedOtherwise) {
   const std::string q = R"({"from":[{"collectionId":"c"}],"select":{"fields":[{"fieldPath":"a.b"},{"fieldPath":"__name__"}]}})";
   std::optional<std::vector<std::string>> select;

@@ -95,9 +95,9 @@ TEST_F(RestServerTest, UnknownPlacesAnswerInFirestoresErrorForm) {
   auto route = Send("GET", "/v2/whatever");
   EXPECT_EQ(route.status, 404);
   EXPECT_NE(route.body.find("\"status\":\"NOT_FOUND\""), std::string::npos) << route.body;
-  auto aggregation = Send("POST", "/v1/projects/demo/databases/(default)/documents:runAggregationQuery", "{}");
-  EXPECT_EQ(aggregation.status, 501);
-  EXPECT_NE(aggregation.body.find("runAggregationQuery"), std::string::npos) << aggregation.body;
+  auto partition = Send("POST", "/v1/projects/demo/databases/(default)/documents:partitionQuery", "{}");
+  EXPECT_EQ(partition.status, 501);
+  EXPECT_NE(partition.body.find("partitionQuery"), std::string::npos) << partition.body;
   auto root = Send("GET", "/v1/projects/demo/databases/(default)/documents");
   EXPECT_EQ(root.status, 400) << root.body;
 }

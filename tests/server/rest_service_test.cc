@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "schema/json.h"
 #include "tests/test_util.h"
@@ -18,7 +20,7 @@ constexpr char kRoot[] = "projects/demo/databases/(default)/documents/";
 
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document d;
-  d.Parse(text.c_str());
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str());
   EXPECT_FALSE(d.HasParseError()) << text;
   return d;
 }
@@ -197,6 +199,38 @@ TEST_P(RestServiceTest, AQueryWithoutItsIndexFailsWithFailedPrecondition) {
       R"("orderBy":[{"field":{"fieldPath":"qq"}}]}})");
   EXPECT_EQ(r.http_status, 400) << r.body;
   EXPECT_EQ(ErrorStatus(r), "FAILED_PRECONDITION");
+}
+
+TEST_P(RestServiceTest, AggregationsCountSumAndAverageAsFirestoreDoes) {
+  ASSERT_TRUE(db_->Set("events/a", Fields(R"({"n":1,"m":{"x":1.5}})")).ok());
+  ASSERT_TRUE(db_->Set("events/b", Fields(R"({"n":2,"m":{"x":"text"}})")).ok());
+  ASSERT_TRUE(db_->Set("events/c", Fields(R"({"n":4})")).ok());
+  auto run = [&](const std::string& aggregations, const std::string& query = R"({"from":[{"collectionId":"events"}]})") {
+    RestResponse r = service_->RunAggregationQuery(
+        kProject, "", R"({"structuredAggregationQuery":{"aggregations":)" + aggregations + R"(,"structuredQuery":)" + query + "}}");
+    EXPECT_EQ(r.http_status, 200) << r.body;
+    auto d = Json(r.body);
+    EXPECT_TRUE(d.IsArray() && d.Size() == 1 && d[0].HasMember("readTime")) << r.body;
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    d[0]["result"]["aggregateFields"].Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+  };
+  EXPECT_EQ(run(R"([{"alias":"aggregate_0","count":{}}])"), R"({"aggregate_0":{"integerValue":"3"}})");
+  EXPECT_EQ(run(R"([{"count":{"upTo":"2"}}])"), R"({"field_1":{"integerValue":"2"}})");
+  // Integers sum to an integer; a double makes the sum a double; other types are skipped.
+  EXPECT_EQ(run(R"([{"alias":"s","sum":{"field":{"fieldPath":"n"}}},{"alias":"x","sum":{"field":{"fieldPath":"m.x"}}}])"),
+            R"({"s":{"integerValue":"7"},"x":{"doubleValue":1.5}})");
+  auto avg = Json(run(R"([{"alias":"a","avg":{"field":{"fieldPath":"n"}}},{"alias":"none","avg":{"field":{"fieldPath":"zz"}}}])"));
+  EXPECT_EQ(avg["a"]["doubleValue"].GetDouble(), 7.0 / 3);  // the same double, however it is spelled
+  EXPECT_TRUE(avg["none"]["nullValue"].IsNull());
+  // The query's filters apply.
+  EXPECT_EQ(run(R"([{"alias":"c","count":{}}])",
+                R"({"from":[{"collectionId":"events"}],"where":{"fieldFilter":{"field":{"fieldPath":"n"},"op":"GREATER_THAN","value":{"integerValue":"1"}}}})"),
+            R"({"c":{"integerValue":"2"}})");
+  RestResponse bad = service_->RunAggregationQuery(kProject, "", R"({"structuredAggregationQuery":{"aggregations":[{"max":{}}],"structuredQuery":{"from":[]}}})");
+  EXPECT_EQ(ErrorStatus(bad), "INVALID_ARGUMENT");
+  EXPECT_NE(bad.body.find("max"), std::string::npos);
 }
 
 TEST_P(RestServiceTest, BatchGetAnswersFoundAndMissingInRequestOrder) {
