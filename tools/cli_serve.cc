@@ -50,8 +50,9 @@ Command AddServeCommand(CLI::App& app, const Globals& g) {
   o->port = 8080;
   auto* serve = app.add_subcommand(
       "serve",
-      "serve the store over Firestore's REST API (v1: commit, batchWrite, batchGet, runQuery, runAggregationQuery, and GET/PATCH/DELETE "
-      "of documents) until Ctrl-C; no access control, so it listens on loopback unless --host says otherwise");
+      "serve the store over Firestore's REST API (v1: commit, batchWrite, batchGet, runQuery, runAggregationQuery, "
+      "and GET/PATCH/DELETE of documents) until Ctrl-C; no access control, so it listens on loopback unless --host "
+      "says otherwise");
   serve->add_option("--host", o->host, "address to listen on")->capture_default_str();
   serve->add_option("--port", o->port, "port to listen on (0: any free one, printed on stderr)")
       ->check(CLI::Range(0, 65535))
