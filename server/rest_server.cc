@@ -71,6 +71,7 @@ void RestServer::Route() {
   s.set_keep_alive_max_count(std::numeric_limits<size_t>::max());
   s.set_keep_alive_timeout(options_.keep_alive_seconds);
   s.set_tcp_nodelay(true);
+  s.set_payload_max_length(options_.max_request_bytes);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a
   // second server bind a port in use and share its connections silently.
   s.set_socket_options([](socket_t sock) {
@@ -115,9 +116,10 @@ void RestServer::Route() {
   // Anything else: Firestore's error form, not httplib's empty page.
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const Status st = res.status == 404
-                          ? Status::NotFound("no such resource: " + req.method + " " + req.path)
-                          : Status(StatusCode::kInvalidArgument, "HTTP " + std::to_string(res.status));
+    Status st(StatusCode::kInvalidArgument, "HTTP " + std::to_string(res.status));
+    if (res.status == 404) st = Status::NotFound("no such resource: " + req.method + " " + req.path);
+    if (res.status == 413)
+      st = Status(StatusCode::kInvalidArgument, "the request is larger than the server takes (hearth serve's limit)");
     const RestResponse r = RestService::Error(st);
     res.set_content(r.body, "application/json; charset=UTF-8");
   });

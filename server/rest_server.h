@@ -6,6 +6,7 @@
 // What each request does is server/rest_service.h.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,6 +30,9 @@ struct RestServerOptions {
   int threads = 16;
   // How long an idle connection is kept open. Default: 5 s.
   int keep_alive_seconds = 5;
+  // Largest request body taken; a larger one is answered 413 without being
+  // read. Default: 32 MiB (Cloud Firestore takes 10 MiB per request).
+  size_t max_request_bytes = size_t{32} << 20;
 };
 
 class RestServer {

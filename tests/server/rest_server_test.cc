@@ -102,6 +102,21 @@ TEST_F(RestServerTest, UnknownPlacesAnswerInFirestoresErrorForm) {
   EXPECT_EQ(root.status, 400) << root.body;
 }
 
+TEST_F(RestServerTest, ARequestOverTheLimitIsRefusedWhole) {
+  RestServerOptions small;
+  small.max_request_bytes = 1024;
+  auto limited = RestServer::Start(db_.get(), small);
+  ASSERT_TRUE(limited.ok());
+  sync::HttpClient http;
+  const std::string big = R"({"writes":[{"update":{"name":"events/big","fields":{"s":{"stringValue":")" +
+                          std::string(4096, 'x') + R"("}}}}]})";
+  auto r = http.Send("POST", (*limited)->base_url() + "/v1/projects/demo/databases/(default)/documents:commit", {}, big);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("larger than the server takes"), std::string::npos) << r->body;
+  EXPECT_EQ(db_->Get("events/big").status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(RestServerTest, ServesClientsInParallel) {
   constexpr int kThreads = 4, kCommits = 25;
   std::atomic<int> failures{0};
