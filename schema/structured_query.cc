@@ -120,7 +120,8 @@ StatusOr<int64_t> IntOf(const J& v, const char* what) {
 StatusOr<Query> ParseStructuredQuery(std::string_view json, const std::string& parent,
                                      std::optional<std::vector<std::string>>* select) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  // Full precision: a double in a filter or cursor must keep its exact value.
+  doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseNanAndInfFlag>(json.data(), json.size());
   if (doc.HasParseError())
     return Bad(std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                rapidjson::GetParseError_En(doc.GetParseError()));

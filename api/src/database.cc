@@ -18,6 +18,7 @@ void WriteBatch::Update(std::string path, MapValue fields, std::vector<std::stri
 void WriteBatch::Merge(std::string path, MapValue fields, std::vector<std::string> update_mask) {
   ops_.push_back(Op{Kind::kMerge, std::move(path), std::move(fields), std::move(update_mask)});
 }
+
 void WriteBatch::Delete(std::string path) { ops_.push_back(Op{Kind::kDelete, std::move(path), {}, {}}); }
 
 namespace {

@@ -180,6 +180,24 @@ TEST_P(RestServiceTest, RunQueryAnswersInOrderWithNumericEnumsAndSelect) {
   EXPECT_TRUE(empty[0].HasMember("readTime"));
 }
 
+TEST_P(RestServiceTest, AQueryDoubleKeepsItsExactValue) {
+  WriteBatch b;
+  b.Set("events/a", MapValue{{"x", Value::Double(0.1 + 0.2)}});
+  b.Set("events/b", MapValue{{"x", Value::Double(0.3)}});
+  ASSERT_TRUE(db_->Write(b).ok());
+  const std::vector<std::pair<std::string, std::string>> cases = {{"0.30000000000000004", "events/a"},
+                                                                   {"0.3", "events/b"}};
+  for (const auto& [value, expected] : cases) {
+    RestResponse r = service_->RunQuery(kProject, "",
+                                        R"({"structuredQuery":{"from":[{"collectionId":"events"}],"where":{"fieldFilter":)"
+                                        R"({"field":{"fieldPath":"x"},"op":"EQUAL","value":{"doubleValue":)" + value + "}}}}}");
+    auto docs = schema::ParseRunQueryResponse(r.body);
+    ASSERT_TRUE(docs.ok()) << r.body;
+    ASSERT_EQ(docs->size(), 1u) << value << ": " << r.body;
+    EXPECT_EQ(*(*docs)[0].name, expected);
+  }
+}
+
 TEST_P(RestServiceTest, RunQueryUnderAParentDocumentReadsItsSubcollection) {
   ASSERT_TRUE(db_->Set("rooms/r1/messages/m1", Fields(R"({"t":1})")).ok());
   ASSERT_TRUE(db_->Set("rooms/r2/messages/m2", Fields(R"({"t":2})")).ok());
