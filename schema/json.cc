@@ -670,6 +670,17 @@ StatusOr<std::vector<ParsedDocument>> ParseRunQueryResponse(std::string_view jso
   for (rapidjson::SizeType i = 0; i < doc.Size(); i++) {
     const rapidjson::Value& item = doc[i];
     if (!item.IsObject()) return Status::InvalidArgument("runQuery response item " + std::to_string(i) + " is not an object");
+    // A streamed answer that failed part-way ends with its status.
+    auto e = item.FindMember("error");
+    if (e != item.MemberEnd() && e->value.IsObject()) {
+      StatusCode code = StatusCode::kUnknown;
+      std::string message = "(no message)";
+      auto st = e->value.FindMember("status");
+      if (st != e->value.MemberEnd() && st->value.IsString()) code = StatusCodeFromName(Str(st->value));
+      auto m = e->value.FindMember("message");
+      if (m != e->value.MemberEnd() && m->value.IsString()) message = Str(m->value);
+      return Status(code, "runQuery failed after " + std::to_string(out.size()) + " documents: " + message);
+    }
     auto d = item.FindMember("document");
     if (d == item.MemberEnd()) continue;  // readTime or progress only
     auto parsed = RestDocumentFrom(d->value);

@@ -59,7 +59,9 @@ size_t QuotedJsonSizeIfUtf8(std::string_view s);
 StatusOr<ParsedDocument> ParseRestDocument(std::string_view json);
 StatusOr<Value> ParseRestValue(std::string_view json);
 // The body of a runQuery response (a JSON array of {"document"?, "readTime",
-// ...}) -> its documents in order; items without a document are skipped.
+// ...}) -> its documents in order; items without a document are skipped. An
+// {"error": {"status", "message"}} item (a streamed answer that failed
+// part-way) is that status: a partial answer is never taken for a whole one.
 StatusOr<std::vector<ParsedDocument>> ParseRunQueryResponse(std::string_view json);
 
 // Document -> REST JSON with name "projects/{project}/databases/(default)/documents/{path}".

@@ -14,7 +14,14 @@ const char kDocumentsRoute[] = R"(/v1/projects/([^/]+)/databases/([^/]+)/documen
 
 void Send(httplib::Response& res, const RestResponse& r) {
   res.status = r.http_status;
-  res.set_content(r.body, "application/json; charset=UTF-8");
+  if (!r.stream) return res.set_content(r.body, "application/json; charset=UTF-8");
+  // Streamed in chunks as the answer is produced.
+  res.set_chunked_content_provider("application/json; charset=UTF-8",
+                                   [stream = r.stream](size_t, httplib::DataSink& sink) {
+                                     stream([&](std::string_view piece) { return sink.write(piece.data(), piece.size()); });
+                                     sink.done();
+                                     return true;
+                                   });
 }
 
 // The parts of a documents route, or an error response already sent.

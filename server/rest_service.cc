@@ -21,6 +21,14 @@ void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_
 
 std::string Text(const rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
+// A whole (not streamed) answer.
+RestResponse Answer(int http_status, std::string body) {
+  RestResponse r;
+  r.http_status = http_status;
+  r.body = std::move(body);
+  return r;
+}
+
 // The part of a write hearth cannot carry out yet, or OK.
 Status Unsupported(const schema::RestWriteRequest& w, bool in_transaction) {
   auto no = [&](const std::string& what) {
@@ -144,7 +152,7 @@ RestResponse RestService::Error(const Status& s) {
   WriteString(w, StatusCodeName(s.code()));
   w.EndObject();
   w.EndObject();
-  return RestResponse{http, Text(buf)};
+  return Answer(http, Text(buf));
 }
 
 RestResponse RestService::Commit(std::string_view, std::string_view body) {
@@ -159,7 +167,7 @@ RestResponse RestService::Commit(std::string_view, std::string_view body) {
   // An empty commit writes nothing and still answers with a time.
   auto commit = req->writes.empty() ? StatusOr<Timestamp>(Timestamp::Now()) : db_->Write(batch);
   if (!commit.ok()) return Error(commit.status());
-  return RestResponse{200, WriteResults(req->writes.size(), *commit, true)};
+  return Answer(200, WriteResults(req->writes.size(), *commit, true));
 }
 
 RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
@@ -209,7 +217,7 @@ RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
   }
   w.EndArray();
   w.EndObject();
-  return RestResponse{200, Text(buf)};
+  return Answer(200, Text(buf));
 }
 
 RestResponse RestService::BatchGet(std::string_view project, std::string_view body) {
@@ -239,39 +247,72 @@ RestResponse RestService::BatchGet(std::string_view project, std::string_view bo
     out += Text(buf);
   }
   out += "]";
-  return RestResponse{200, std::move(out)};
+  return Answer(200, std::move(out));
 }
 
 RestResponse RestService::RunQuery(std::string_view project, std::string_view parent, std::string_view body) {
   std::optional<std::vector<std::string>> select;
   auto q = schema::ParseStructuredQuery(body, std::string(parent), &select);
   if (!q.ok()) return Error(q.status());
-  const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
-  std::string out = "[";
-  Status failed;
-  Status s = db_->RunQuery(*q, [&](const Document& d) {
-    std::string json;
-    if (select) {
-      auto fields = Project(d.fields, *select);
-      if (!fields.ok()) {
-        failed = fields.status();
-        return false;
+  // Planning finds what would fail the whole query (no index serves it)
+  // while a status can still be sent.
+  auto plan = db_->ExplainQuery(*q);
+  if (!plan.ok()) return Error(plan.status());
+  RestResponse r;
+  r.stream = [db = db_, query = std::move(*q), select = std::move(select),
+              project = std::string(project)](const std::function<bool(std::string_view)>& write) {
+    constexpr size_t kPieceBytes = size_t{64} << 10;
+    const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
+    std::string piece = "[";
+    bool any = false, open = true;
+    auto flush = [&](bool last) {
+      if (open && (last || piece.size() >= kPieceBytes)) {
+        open = write(piece);
+        piece.clear();
       }
-      json = schema::RestDocumentJson(Document{d.path, std::move(*fields), d.create_time, d.update_time}, project);
-    } else {
-      json = schema::RestDocumentJson(d, project);
+      return open;
+    };
+    Status failed;
+    Status s = db->RunQuery(query, [&](const Document& d) {
+      std::string json;
+      if (select) {
+        auto fields = Project(d.fields, *select);
+        if (!fields.ok()) {
+          failed = fields.status();
+          return false;
+        }
+        json = schema::RestDocumentJson(Document{d.path, std::move(*fields), d.create_time, d.update_time}, project);
+      } else {
+        json = schema::RestDocumentJson(d, project);
+      }
+      if (any) piece += ',';
+      any = true;
+      piece += "{\"document\":";
+      piece += json;
+      piece += ",\"readTime\":\"" + read_time + "\"}";
+      return flush(false);
+    });
+    if (s.ok()) s = failed;
+    if (!s.ok()) {
+      if (any) piece += ',';
+      piece += Error(s).body;
+    } else if (!any) {
+      piece += "{\"readTime\":\"" + read_time + "\"}";
     }
-    if (out.size() > 1) out += ',';
-    out += "{\"document\":";
-    out += json;
-    out += ",\"readTime\":\"" + read_time + "\"}";
+    piece += "]";
+    flush(true);
+  };
+  return r;
+}
+
+std::string RestResponse::Text() const {
+  if (!stream) return body;
+  std::string out;
+  stream([&](std::string_view piece) {
+    out.append(piece);
     return true;
   });
-  if (!failed.ok()) return Error(failed);
-  if (!s.ok()) return Error(s);
-  if (out.size() == 1) out += "{\"readTime\":\"" + read_time + "\"}";
-  out += "]";
-  return RestResponse{200, std::move(out)};
+  return out;
 }
 
 namespace {
@@ -377,7 +418,7 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
   WriteString(w, schema::FormatRfc3339(Timestamp::Now()));
   w.EndObject();
   w.EndArray();
-  return RestResponse{200, Text(buf)};
+  return Answer(200, Text(buf));
 }
 
 RestResponse RestService::Get(std::string_view project, std::string_view path) {
@@ -394,11 +435,11 @@ RestResponse RestService::Get(std::string_view project, std::string_view path) {
     });
     if (!s.ok()) return Error(s);
     out += "]}";
-    return RestResponse{200, std::move(out)};
+    return Answer(200, std::move(out));
   }
   auto doc = db_->Get(path);
   if (!doc.ok()) return Error(doc.status());
-  return RestResponse{200, schema::RestDocumentJson(*doc, project)};
+  return Answer(200, schema::RestDocumentJson(*doc, project));
 }
 
 RestResponse RestService::Patch(std::string_view project, std::string_view path, std::string_view body,
@@ -419,7 +460,7 @@ RestResponse RestService::Patch(std::string_view project, std::string_view path,
 RestResponse RestService::Delete(std::string_view, std::string_view path) {
   auto deleted = db_->Delete(path);
   if (!deleted.ok()) return Error(deleted.status());
-  return RestResponse{200, "{}"};
+  return Answer(200, "{}");
 }
 
 }  // namespace hearth::server

@@ -16,6 +16,7 @@
 // canonical gRPC name}}, as the official client reads them (§8.4).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,14 @@ namespace hearth::server {
 struct RestResponse {
   int http_status = 200;
   std::string body;  // JSON
+  // When set, the body is this instead, produced piece by piece (a large
+  // runQuery answer is never held whole): it calls `write` with each piece
+  // in order and stops early when `write` returns false (the client left).
+  std::function<void(const std::function<bool(std::string_view)>& write)> stream;
+
+  // The whole body, running the stream when there is one (for tests and
+  // small answers).
+  std::string Text() const;
 };
 
 class RestService {
@@ -39,7 +48,11 @@ class RestService {
   RestResponse Commit(std::string_view project, std::string_view body);
   RestResponse BatchWrite(std::string_view project, std::string_view body);
   RestResponse BatchGet(std::string_view project, std::string_view body);
-  // `parent`: the parent document's path ("" for the root).
+  // `parent`: the parent document's path ("" for the root). The answer is
+  // streamed: the query is checked (parsed, planned) first, so its errors
+  // come with their own status; one after the first document (a stored
+  // document failing its checksum) ends the array with an {"error": ...}
+  // item, as a streamed gRPC answer ends with a status.
   RestResponse RunQuery(std::string_view project, std::string_view parent, std::string_view body);
   // count(), sum() and avg() over a query's results, computed here from the
   // documents it reads (one pass, nothing kept).

@@ -56,9 +56,10 @@ Status RestErrorStatus(long http_code, std::string_view body, std::string_view w
       if (m != e->value.MemberEnd() && m->value.IsString()) message = m->value.GetString();
       auto st = e->value.FindMember("status");
       // Firestore spells the gRPC status as StatusCodeName does.
-      if (st != e->value.MemberEnd() && st->value.IsString())
-        for (int c = 1; c <= static_cast<int>(StatusCode::kUnauthenticated); c++)
-          if (StatusCodeName(static_cast<StatusCode>(c)) == st->value.GetString()) code = static_cast<StatusCode>(c);
+      if (st != e->value.MemberEnd() && st->value.IsString()) {
+        const StatusCode named = StatusCodeFromName(st->value.GetString());
+        if (named != StatusCode::kUnknown) code = named;
+      }
     }
   }
   if (message.empty()) message = std::string(body.substr(0, 200));

@@ -48,8 +48,8 @@ class RestServiceTest : public hearth::testing::DatabaseTest {
   }
   // The error's canonical status name, checking the body's form.
   std::string ErrorStatus(const RestResponse& r) {
-    auto d = Json(r.body);
-    EXPECT_TRUE(d.HasMember("error")) << r.body;
+    auto d = Json(r.Text());
+    EXPECT_TRUE(d.HasMember("error")) << r.Text();
     if (!d.HasMember("error")) return "";
     EXPECT_EQ(d["error"]["code"].GetInt(), r.http_status);
     EXPECT_TRUE(d["error"]["message"].IsString());
@@ -68,8 +68,8 @@ TEST_P(RestServiceTest, CommitAppliesEveryKindOfWriteAndAnswersATimeForEach) {
                                R"(,"updateMask":{"fieldPaths":["m.a"]},"currentDocument":{"exists":true})"),
                         Update("events/merged", R"({"k":{"x":1},"skip":2})", R"(,"updateMask":{"fieldPaths":["k.x"]})"),
                         R"({"delete":")" + std::string(kRoot) + R"(events/old"})"}));
-  ASSERT_EQ(r.http_status, 200) << r.body;
-  auto d = Json(r.body);
+  ASSERT_EQ(r.http_status, 200) << r.Text();
+  auto d = Json(r.Text());
   ASSERT_EQ(d["writeResults"].Size(), 5u);
   EXPECT_STREQ(d["writeResults"][0]["updateTime"].GetString(), d["commitTime"].GetString());
   EXPECT_EQ(db_->Get("events/set")->fields, Fields(R"({"n":5})"));
@@ -86,7 +86,7 @@ TEST_P(RestServiceTest, AFailedCommitWritesNothingAndSaysWhyInFirestoresErrorFor
                         Update("events/e1", R"({"n":3})", R"(,"currentDocument":{"exists":false})")}));
   EXPECT_EQ(exists.http_status, 409);
   EXPECT_EQ(ErrorStatus(exists), "ALREADY_EXISTS");
-  EXPECT_NE(exists.body.find("events/e1"), std::string::npos);
+  EXPECT_NE(exists.Text().find("events/e1"), std::string::npos);
   EXPECT_EQ(db_->Get("events/a").status().code(), StatusCode::kNotFound);
 
   RestResponse missing = service_->Commit(
@@ -98,11 +98,11 @@ TEST_P(RestServiceTest, AFailedCommitWritesNothingAndSaysWhyInFirestoresErrorFor
   RestResponse malformed = service_->Commit(kProject, "{\"writes\":[");
   EXPECT_EQ(malformed.http_status, 400);
   EXPECT_EQ(ErrorStatus(malformed), "INVALID_ARGUMENT");
-  EXPECT_NE(malformed.body.find("malformed JSON"), std::string::npos);
+  EXPECT_NE(malformed.Text().find("malformed JSON"), std::string::npos);
 
   RestResponse both = service_->Commit(kProject, R"({"writes":[{"delete":"a/b","update":{"name":"a/b"}}]})");
   EXPECT_EQ(ErrorStatus(both), "INVALID_ARGUMENT");
-  EXPECT_NE(both.body.find("exactly one"), std::string::npos);
+  EXPECT_NE(both.Text().find("exactly one"), std::string::npos);
   EXPECT_EQ(db_->Get("events/e1")->fields, Fields(R"({"n":1})"));
 }
 
@@ -119,7 +119,7 @@ TEST_P(RestServiceTest, WhatHearthCannotDoYetIsRefusedByNameAndNothingIsWritten)
     RestResponse r = service_->Commit(kProject, body);
     EXPECT_EQ(r.http_status, 501) << body;
     EXPECT_EQ(ErrorStatus(r), "UNIMPLEMENTED");
-    EXPECT_NE(r.body.find(what), std::string::npos) << r.body;
+    EXPECT_NE(r.Text().find(what), std::string::npos) << r.Text();
   }
   EXPECT_EQ(db_->Get("events/t").status().code(), StatusCode::kNotFound);
 }
@@ -129,8 +129,8 @@ TEST_P(RestServiceTest, BatchWriteAppliesEachWriteOnItsOwn) {
   RestResponse r = service_->BatchWrite(
       kProject, Commit({Update("events/a", R"({"n":2})"),
                         Update("events/e1", R"({"n":3})", R"(,"currentDocument":{"exists":false})")}));
-  ASSERT_EQ(r.http_status, 200) << r.body;
-  auto d = Json(r.body);
+  ASSERT_EQ(r.http_status, 200) << r.Text();
+  auto d = Json(r.Text());
   ASSERT_EQ(d["status"].Size(), 2u);
   EXPECT_FALSE(d["status"][0].HasMember("code"));
   EXPECT_EQ(d["status"][1]["code"].GetInt(), static_cast<int>(StatusCode::kAlreadyExists));
@@ -148,25 +148,25 @@ TEST_P(RestServiceTest, RunQueryAnswersInOrderWithNumericEnumsAndSelect) {
       kProject, "",
       R"({"structuredQuery":{"from":[{"collectionId":"events"}],"orderBy":[{"field":{"fieldPath":"n"},"direction":2}],)"
       R"("where":{"fieldFilter":{"field":{"fieldPath":"n"},"op":1,"value":{"integerValue":"3"}}},"limit":5}})");
-  ASSERT_EQ(r.http_status, 200) << r.body;
-  auto d = Json(r.body);
+  ASSERT_EQ(r.http_status, 200) << r.Text();
+  auto d = Json(r.Text());
   ASSERT_EQ(d.Size(), 2u);
   EXPECT_EQ(std::string(d[0]["document"]["name"].GetString()), std::string(kRoot) + "events/e2");
   EXPECT_EQ(std::string(d[1]["document"]["name"].GetString()), std::string(kRoot) + "events/e1");
   EXPECT_TRUE(d[0].HasMember("readTime"));
-  auto parsed = schema::ParseRunQueryResponse(r.body);
+  auto parsed = schema::ParseRunQueryResponse(r.Text());
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ((*parsed)[0].fields, Fields(R"({"n":2,"m":{"a":1,"b":2}})"));
 
   RestResponse sel = service_->RunQuery(
       kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"events"}],"select":{"fields":[{"fieldPath":"m.b"}]}}})");
-  auto selected = schema::ParseRunQueryResponse(sel.body);
-  ASSERT_TRUE(selected.ok()) << sel.body;
+  auto selected = schema::ParseRunQueryResponse(sel.Text());
+  ASSERT_TRUE(selected.ok()) << sel.Text();
   ASSERT_EQ(selected->size(), 3u);
   EXPECT_EQ((*selected)[0].fields, Fields(R"({"m":{"b":2}})"));
   RestResponse names = service_->RunQuery(
       kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"events"}],"select":{"fields":[{"fieldPath":"__name__"}]}}})");
-  auto named = schema::ParseRunQueryResponse(names.body);
+  auto named = schema::ParseRunQueryResponse(names.Text());
   ASSERT_TRUE(named.ok());
   ASSERT_EQ(named->size(), 3u);
   EXPECT_TRUE((*named)[0].fields.empty());
@@ -174,7 +174,7 @@ TEST_P(RestServiceTest, RunQueryAnswersInOrderWithNumericEnumsAndSelect) {
 
   // Nothing found: one item with only a read time, as Firestore answers.
   RestResponse none = service_->RunQuery(kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"nothing"}]}})");
-  auto empty = Json(none.body);
+  auto empty = Json(none.Text());
   ASSERT_EQ(empty.Size(), 1u);
   EXPECT_FALSE(empty[0].HasMember("document"));
   EXPECT_TRUE(empty[0].HasMember("readTime"));
@@ -191,9 +191,9 @@ TEST_P(RestServiceTest, AQueryDoubleKeepsItsExactValue) {
     RestResponse r = service_->RunQuery(kProject, "",
                                         R"({"structuredQuery":{"from":[{"collectionId":"events"}],"where":{"fieldFilter":)"
                                         R"({"field":{"fieldPath":"x"},"op":"EQUAL","value":{"doubleValue":)" + value + "}}}}}");
-    auto docs = schema::ParseRunQueryResponse(r.body);
-    ASSERT_TRUE(docs.ok()) << r.body;
-    ASSERT_EQ(docs->size(), 1u) << value << ": " << r.body;
+    auto docs = schema::ParseRunQueryResponse(r.Text());
+    ASSERT_TRUE(docs.ok()) << r.Text();
+    ASSERT_EQ(docs->size(), 1u) << value << ": " << r.Text();
     EXPECT_EQ(*(*docs)[0].name, expected);
   }
 }
@@ -202,8 +202,8 @@ TEST_P(RestServiceTest, RunQueryUnderAParentDocumentReadsItsSubcollection) {
   ASSERT_TRUE(db_->Set("rooms/r1/messages/m1", Fields(R"({"t":1})")).ok());
   ASSERT_TRUE(db_->Set("rooms/r2/messages/m2", Fields(R"({"t":2})")).ok());
   RestResponse r = service_->RunQuery(kProject, "rooms/r1", R"({"structuredQuery":{"from":[{"collectionId":"messages"}]}})");
-  auto docs = schema::ParseRunQueryResponse(r.body);
-  ASSERT_TRUE(docs.ok()) << r.body;
+  auto docs = schema::ParseRunQueryResponse(r.Text());
+  ASSERT_TRUE(docs.ok()) << r.Text();
   ASSERT_EQ(docs->size(), 1u);
   EXPECT_EQ(*(*docs)[0].name, "rooms/r1/messages/m1");
 }
@@ -215,7 +215,7 @@ TEST_P(RestServiceTest, AQueryWithoutItsIndexFailsWithFailedPrecondition) {
       R"({"fieldFilter":{"field":{"fieldPath":"user_id"},"op":"EQUAL","value":{"stringValue":"u"}}},)"
       R"({"fieldFilter":{"field":{"fieldPath":"zz"},"op":"EQUAL","value":{"stringValue":"x"}}}]}},)"
       R"("orderBy":[{"field":{"fieldPath":"qq"}}]}})");
-  EXPECT_EQ(r.http_status, 400) << r.body;
+  EXPECT_EQ(r.http_status, 400) << r.Text();
   EXPECT_EQ(ErrorStatus(r), "FAILED_PRECONDITION");
 }
 
@@ -226,9 +226,9 @@ TEST_P(RestServiceTest, AggregationsCountSumAndAverageAsFirestoreDoes) {
   auto run = [&](const std::string& aggregations, const std::string& query = R"({"from":[{"collectionId":"events"}]})") {
     RestResponse r = service_->RunAggregationQuery(
         kProject, "", R"({"structuredAggregationQuery":{"aggregations":)" + aggregations + R"(,"structuredQuery":)" + query + "}}");
-    EXPECT_EQ(r.http_status, 200) << r.body;
-    auto d = Json(r.body);
-    EXPECT_TRUE(d.IsArray() && d.Size() == 1 && d[0].HasMember("readTime")) << r.body;
+    EXPECT_EQ(r.http_status, 200) << r.Text();
+    auto d = Json(r.Text());
+    EXPECT_TRUE(d.IsArray() && d.Size() == 1 && d[0].HasMember("readTime")) << r.Text();
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     d[0]["result"]["aggregateFields"].Accept(w);
@@ -248,15 +248,15 @@ TEST_P(RestServiceTest, AggregationsCountSumAndAverageAsFirestoreDoes) {
             R"({"c":{"integerValue":"2"}})");
   RestResponse bad = service_->RunAggregationQuery(kProject, "", R"({"structuredAggregationQuery":{"aggregations":[{"max":{}}],"structuredQuery":{"from":[]}}})");
   EXPECT_EQ(ErrorStatus(bad), "INVALID_ARGUMENT");
-  EXPECT_NE(bad.body.find("max"), std::string::npos);
+  EXPECT_NE(bad.Text().find("max"), std::string::npos);
 }
 
 TEST_P(RestServiceTest, BatchGetAnswersFoundAndMissingInRequestOrder) {
   ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
   RestResponse r = service_->BatchGet(kProject, R"({"documents":[")" + std::string(kRoot) + R"(events/zz",")" +
                                                     std::string(kRoot) + R"(events/e1"]})");
-  ASSERT_EQ(r.http_status, 200) << r.body;
-  auto d = Json(r.body);
+  ASSERT_EQ(r.http_status, 200) << r.Text();
+  auto d = Json(r.Text());
   ASSERT_EQ(d.Size(), 2u);
   EXPECT_EQ(std::string(d[0]["missing"].GetString()), std::string(kRoot) + "events/zz");
   EXPECT_EQ(std::string(d[1]["found"]["name"].GetString()), std::string(kRoot) + "events/e1");
@@ -267,8 +267,8 @@ TEST_P(RestServiceTest, BatchGetAnswersFoundAndMissingInRequestOrder) {
 TEST_P(RestServiceTest, DocumentVerbsGetPatchAndDelete) {
   const std::string body = R"({"fields":)" + schema::RestFieldsJson(Fields(R"({"n":1,"m":{"a":1}})"), kProject) + "}";
   RestResponse set = service_->Patch(kProject, "events/p", body, {});
-  ASSERT_EQ(set.http_status, 200) << set.body;
-  auto doc = schema::ParseRestDocument(set.body);
+  ASSERT_EQ(set.http_status, 200) << set.Text();
+  auto doc = schema::ParseRestDocument(set.Text());
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(doc->fields, Fields(R"({"n":1,"m":{"a":1}})"));
   // With a mask: only those paths, and a missing document is created.
@@ -282,14 +282,23 @@ TEST_P(RestServiceTest, DocumentVerbsGetPatchAndDelete) {
 
   RestResponse got = service_->Get(kProject, "events/p");
   ASSERT_EQ(got.http_status, 200);
-  EXPECT_EQ(std::string(Json(got.body)["name"].GetString()), std::string(kRoot) + "events/p");
+  EXPECT_EQ(std::string(Json(got.Text())["name"].GetString()), std::string(kRoot) + "events/p");
   RestResponse list = service_->Get(kProject, "events");
-  EXPECT_EQ(Json(list.body)["documents"].Size(), 2u);
+  EXPECT_EQ(Json(list.Text())["documents"].Size(), 2u);
 
   EXPECT_EQ(service_->Delete(kProject, "events/p").http_status, 200);
   RestResponse gone = service_->Get(kProject, "events/p");
   EXPECT_EQ(gone.http_status, 404);
   EXPECT_EQ(ErrorStatus(gone), "NOT_FOUND");
+}
+
+TEST(RestServiceStatus, EveryCodeRoundTripsThroughItsName) {
+  for (int c = 0; c <= static_cast<int>(StatusCode::kUnauthenticated); c++)
+    EXPECT_EQ(StatusCodeFromName(StatusCodeName(static_cast<StatusCode>(c))), static_cast<StatusCode>(c));
+  EXPECT_EQ(StatusCodeFromName("NOT_A_CODE"), StatusCode::kUnknown);
+  // What an error answer carries is what the client reads back.
+  RestResponse r = RestService::Error(Status::FailedPrecondition("needs an index"));
+  EXPECT_NE(r.body.find(R"("status":"FAILED_PRECONDITION")"), std::string::npos) << r.body;
 }
 
 TEST(RestServiceStatus, FirestoreHttpCodesForEachStatus) {

@@ -40,6 +40,9 @@ enum class StatusCode : int {
 
 // The canonical upper-case name of a code ("FAILED_PRECONDITION").
 std::string_view StatusCodeName(StatusCode code);
+// The code of such a name (as Firestore's errors carry it); kUnknown for
+// any other text.
+StatusCode StatusCodeFromName(std::string_view name);
 
 class [[nodiscard]] Status {
  public:
