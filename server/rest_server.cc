@@ -18,7 +18,11 @@ void Send(httplib::Response& res, const RestResponse& r) {
   // Streamed in chunks as the answer is produced.
   res.set_chunked_content_provider("application/json; charset=UTF-8",
                                    [stream = r.stream](size_t, httplib::DataSink& sink) {
-                                     stream([&](std::string_view piece) { return sink.write(piece.data(), piece.size()); });
+                                     const bool whole = stream([&](std::string_view piece) {
+                                       return sink.write(piece.data(), piece.size());
+                                     });
+                                     // Unfinished: no closing chunk; httplib drops the connection.
+                                     if (!whole) return false;
                                      sink.done();
                                      return true;
                                    });

@@ -21,6 +21,29 @@ void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_
 
 std::string Text(const rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
+// A streamed answer's text, handed to `write` in pieces of about 64 KB;
+// once `write` refuses (the client left), nothing more is taken.
+class Pieces {
+ public:
+  explicit Pieces(const std::function<bool(std::string_view)>& write) : write_(write) {}
+  std::string& text() { return piece_; }
+  // Sends what has gathered when it is a piece's worth, or when `last`.
+  // False once the client has left.
+  bool Flush(bool last) {
+    constexpr size_t kPieceBytes = size_t{64} << 10;
+    if (open_ && (last || piece_.size() >= kPieceBytes)) {
+      open_ = write_(piece_);
+      piece_.clear();
+    }
+    return open_;
+  }
+
+ private:
+  const std::function<bool(std::string_view)>& write_;
+  std::string piece_;
+  bool open_ = true;
+};
+
 // A whole (not streamed) answer.
 RestResponse Answer(int http_status, std::string body) {
   RestResponse r;
@@ -261,17 +284,11 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
   RestResponse r;
   r.stream = [db = db_, query = std::move(*q), select = std::move(select),
               project = std::string(project)](const std::function<bool(std::string_view)>& write) {
-    constexpr size_t kPieceBytes = size_t{64} << 10;
     const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
-    std::string piece = "[";
-    bool any = false, open = true;
-    auto flush = [&](bool last) {
-      if (open && (last || piece.size() >= kPieceBytes)) {
-        open = write(piece);
-        piece.clear();
-      }
-      return open;
-    };
+    Pieces out(write);
+    std::string& piece = out.text();
+    piece = "[";
+    bool any = false;
     Status failed;
     Status s = db->RunQuery(query, [&](const Document& d) {
       std::string json;
@@ -290,7 +307,7 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
       piece += "{\"document\":";
       piece += json;
       piece += ",\"readTime\":\"" + read_time + "\"}";
-      return flush(false);
+      return out.Flush(false);
     });
     if (s.ok()) s = failed;
     if (!s.ok()) {
@@ -300,7 +317,8 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
       piece += "{\"readTime\":\"" + read_time + "\"}";
     }
     piece += "]";
-    flush(true);
+    out.Flush(true);
+    return true;  // a failure is reported in the answer, as gRPC ends a stream with a status
   };
   return r;
 }
@@ -308,10 +326,11 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
 std::string RestResponse::Text() const {
   if (!stream) return body;
   std::string out;
-  stream([&](std::string_view piece) {
-    out.append(piece);
-    return true;
-  });
+  if (!stream([&](std::string_view piece) {
+        out.append(piece);
+        return true;
+      }))
+    out += "\n(the answer broke off here)";
   return out;
 }
 
@@ -424,18 +443,27 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
 RestResponse RestService::Get(std::string_view project, std::string_view path) {
   const size_t segments = static_cast<size_t>(std::count(path.begin(), path.end(), '/')) + 1;
   if (segments % 2 == 1) {
-    // A collection: its documents, in name order.
-    std::string out = "{\"documents\":[";
-    bool first = true;
-    Status s = db_->Scan(path, [&](const Document& d) {
-      if (!first) out += ',';
-      first = false;
-      out += schema::RestDocumentJson(d, project);
+    // A collection: its documents in name order, streamed.
+    auto collection = schema::ParseCollectionPath(path);
+    if (!collection.ok()) return Error(collection.status());
+    RestResponse r;
+    r.stream = [db = db_, path = std::string(path),
+                project = std::string(project)](const std::function<bool(std::string_view)>& write) {
+      Pieces out(write);
+      out.text() = "{\"documents\":[";
+      bool first = true;
+      Status s = db->Scan(path, [&](const Document& d) {
+        if (!first) out.text() += ',';
+        first = false;
+        out.text() += schema::RestDocumentJson(d, project);
+        return out.Flush(false);
+      });
+      if (!s.ok()) return false;  // no way to say it inside a list: break the answer off
+      out.text() += "]}";
+      out.Flush(true);
       return true;
-    });
-    if (!s.ok()) return Error(s);
-    out += "]}";
-    return Answer(200, std::move(out));
+    };
+    return r;
   }
   auto doc = db_->Get(path);
   if (!doc.ok()) return Error(doc.status());

@@ -29,9 +29,11 @@ struct RestResponse {
   int http_status = 200;
   std::string body;  // JSON
   // When set, the body is this instead, produced piece by piece (a large
-  // runQuery answer is never held whole): it calls `write` with each piece
-  // in order and stops early when `write` returns false (the client left).
-  std::function<void(const std::function<bool(std::string_view)>& write)> stream;
+  // answer is never held whole): it calls `write` with each piece in order
+  // and stops early when `write` returns false (the client left). It
+  // returns false when the answer broke off unfinished (the server then
+  // cuts the connection, so a client never takes it for a whole one).
+  std::function<bool(const std::function<bool(std::string_view)>& write)> stream;
 
   // The whole body, running the stream when there is one (for tests and
   // small answers).
@@ -58,7 +60,8 @@ class RestService {
   // documents it reads (one pass, nothing kept).
   RestResponse RunAggregationQuery(std::string_view project, std::string_view parent, std::string_view body);
   // `path` with an even number of segments: that document; odd: the
-  // collection's documents ({"documents": [...]}).
+  // collection's documents ({"documents": [...]}, streamed; a document found
+  // damaged part-way breaks the answer off).
   RestResponse Get(std::string_view project, std::string_view path);
   // Sets the document to the body's fields, or with `update_mask` given
   // (updateMask.fieldPaths of the URL) sets those paths, creating the

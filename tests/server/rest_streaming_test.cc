@@ -9,6 +9,7 @@
 #include "server/rest_server.h"
 #include "server/rest_service.h"
 #include "sync/firestore_rest_client.h"
+#include "sync/http_client.h"
 #include "tests/engine/raw_rocks.h"
 #include "tests/test_util.h"
 
@@ -25,6 +26,18 @@ std::unique_ptr<Database> OpenAt(const std::string& path) {
   auto db = Database::Open(Options(), path);
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   return db.ok() ? std::move(*db) : nullptr;
+}
+
+// Flips a bit of a stored monitor document in the closed store at `path`,
+// below hearth, so that reading it fails its checksum.
+void DamageMonitor(const std::string& path, const std::string& doc) {
+  hearth::testing::WithRawRocks(path, [&](rocksdb::DB* raw, auto& cfs) {
+    const std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath(doc));
+    std::string v;
+    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
+    v[v.size() - 3] ^= 0x40;
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v).ok());
+  });
 }
 
 TEST(RestStreaming, ALargeAnswerArrivesWholeAndInOrderOverHttp) {
@@ -80,13 +93,7 @@ TEST(RestStreaming, DamageFoundMidStreamEndsTheArrayWithAnErrorItem) {
     ASSERT_TRUE(db->Set("monitors/b", Fields(R"({"user_id":"u"})")).ok());
     ASSERT_TRUE(db->Close().ok());
   }
-  hearth::testing::WithRawRocks(path, [](rocksdb::DB* raw, auto& cfs) {
-    const std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath("monitors/b"));
-    std::string v;
-    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
-    v[v.size() - 3] ^= 0x40;
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v).ok());
-  });
+  DamageMonitor(path, "monitors/b");
   auto db = OpenAt(path);
   RestService service(db.get());
   RestResponse r = service.RunQuery("demo", "", kQuery);
@@ -104,6 +111,44 @@ TEST(RestStreaming, DamageFoundMidStreamEndsTheArrayWithAnErrorItem) {
   auto parsed = schema::ParseRunQueryResponse(text);
   EXPECT_EQ(parsed.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(parsed.status().message().find("after 1 documents"), std::string::npos) << parsed.status().ToString();
+  ASSERT_TRUE(db->Close().ok());
+}
+
+TEST(RestStreaming, ACollectionListingIsStreamedAndBrokenOffAtDamage) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  {
+    auto db = OpenAt(path);
+    WriteBatch b;
+    for (int i = 0; i < 1500; i++) {
+      char id[16];
+      std::snprintf(id, sizeof id, "m%05d", i);
+      b.Set(std::string("monitors/") + id, Fields(R"({"note":")" + std::string(100, 'z') + R"("})"));
+    }
+    ASSERT_TRUE(db->Write(b).ok());
+    RestService service(db.get());
+    RestResponse list = service.Get("demo", "monitors");
+    ASSERT_TRUE(list.stream);
+    rapidjson::Document d;
+    const std::string text = list.Text();
+    d.Parse(text.c_str());
+    ASSERT_FALSE(d.HasParseError());
+    EXPECT_EQ(d["documents"].Size(), 1500u);
+    EXPECT_EQ(service.Get("demo", "monitors/m1/").http_status, 400);  // not a collection path
+    ASSERT_TRUE(db->Close().ok());
+  }
+  DamageMonitor(path, "monitors/m01000");
+  auto db = OpenAt(path);
+  auto server = RestServer::Start(db.get(), RestServerOptions{});
+  ASSERT_TRUE(server.ok());
+  {
+    // The listing breaks off at the damaged document: the client sees a
+    // failed transfer, never a complete-looking partial list.
+    sync::HttpClient http;
+    auto r = http.Send("GET", (*server)->base_url() + "/v1/projects/demo/databases/(default)/documents/monitors", {}, "");
+    EXPECT_FALSE(r.ok()) << "HTTP " << r->status << ", " << r->body.size() << " bytes";
+  }
+  (*server)->Stop();
   ASSERT_TRUE(db->Close().ok());
 }
 
