@@ -5,16 +5,8 @@
 namespace hearth::engine {
 
 std::optional<Value> MapFieldSource::Get(const schema::FieldPath& field) const {
-  const MapValue* m = &fields_;
-  const auto& segs = field.segments();
-  for (size_t i = 0; i < segs.size(); i++) {
-    auto it = m->find(segs[i]);
-    if (it == m->end()) return std::nullopt;
-    if (i + 1 == segs.size()) return it->second;
-    if (it->second.type() != Value::Type::kMap) return std::nullopt;
-    m = &it->second.map();
-  }
-  return std::nullopt;
+  const Value* v = schema::FindField(fields_, field);
+  return v ? std::optional<Value>(*v) : std::nullopt;
 }
 
 void AppendIndexEntries(const schema::IndexDef& def, const schema::DocumentPath& path, const FieldSource& doc,

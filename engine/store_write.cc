@@ -33,17 +33,6 @@ Status CheckDeclaredTypes(const CollectionDef& def, const schema::DocumentPath& 
   return Status::OK();
 }
 
-void SetAt(MapValue* doc, const schema::FieldPath& path, Value v) {
-  MapValue* m = doc;
-  const auto& segs = path.segments();
-  for (size_t i = 0; i + 1 < segs.size(); i++) {
-    Value& slot = (*m)[segs[i]];
-    if (slot.type() != Value::Type::kMap) slot = Value::Map({});
-    m = &slot.map();
-  }
-  (*m)[segs.back()] = std::move(v);
-}
-
 void RemoveAt(MapValue* doc, const schema::FieldPath& path) {
   MapValue* m = doc;
   const auto& segs = path.segments();
@@ -69,7 +58,7 @@ Status ApplyUpdate(MapValue* doc, const MapValue& fields, const std::vector<std:
   for (const auto& p : paths) {
     std::optional<Value> v = source.Get(p);
     if (v.has_value()) {
-      SetAt(doc, p, std::move(*v));
+      schema::SetField(doc, p, std::move(*v));
     } else {
       RemoveAt(doc, p);
     }

@@ -227,4 +227,28 @@ StatusOr<FieldPath> ParseFieldPath(std::string_view text) {
   return FieldPath(std::move(segs));
 }
 
+const Value* FindField(const MapValue& fields, const FieldPath& path) {
+  const MapValue* m = &fields;
+  const auto& segs = path.segments();
+  for (size_t i = 0; i < segs.size(); i++) {
+    auto it = m->find(segs[i]);
+    if (it == m->end()) return nullptr;
+    if (i + 1 == segs.size()) return &it->second;
+    if (it->second.type() != Value::Type::kMap) return nullptr;
+    m = &it->second.map();
+  }
+  return nullptr;
+}
+
+void SetField(MapValue* fields, const FieldPath& path, Value v) {
+  MapValue* m = fields;
+  const auto& segs = path.segments();
+  for (size_t i = 0; i + 1 < segs.size(); i++) {
+    Value& slot = (*m)[segs[i]];
+    if (slot.type() != Value::Type::kMap) slot = Value::Map({});
+    m = &slot.map();
+  }
+  (*m)[segs.back()] = std::move(v);
+}
+
 }  // namespace hearth::schema

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hearth/status.h"
+#include "hearth/value.h"
 
 namespace hearth::schema {
 
@@ -81,6 +82,13 @@ class FieldPath {
 };
 
 StatusOr<FieldPath> ParseFieldPath(std::string_view text);
+
+// The value `path` names in `fields`, or null when a segment is missing or
+// a parent on the way is not a map.
+const Value* FindField(const MapValue& fields, const FieldPath& path);
+// Sets the value `path` names in `fields`, making missing or non-map
+// parents empty maps.
+void SetField(MapValue* fields, const FieldPath& path, Value v);
 
 // Checks a field name (one segment of a field path).
 Status ValidateFieldName(std::string_view name);

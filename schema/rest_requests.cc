@@ -79,12 +79,18 @@ StatusOr<RestWriteRequest> WriteFrom(const rapidjson::Value& j, const std::strin
   return w;
 }
 
+// Parses a request body that must be a JSON object; `what` names the request.
+Status ParseRequestObject(std::string_view json, const char* what, rapidjson::Document* doc) {
+  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, doc));
+  if (!doc->IsObject()) return Status::InvalidArgument(std::string("a ") + what + " request must be a JSON object");
+  return Status::OK();
+}
+
 }  // namespace
 
 StatusOr<RestCommitRequest> ParseRestCommitRequest(std::string_view json) {
   rapidjson::Document doc;
-  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("a commit request must be a JSON object");
+  HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "commit", &doc));
   RestCommitRequest out;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string_view k = Member(it);
@@ -106,8 +112,7 @@ StatusOr<RestCommitRequest> ParseRestCommitRequest(std::string_view json) {
 
 StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json) {
   rapidjson::Document doc;
-  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("a batchGet request must be a JSON object");
+  HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "batchGet", &doc));
   RestBatchGetRequest out;
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     const std::string_view k = Member(it);
@@ -131,8 +136,7 @@ StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json) {
 
 StatusOr<RestAggregationRequest> ParseRestAggregationRequest(std::string_view json) {
   rapidjson::Document doc;
-  HEARTH_RETURN_IF_ERROR(internal::ParseJson(json, &doc));
-  if (!doc.IsObject()) return Status::InvalidArgument("an aggregation request must be a JSON object");
+  HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "runAggregationQuery", &doc));
   auto saq = doc.FindMember("structuredAggregationQuery");
   if (saq == doc.MemberEnd() || !saq->value.IsObject())
     return Status::InvalidArgument("an aggregation request needs a \"structuredAggregationQuery\" object");

@@ -84,37 +84,28 @@ void AddTo(schema::RestWriteRequest& w, WriteBatch* batch) {
   }
 }
 
-// Copies the value at `path` in `from` (when there) to the same place in `to`.
-void CopyPath(const MapValue& from, const std::vector<std::string>& segs, MapValue* to) {
-  const MapValue* src = &from;
-  MapValue* dst = to;
-  for (size_t i = 0; i < segs.size(); i++) {
-    auto it = src->find(segs[i]);
-    if (it == src->end()) return;
-    if (i + 1 == segs.size()) {
-      (*dst)[segs[i]] = it->second;
-      return;
-    }
-    if (it->second.type() != Value::Type::kMap) return;
-    Value& slot = (*dst)[segs[i]];
-    if (slot.type() != Value::Type::kMap) slot = Value::Map({});
-    src = &it->second.map();
-    dst = &slot.map();
-  }
-}
-
-// The document with only the selected fields ("__name__" selects none).
-StatusOr<MapValue> Project(const MapValue& fields, const std::vector<std::string>& select) {
-  MapValue out;
+// A select's field paths, parsed once for the whole answer ("__name__"
+// selects no field).
+StatusOr<std::vector<schema::FieldPath>> SelectedFields(const std::vector<std::string>& select) {
+  std::vector<schema::FieldPath> out;
   for (const std::string& f : select) {
     if (f == "__name__") continue;
     HEARTH_ASSIGN_OR_RETURN(schema::FieldPath p, schema::ParseFieldPath(f));
-    CopyPath(fields, p.segments(), &out);
+    out.push_back(std::move(p));
   }
   return out;
 }
 
-std::string WriteResults(size_t n, Timestamp commit, bool with_commit_time) {
+// The document with only the selected fields.
+MapValue Project(const MapValue& fields, const std::vector<schema::FieldPath>& selected) {
+  MapValue out;
+  for (const schema::FieldPath& p : selected)
+    if (const Value* v = schema::FindField(fields, p)) schema::SetField(&out, p, *v);
+  return out;
+}
+
+// A commit's answer: the commit time for each of its `n` writes and for it.
+std::string WriteResults(size_t n, Timestamp commit) {
   const std::string t = schema::FormatRfc3339(commit);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
@@ -128,10 +119,8 @@ std::string WriteResults(size_t n, Timestamp commit, bool with_commit_time) {
     w.EndObject();
   }
   w.EndArray();
-  if (with_commit_time) {
-    w.Key("commitTime");
-    WriteString(w, t);
-  }
+  w.Key("commitTime");
+  WriteString(w, t);
   w.EndObject();
   return Text(buf);
 }
@@ -190,7 +179,7 @@ RestResponse RestService::Commit(std::string_view, std::string_view body) {
   // An empty commit writes nothing and still answers with a time.
   auto commit = req->writes.empty() ? StatusOr<Timestamp>(Timestamp::Now()) : db_->Write(batch);
   if (!commit.ok()) return Error(commit.status());
-  return Answer(200, WriteResults(req->writes.size(), *commit, true));
+  return Answer(200, WriteResults(req->writes.size(), *commit));
 }
 
 RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
@@ -281,27 +270,25 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
   // while a status can still be sent.
   auto plan = db_->ExplainQuery(*q);
   if (!plan.ok()) return Error(plan.status());
+  std::optional<std::vector<schema::FieldPath>> selected;
+  if (select) {
+    auto fields = SelectedFields(*select);
+    if (!fields.ok()) return Error(fields.status().WithContext("select"));
+    selected = std::move(*fields);
+  }
   RestResponse r;
-  r.stream = [db = db_, query = std::move(*q), select = std::move(select),
+  r.stream = [db = db_, query = std::move(*q), selected = std::move(selected),
               project = std::string(project)](const std::function<bool(std::string_view)>& write) {
     const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
     Pieces out(write);
     std::string& piece = out.text();
     piece = "[";
     bool any = false;
-    Status failed;
     Status s = db->RunQuery(query, [&](const Document& d) {
-      std::string json;
-      if (select) {
-        auto fields = Project(d.fields, *select);
-        if (!fields.ok()) {
-          failed = fields.status();
-          return false;
-        }
-        json = schema::RestDocumentJson(Document{d.path, std::move(*fields), d.create_time, d.update_time}, project);
-      } else {
-        json = schema::RestDocumentJson(d, project);
-      }
+      const std::string json =
+          selected ? schema::RestDocumentJson(
+                         Document{d.path, Project(d.fields, *selected), d.create_time, d.update_time}, project)
+                   : schema::RestDocumentJson(d, project);
       if (any) piece += ',';
       any = true;
       piece += "{\"document\":";
@@ -309,7 +296,6 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
       piece += ",\"readTime\":\"" + read_time + "\"}";
       return out.Flush(false);
     });
-    if (s.ok()) s = failed;
     if (!s.ok()) {
       if (any) piece += ',';
       piece += Error(s).body;
@@ -336,26 +322,13 @@ std::string RestResponse::Text() const {
 
 namespace {
 
-// The value at a dotted field path, or null when absent.
-const Value* FieldAt(const MapValue& fields, const std::vector<std::string>& segs) {
-  const MapValue* m = &fields;
-  for (size_t i = 0; i < segs.size(); i++) {
-    auto it = m->find(segs[i]);
-    if (it == m->end()) return nullptr;
-    if (i + 1 == segs.size()) return &it->second;
-    if (it->second.type() != Value::Type::kMap) return nullptr;
-    m = &it->second.map();
-  }
-  return nullptr;
-}
-
 // One aggregation's running state, as Firestore computes it: count counts
 // documents; sum adds numbers (an integer while every value is one and no
 // sum overflows, else a double; other types are skipped); avg is a double,
 // null when no number was seen.
 struct Accumulator {
   schema::RestAggregation def;
-  std::vector<std::string> path;
+  schema::FieldPath field;
   int64_t count = 0;
   int64_t int_sum = 0;
   double double_sum = 0;
@@ -367,7 +340,7 @@ struct Accumulator {
       count++;
       return;
     }
-    const Value* v = FieldAt(fields, path);
+    const Value* v = schema::FindField(fields, field);
     if (v == nullptr || !v->is_number()) return;
     numbers++;
     double_sum += v->AsDouble();
@@ -402,7 +375,7 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
     if (a.kind != schema::RestAggregation::Kind::kCount) {
       auto p = schema::ParseFieldPath(a.field);
       if (!p.ok()) return Error(p.status().WithContext("aggregation " + a.alias));
-      acc.path = p->segments();
+      acc.field = std::move(*p);
       counts_only = false;
     } else if (a.up_to) {
       stop_after = std::max(stop_after.value_or(0), *a.up_to);

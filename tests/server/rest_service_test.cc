@@ -172,6 +172,12 @@ TEST_P(RestServiceTest, RunQueryAnswersInOrderWithNumericEnumsAndSelect) {
   EXPECT_TRUE((*named)[0].fields.empty());
   EXPECT_EQ(*(*named)[0].name, "events/e1");
 
+  // A bad path in select is the query's error, answered with its status before any document.
+  RestResponse bad_select = service_->RunQuery(
+      kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"events"}],"select":{"fields":[{"fieldPath":"m..b"}]}}})");
+  EXPECT_EQ(bad_select.http_status, 400) << bad_select.Text();
+  EXPECT_EQ(ErrorStatus(bad_select), "INVALID_ARGUMENT");
+
   // Nothing found: one item with only a read time, as Firestore answers.
   RestResponse none = service_->RunQuery(kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"nothing"}]}})");
   auto empty = Json(none.Text());
