@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/counter_merge.h"
+#include "engine/keys.h"
+#include "schema/path.h"
 
 namespace hearth::testing {
 
@@ -26,6 +28,20 @@ void WithRawRocks(const std::string& path, const std::function<void(rocksdb::DB*
   f(raw, cfs);
   for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
   delete raw;
+}
+
+void DamageStoredDocument(const std::string& path, const std::string& doc) {
+  auto parsed = schema::ParseDocumentPath(doc);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  WithRawRocks(path, [&](rocksdb::DB* raw, ColumnFamilies& cfs) {
+    const std::string key = engine::PlainDocumentKey(*parsed);
+    rocksdb::ColumnFamilyHandle* cf = cfs["doc." + parsed->collection_id()];
+    ASSERT_NE(cf, nullptr);
+    std::string v;
+    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cf, key, &v).ok());
+    v[v.size() - 3] ^= 0x40;
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cf, key, v).ok());
+  });
 }
 
 }  // namespace hearth::testing

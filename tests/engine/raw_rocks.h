@@ -16,4 +16,9 @@ using ColumnFamilies = std::map<std::string, rocksdb::ColumnFamilyHandle*>;
 // column family by name; fails the test if it cannot open it.
 void WithRawRocks(const std::string& path, const std::function<void(rocksdb::DB*, ColumnFamilies&)>& f);
 
+// Flips a bit near the end of the stored value of `doc` ("monitors/m1", a
+// plain, not time-series, collection) in the closed store at `path`, so
+// that reading it fails its checksum.
+void DamageStoredDocument(const std::string& path, const std::string& doc);
+
 }  // namespace hearth::testing

@@ -34,13 +34,7 @@ TEST_F(StoreFaults, ACorruptedDocumentIsDataLossNamingIt) {
     ASSERT_TRUE(db->Set("monitors/m1", Fields(R"({"user_id":"u","next_check":null})")).ok());
     ASSERT_TRUE(db->Close().ok());
   }
-  WithRocks([](rocksdb::DB* raw, auto& cfs) {
-    std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath("monitors/m1"));
-    std::string v;
-    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
-    v[v.size() - 3] ^= 0x40;
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v).ok());
-  });
+  DamageStoredDocument(Path(), "monitors/m1");
   auto db = OpenDb();
   auto d = db->Get("monitors/m1");
   EXPECT_EQ(d.status().code(), StatusCode::kDataLoss);

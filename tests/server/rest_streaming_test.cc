@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "engine/keys.h"
 #include "schema/json.h"
 #include "server/rest_server.h"
 #include "server/rest_service.h"
@@ -26,18 +25,6 @@ std::unique_ptr<Database> OpenAt(const std::string& path) {
   auto db = Database::Open(Options(), path);
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   return db.ok() ? std::move(*db) : nullptr;
-}
-
-// Flips a bit of a stored monitor document in the closed store at `path`,
-// below hearth, so that reading it fails its checksum.
-void DamageMonitor(const std::string& path, const std::string& doc) {
-  hearth::testing::WithRawRocks(path, [&](rocksdb::DB* raw, auto& cfs) {
-    const std::string key = engine::PlainDocumentKey(*schema::ParseDocumentPath(doc));
-    std::string v;
-    ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["doc.monitors"], key, &v).ok());
-    v[v.size() - 3] ^= 0x40;
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["doc.monitors"], key, v).ok());
-  });
 }
 
 TEST(RestStreaming, ALargeAnswerArrivesWholeAndInOrderOverHttp) {
@@ -93,7 +80,7 @@ TEST(RestStreaming, DamageFoundMidStreamEndsTheArrayWithAnErrorItem) {
     ASSERT_TRUE(db->Set("monitors/b", Fields(R"({"user_id":"u"})")).ok());
     ASSERT_TRUE(db->Close().ok());
   }
-  DamageMonitor(path, "monitors/b");
+  hearth::testing::DamageStoredDocument(path, "monitors/b");
   auto db = OpenAt(path);
   RestService service(db.get());
   RestResponse r = service.RunQuery("demo", "", kQuery);
@@ -137,7 +124,7 @@ TEST(RestStreaming, ACollectionListingIsStreamedAndBrokenOffAtDamage) {
     EXPECT_EQ(service.Get("demo", "monitors/m1/").http_status, 400);  // not a collection path
     ASSERT_TRUE(db->Close().ok());
   }
-  DamageMonitor(path, "monitors/m01000");
+  hearth::testing::DamageStoredDocument(path, "monitors/m01000");
   auto db = OpenAt(path);
   auto server = RestServer::Start(db.get(), RestServerOptions{});
   ASSERT_TRUE(server.ok());
