@@ -76,6 +76,17 @@ TEST(Comparison, EveryStoreAnswersEveryWorkloadAlike) {
   }
   // Each store took every batch and every query.
   for (const Measure& m : r.Find("ingest")->stores) EXPECT_EQ(m.operations, 480u);
+  // The writer's own CPU is measured for every store that writes on the
+  // calling thread (all three here); it cannot exceed the wall time by more
+  // than the clocks' granularity.
+  const WorkloadResult* cpu = r.Find("ingest CPU");
+  ASSERT_NE(cpu, nullptr);
+  for (size_t s = 0; s < cpu->stores.size(); s++) {
+    EXPECT_TRUE(cpu->stores[s].measured) << cpu->stores[s].store;
+    EXPECT_EQ(cpu->stores[s].operations, 480u);
+    EXPECT_GT(cpu->stores[s].seconds, 0) << cpu->stores[s].store;
+    EXPECT_LE(cpu->stores[s].seconds, r.Find("ingest")->stores[s].seconds + 0.05) << cpu->stores[s].store;
+  }
   for (const Measure& m : r.Find("latest")->stores) EXPECT_EQ(m.latencies_us.size(), 20u);
   for (const Measure& m : r.Find("mixed: writes")->stores) EXPECT_EQ(m.operations, 6u * 3u);
   for (auto& s : stores) EXPECT_TRUE(s->Close().ok());

@@ -198,6 +198,7 @@ class FirestoreStore : public SnapshotStore {
   std::string name() const override { return name_; }
   const std::string& dir() const override { return dir_; }
   bool local() const override { return backend_ != nullptr; }
+  bool writes_on_calling_thread() const override { return false; }
 
   void Prepare(const SnapshotBatch& b) override {
     writes_.clear();

@@ -26,6 +26,10 @@ std::optional<uint64_t> DeviceReadBytes();
 // this process's scratch files.
 std::string ScratchPath(const std::string& name);
 
+// CPU seconds the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID):
+// what a thread's own work cost, whatever else shared the cores meanwhile.
+double ThreadCpuSeconds();
+
 // Wall-clock seconds since construction.
 class Stopwatch {
  public:

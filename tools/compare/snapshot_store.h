@@ -101,6 +101,9 @@ class SnapshotStore {
   // False for a store behind a network endpoint, whose disk use is not in
   // dir() and is not measured.
   virtual bool local() const { return true; }
+  // False where Ingest hands the work to another thread or process (a
+  // server), so the calling thread's CPU time is not what a write costs.
+  virtual bool writes_on_calling_thread() const { return true; }
   // Untimed work before Ingest(batch): what a caller does anyway to build its
   // write (hearth: the WriteBatch of document paths and fields).
   virtual void Prepare(const SnapshotBatch&) {}
