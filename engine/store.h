@@ -78,7 +78,7 @@ class Store {
   ~Store();
 
   StatusOr<Document> Get(std::string_view path);
-  StatusOr<Timestamp> Write(const WriteBatch& batch);
+  StatusOr<Timestamp> Write(const WriteBatch& batch, std::vector<Value>* transform_results = nullptr);
   Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit);
   Status RunQuery(const Query& query, const std::function<bool(const Document&)>& visit, QueryStats* stats = nullptr);
   StatusOr<std::string> ExplainQuery(const Query& query);

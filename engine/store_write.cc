@@ -15,8 +15,10 @@
 #include "engine/sorted_write_batch.h"
 #include "engine/store.h"
 #include "schema/document_codec.h"
+#include "schema/field_transforms.h"
 #include "schema/legacy_compressed.h"
 #include "schema/limits.h"
+#include "schema/time_format.h"
 
 namespace hearth::engine {
 
@@ -86,9 +88,13 @@ struct Touched {
   std::string old_pk;
   std::string old_bytes;
   Timestamp old_create;
+  Timestamp old_update;
   std::optional<Value> old_partition;  // time series: the stored version's partition value
   std::vector<Entry> old_entries;
   bool has = false;
+  // A write of this batch (not a check) touched it: it is rewritten, and
+  // has no update time until the batch commits.
+  bool written = false;
   // The current fields: borrowed from the batch for set/create, owned after
   // an update (which merges into a copy), and their plain JSON size
   // (measured when they were validated).
@@ -114,6 +120,32 @@ void AppendEntries(const CollectionState& c, const schema::DocumentPath& path, c
     AppendAutoEntries(c.auto_config, path, all, &keys);
     for (auto& k : keys) out->push_back(Entry{c.auto_cf, std::move(k)});
   }
+}
+
+// Whether `t`, as the batch has it so far, is what `op` requires.
+Status CheckPrecondition(const Touched& t, const WriteBatch::Op& op) {
+  const WriteBatch::Precondition& pre = op.precondition;
+  if (pre.empty()) return Status::OK();
+  const bool check = op.kind == WriteBatch::Kind::kCheck;
+  // A document this batch wrote has no update time before it commits.
+  const std::optional<Timestamp> updated =
+      t.has && !t.written ? std::optional<Timestamp>(t.old_update) : std::nullopt;
+  std::string why;
+  StatusCode code = StatusCode::kOk;
+  if (pre.exists == true && !t.has) {
+    why = "does not exist";
+    code = StatusCode::kNotFound;
+  } else if (pre.exists == false && t.has) {
+    why = "already exists";
+    code = StatusCode::kAlreadyExists;
+  } else if (pre.update_time && updated != pre.update_time) {
+    why = !t.has ? "does not exist" : !updated ? "was written earlier in this batch" : "was updated at " + schema::FormatRfc3339(*updated);
+    why += " (the write requires update time " + schema::FormatRfc3339(*pre.update_time) + ")";
+    code = StatusCode::kFailedPrecondition;
+  }
+  if (code == StatusCode::kOk) return Status::OK();
+  if (check) return Status(StatusCode::kAborted, "document " + t.path_str + " changed since it was read: it " + why);
+  return Status(code, "document " + t.path_str + " " + why);
 }
 
 }  // namespace
@@ -150,7 +182,7 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
   return sd.ToDocument(path.ToString());
 }
 
-StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
+StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* transform_results) {
   if (closed_) return Status::FailedPrecondition("the store is closed");
   // Checks that need no lock: paths, collections, document limits.
   std::vector<schema::DocumentPath> paths;
@@ -173,9 +205,18 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     auto it = expanded.find(i);
     return it == expanded.end() ? batch.ops()[i].fields : it->second;
   };
+  // Each write's transformed field paths, parsed (empty for most writes).
+  std::vector<std::vector<schema::FieldPath>> transform_paths(batch.size());
   for (size_t i = 0; i < batch.size(); i++) {
     const auto& op = batch.ops()[i];
     HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
+    if (!op.transforms.empty()) {
+      if (op.kind == WriteBatch::Kind::kDelete || op.kind == WriteBatch::Kind::kCheck)
+        return Status::InvalidArgument("document " + op.path + ": a delete or a check takes no field transforms");
+      auto tp = schema::CheckTransforms(op.transforms);
+      if (!tp.ok()) return tp.status().WithContext("document " + op.path);
+      transform_paths[i] = std::move(*tp);
+    }
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
     if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
       HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i), &sizes[i]));
@@ -218,6 +259,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
       HEARTH_ASSIGN_OR_RETURN(schema::StoredDocument sd, schema::StoredDocument::Parse(t.old_bytes, ps, schema::Verification::kChecksum,
                                                                                     t.coll->dictionaries));
       t.old_create = sd.create_time();
+      t.old_update = sd.update_time();
       if (t.coll->time_series()) t.old_partition = sd.Field(t.coll->def.time_series->partition_field);
       AppendEntries(*t.coll, t.path, StoredFieldSource(sd), t.coll->auto_config.enabled() ? sd.Fields() : MapValue{},
                     &t.old_entries);
@@ -241,10 +283,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
     return Status::OK();
   };
 
+  // Server timestamps of field transforms are the commit time, known here.
+  const Timestamp commit = NextCommitTime();
+  if (transform_results != nullptr) transform_results->clear();
   // Apply the operations in order to each document's current state.
   for (size_t i = 0; i < batch.size(); i++) {
     const auto& op = batch.ops()[i];
     HEARTH_ASSIGN_OR_RETURN(Touched * t, touch(i));
+    HEARTH_RETURN_IF_ERROR(CheckPrecondition(*t, op));
+    if (op.kind == WriteBatch::Kind::kCheck) continue;
+    t->written = true;
     switch (op.kind) {
       case WriteBatch::Kind::kCreate:
         if (t->has) return Status::AlreadyExists("document " + t->path_str + " already exists");
@@ -278,10 +326,20 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
         t->fields = nullptr;
         t->owned.clear();
         break;
+      case WriteBatch::Kind::kCheck: break;
     }
+    if (op.transforms.empty()) continue;
+    HEARTH_RETURN_IF_ERROR(own_fields(t));
+    for (size_t k = 0; k < op.transforms.size(); k++) {
+      Value r = schema::ApplyTransform(&t->owned, transform_paths[i][k], op.transforms[k], commit);
+      if (transform_results != nullptr) transform_results->push_back(std::move(r));
+    }
+    schema::DocumentSizes transformed;
+    HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned, &transformed));
+    HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->owned));
+    t->json_size = transformed.plain_json;
   }
 
-  const Timestamp commit = NextCommitTime();
   // Write's buffers are reused from batch to batch (write_mu_ is held).
   constexpr size_t kKeepBufferBytes = size_t{64} << 20;
   SortedWriteBatch& wb = write_ops_;
@@ -290,6 +348,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   std::map<std::string, CounterDelta> ledger;  // by series ledger key (time series)
   std::vector<Entry> new_entries;
   for (Touched& t : touched) {
+    if (!t.written) continue;  // only checked
     const CollectionState& c = *t.coll;
     auto& delta = deltas[c.def.id];
     std::string pk;
@@ -357,17 +416,22 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   for (const auto& [key, d] : ledger)
     if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
   uint64_t seq = next_log_seq_;
-  if (options_.change_log && !batch.ops().empty()) {
+  // The writes (checks change nothing and are not recorded).
+  std::vector<size_t> writes;
+  for (size_t i = 0; i < batch.size(); i++)
+    if (batch.ops()[i].kind != WriteBatch::Kind::kCheck) writes.push_back(i);
+  if (writes.empty()) return commit;  // only checks, and they held
+  if (options_.change_log) {
     auto op_of = [&](size_t i) {
       return batch.ops()[i].kind == WriteBatch::Kind::kDelete ? ChangeOp::kDelete : ChangeOp::kSet;
     };
     // One record per batch (keys.h, op 5); a single write keeps op 1 or 2.
     std::string record;
-    if (batch.size() == 1) {
-      record = ChangeRecord(op_of(0), commit, paths[0].ToString());
+    if (writes.size() == 1) {
+      record = ChangeRecord(op_of(writes[0]), commit, paths[writes[0]].ToString());
     } else {
       record = ChangeRecord(ChangeOp::kBatch, commit, {});
-      for (size_t i = 0; i < batch.size(); i++) AppendBatchChange(&record, op_of(i), paths[i].ToString());
+      for (size_t i : writes) AppendBatchChange(&record, op_of(i), paths[i].ToString());
     }
     wb.Put(log_, LogKey(seq++), record);
   }
@@ -383,7 +447,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch) {
   // Keep each partition's newest document exact, and tell time-series
   // listeners (query caches, rollups) what changed.
   for (Touched& t : touched) {
-    if (!t.coll->time_series()) continue;
+    if (!t.written || !t.coll->time_series()) continue;
     const auto& ts = *t.coll->def.time_series;
     if (t.has) {
       latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(t.new_bytes));

@@ -636,6 +636,8 @@ Status ParseJson(std::string_view json, rapidjson::Document* doc) {
   return Status::OK();
 }
 
+StatusOr<Value> RestValueFrom(const rapidjson::Value& value, const std::string& where) { return FromRest(value, where); }
+
 StatusOr<ParsedDocument> RestDocumentFrom(const rapidjson::Value& doc) {
   if (!doc.IsObject()) return Status::InvalidArgument("a REST document must be a JSON object");
   ParsedDocument out;

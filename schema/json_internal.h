@@ -16,6 +16,9 @@ namespace hearth::schema::internal {
 // Infinity, UTF-8 validated); INVALID_ARGUMENT with the offset on error.
 Status ParseJson(std::string_view json, rapidjson::Document* doc);
 
+// A REST Value object ({"integerValue": "5"} ...); errors name `where`.
+StatusOr<Value> RestValueFrom(const rapidjson::Value& value, const std::string& where);
+
 // A REST Document object ({"name"?, "fields"?, "createTime"?, "updateTime"?}).
 StatusOr<ParsedDocument> RestDocumentFrom(const rapidjson::Value& doc);
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "schema/json_internal.h"
+#include "schema/time_format.h"
 
 namespace hearth::schema {
 
@@ -35,12 +36,61 @@ Status ReadPrecondition(const rapidjson::Value& pre, const std::string& where, R
       if (!it->value.IsBool()) return Status::InvalidArgument(where + ": \"currentDocument.exists\" must be true or false");
       w->exists = it->value.GetBool();
     } else if (Member(it) == "updateTime") {
-      w->update_time_precondition = true;
+      if (!it->value.IsString()) return Status::InvalidArgument(where + ": \"currentDocument.updateTime\" must be a timestamp");
+      auto t = ParseRfc3339(std::string_view(it->value.GetString(), it->value.GetStringLength()));
+      if (!t.ok()) return t.status().WithContext(where + " \"currentDocument.updateTime\"");
+      w->update_time = *t;
     } else {
       return Status::InvalidArgument(where + ": unknown member \"currentDocument." + std::string(Member(it)) + "\"");
     }
   }
   return Status::OK();
+}
+
+// One FieldTransform ({"fieldPath", and one of setToServerValue, increment,
+// maximum, minimum, appendMissingElements, removeAllFromArray}).
+StatusOr<FieldTransform> TransformFrom(const rapidjson::Value& j, const std::string& where) {
+  if (!j.IsObject()) return Status::InvalidArgument(where + " must be an object");
+  FieldTransform t;
+  bool has_path = false;
+  int kinds = 0;
+  for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
+    const std::string_view k = Member(it);
+    const rapidjson::Value& v = it->value;
+    if (k == "fieldPath") {
+      if (!v.IsString()) return Status::InvalidArgument(where + ": \"fieldPath\" must be a string");
+      t.field_path.assign(v.GetString(), v.GetStringLength());
+      has_path = true;
+      continue;
+    }
+    kinds++;
+    if (k == "setToServerValue") {
+      // REQUEST_TIME, as a number (the official client's enum-encoding=int) or a name.
+      const bool request_time = (v.IsInt() && v.GetInt() == 1) ||
+                                (v.IsString() && std::string_view(v.GetString(), v.GetStringLength()) == "REQUEST_TIME");
+      if (!request_time) return Status::InvalidArgument(where + ": \"setToServerValue\" must be REQUEST_TIME (1)");
+      t.kind = FieldTransform::Kind::kServerTime;
+    } else if (k == "increment" || k == "maximum" || k == "minimum") {
+      t.kind = k == "increment" ? FieldTransform::Kind::kIncrement
+               : k == "maximum" ? FieldTransform::Kind::kMaximum
+                                : FieldTransform::Kind::kMinimum;
+      HEARTH_ASSIGN_OR_RETURN(t.operand, internal::RestValueFrom(v, where + " " + std::string(k)));
+    } else if (k == "appendMissingElements" || k == "removeAllFromArray") {
+      t.kind = k == "appendMissingElements" ? FieldTransform::Kind::kAppendMissing : FieldTransform::Kind::kRemoveAll;
+      // An ArrayValue ({"values": [...]}), which is what an arrayValue holds.
+      rapidjson::Value wrapped(rapidjson::kObjectType);
+      rapidjson::Document scratch;
+      wrapped.AddMember("arrayValue", rapidjson::Value(v, scratch.GetAllocator()), scratch.GetAllocator());
+      HEARTH_ASSIGN_OR_RETURN(t.operand, internal::RestValueFrom(wrapped, where + " " + std::string(k)));
+    } else {
+      return Status::InvalidArgument(where + ": unknown member \"" + std::string(k) +
+                                     "\" (expected fieldPath, setToServerValue, increment, maximum, minimum, "
+                                     "appendMissingElements, removeAllFromArray)");
+    }
+  }
+  if (!has_path) return Status::InvalidArgument(where + " needs a \"fieldPath\"");
+  if (kinds != 1) return Status::InvalidArgument(where + " needs exactly one transform");
+  return t;
 }
 
 StatusOr<RestWriteRequest> WriteFrom(const rapidjson::Value& j, const std::string& where) {
@@ -67,16 +117,54 @@ StatusOr<RestWriteRequest> WriteFrom(const rapidjson::Value& j, const std::strin
       HEARTH_RETURN_IF_ERROR(ReadPrecondition(it->value, where, &w));
     } else if (k == "updateTransforms") {
       if (!it->value.IsArray()) return Status::InvalidArgument(where + ": \"updateTransforms\" must be an array");
-      w.transforms = it->value.Size();
+      for (rapidjson::SizeType i = 0; i < it->value.Size(); i++) {
+        HEARTH_ASSIGN_OR_RETURN(FieldTransform t,
+                                TransformFrom(it->value[i], where + " updateTransforms[" + std::to_string(i) + "]"));
+        w.transforms.push_back(std::move(t));
+      }
     } else {
       return Status::InvalidArgument(where + ": unknown member \"" + std::string(k) +
                                      "\" (expected update, delete, updateMask, updateTransforms, currentDocument)");
     }
   }
   if (has_update == has_delete) return Status::InvalidArgument(where + " needs exactly one of \"update\" and \"delete\"");
-  if (has_delete && (w.update_mask || w.transforms > 0))
+  if (has_delete && (w.update_mask || !w.transforms.empty()))
     return Status::InvalidArgument(where + ": a delete takes no \"updateMask\" or \"updateTransforms\"");
   return w;
+}
+
+bool ReadConsistencyMember(std::string_view k) {
+  return k == "transaction" || k == "newTransaction" || k == "readTime";
+}
+
+// TransactionOptions ({"readOnly": {"readTime"?}} or {"readWrite": {"retryTransaction"?}}).
+Status TransactionOptionsFrom(const rapidjson::Value& o, const char* what, bool* read_only, bool* read_time) {
+  if (!o.IsObject()) return Status::InvalidArgument(std::string("\"") + what + "\" must be an object");
+  *read_only = false;
+  for (auto it = o.MemberBegin(); it != o.MemberEnd(); ++it) {
+    if (Member(it) == "readOnly") {
+      *read_only = true;
+      if (it->value.IsObject() && it->value.HasMember("readTime")) *read_time = true;
+    } else if (Member(it) != "readWrite") {
+      return Status::InvalidArgument(std::string("\"") + what + "\": unknown member \"" + std::string(Member(it)) +
+                                     "\" (expected readOnly, readWrite)");
+    }
+  }
+  return Status::OK();
+}
+
+Status ReadConsistencyFrom(std::string_view k, const rapidjson::Value& v, RestReadConsistency* out) {
+  if (k == "transaction") {
+    if (!v.IsString()) return Status::InvalidArgument("\"transaction\" must be a base64 string");
+    out->transaction.assign(v.GetString(), v.GetStringLength());
+  } else if (k == "newTransaction") {
+    bool read_only = false;
+    HEARTH_RETURN_IF_ERROR(TransactionOptionsFrom(v, "newTransaction", &read_only, &out->read_time));
+    out->new_read_only = read_only;
+  } else {
+    out->read_time = true;
+  }
+  return Status::OK();
 }
 
 // Parses a request body that must be a JSON object; `what` names the request.
@@ -102,7 +190,8 @@ StatusOr<RestCommitRequest> ParseRestCommitRequest(std::string_view json) {
         out.writes.push_back(std::move(w));
       }
     } else if (k == "transaction") {
-      out.transaction = true;
+      if (!it->value.IsString()) return Status::InvalidArgument("\"transaction\" must be a base64 string");
+      out.transaction.assign(it->value.GetString(), it->value.GetStringLength());
     } else if (k != "labels") {
       return Status::InvalidArgument("unknown member \"" + std::string(k) + "\" (expected writes, transaction, labels)");
     }
@@ -124,14 +213,45 @@ StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json) {
         out.names.emplace_back(name);
         out.paths.emplace_back(RelativeDocumentPath(name));
       }
-    } else if (k == "transaction" || k == "newTransaction" || k == "readTime") {
-      out.transaction = true;
+    } else if (ReadConsistencyMember(k)) {
+      HEARTH_RETURN_IF_ERROR(ReadConsistencyFrom(k, it->value, &out.consistency));
     } else if (k != "mask") {
       return Status::InvalidArgument("unknown member \"" + std::string(k) +
                                      "\" (expected documents, mask, transaction, newTransaction, readTime)");
     }
   }
   return out;
+}
+
+StatusOr<RestReadConsistency> ParseRestReadConsistency(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "query", &doc));
+  RestReadConsistency out;
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it)
+    if (ReadConsistencyMember(Member(it))) HEARTH_RETURN_IF_ERROR(ReadConsistencyFrom(Member(it), it->value, &out));
+  return out;
+}
+
+StatusOr<RestBeginTransactionRequest> ParseRestBeginTransactionRequest(std::string_view json) {
+  RestBeginTransactionRequest out;
+  if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return out;  // no body: read-write
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "beginTransaction", &doc));
+  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+    if (Member(it) != "options")
+      return Status::InvalidArgument("unknown member \"" + std::string(Member(it)) + "\" (expected options)");
+    HEARTH_RETURN_IF_ERROR(TransactionOptionsFrom(it->value, "options", &out.read_only, &out.read_time));
+  }
+  return out;
+}
+
+StatusOr<std::string> ParseRestRollbackRequest(std::string_view json) {
+  rapidjson::Document doc;
+  HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "rollback", &doc));
+  auto t = doc.FindMember("transaction");
+  if (t == doc.MemberEnd() || !t->value.IsString() || t->value.GetStringLength() == 0)
+    return Status::InvalidArgument("a rollback needs the \"transaction\" to roll back");
+  return std::string(t->value.GetString(), t->value.GetStringLength());
 }
 
 StatusOr<RestAggregationRequest> ParseRestAggregationRequest(std::string_view json) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hearth/field_transform.h"
 #include "hearth/status.h"
 #include "hearth/value.h"
 
@@ -26,28 +27,51 @@ struct RestWriteRequest {
   // updateMask.fieldPaths: set only these paths (taken from `fields`, or
   // removed when absent there). Unset: replace the whole document.
   std::optional<std::vector<std::string>> update_mask;
-  std::optional<bool> exists;         // currentDocument.exists
-  bool update_time_precondition = false;  // currentDocument.updateTime was given
-  size_t transforms = 0;              // how many updateTransforms
+  std::optional<bool> exists;          // currentDocument.exists
+  std::optional<Timestamp> update_time;  // currentDocument.updateTime
+  std::vector<FieldTransform> transforms;  // updateTransforms, in order
 };
 
 struct RestCommitRequest {
   std::vector<RestWriteRequest> writes;
-  bool transaction = false;  // "transaction" was given
+  std::string transaction;  // "transaction" (base64, as sent); empty: none
 };
 
 // The body of documents:commit or documents:batchWrite ("labels" ignored).
 // INVALID_ARGUMENT naming the write and member that is wrong.
 StatusOr<RestCommitRequest> ParseRestCommitRequest(std::string_view json);
 
+// How a read takes part in a transaction: the read-consistency members of
+// batchGet, runQuery and runAggregationQuery.
+struct RestReadConsistency {
+  std::string transaction;            // "transaction": read in this one (base64, as sent)
+  std::optional<bool> new_read_only;  // "newTransaction": begin one (readOnly: true)
+  bool read_time = false;             // "readTime" (or newTransaction.readOnly.readTime) was given
+};
+
 struct RestBatchGetRequest {
   std::vector<std::string> paths;  // relative document paths, in request order
   std::vector<std::string> names;  // the resource names as sent (for "missing")
-  bool transaction = false;        // "transaction", "newTransaction" or "readTime" was given
+  RestReadConsistency consistency;
 };
 
 // The body of documents:batchGet ("mask" is ignored: whole documents are returned).
 StatusOr<RestBatchGetRequest> ParseRestBatchGetRequest(std::string_view json);
+
+// The read-consistency members of a runQuery or runAggregationQuery body
+// (the query itself is parsed elsewhere).
+StatusOr<RestReadConsistency> ParseRestReadConsistency(std::string_view json);
+
+// The body of documents:beginTransaction ({"options"?: {"readOnly": {...}} |
+// {"readWrite": {...}}}): true for a read-only transaction.
+struct RestBeginTransactionRequest {
+  bool read_only = false;
+  bool read_time = false;  // options.readOnly.readTime was given
+};
+StatusOr<RestBeginTransactionRequest> ParseRestBeginTransactionRequest(std::string_view json);
+
+// The body of documents:rollback ({"transaction": "<base64>"}).
+StatusOr<std::string> ParseRestRollbackRequest(std::string_view json);
 
 // One aggregation of a runAggregationQuery: count(), sum(field) or avg(field).
 struct RestAggregation {

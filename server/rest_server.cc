@@ -95,6 +95,8 @@ void RestServer::Route() {
     if (t.rest == ":commit") return Send(res, service_.Commit(t.project, req.body));
     if (t.rest == ":batchWrite") return Send(res, service_.BatchWrite(t.project, req.body));
     if (t.rest == ":batchGet") return Send(res, service_.BatchGet(t.project, req.body));
+    if (t.rest == ":beginTransaction") return Send(res, service_.BeginTransaction(req.body));
+    if (t.rest == ":rollback") return Send(res, service_.Rollback(req.body));
     std::string parent;
     if (MethodUnder(t.rest, ":runAggregationQuery", &parent))
       return Send(res, service_.RunAggregationQuery(t.project, parent, req.body));

@@ -52,36 +52,22 @@ RestResponse Answer(int http_status, std::string body) {
   return r;
 }
 
-// The part of a write hearth cannot carry out yet, or OK.
-Status Unsupported(const schema::RestWriteRequest& w, bool in_transaction) {
-  auto no = [&](const std::string& what) {
-    return Status::Unimplemented("document " + w.path + ": " + what + " is not supported by hearth serve yet");
-  };
-  if (in_transaction) return Status::Unimplemented("transactions are not supported by hearth serve yet");
-  if (w.transforms > 0) return no("a field transform (updateTransforms)");
-  if (w.update_time_precondition) return no("an updateTime precondition");
+// The engine's write for `w`: a replace (kSet) or, with a mask, a merge
+// (kMerge), or a delete; Firestore's currentDocument as the precondition.
+WriteBatch::Op OpOf(schema::RestWriteRequest& w) {
+  WriteBatch::Op op;
+  op.path = std::move(w.path);
   if (w.kind == schema::RestWriteRequest::Kind::kDelete) {
-    if (w.exists) return no("a delete with an exists precondition");
-    return Status::OK();
-  }
-  if (w.update_mask && w.exists == false) return no("an update mask with currentDocument.exists=false");
-  if (!w.update_mask && w.exists == true) return no("replacing a document only if it exists");
-  return Status::OK();
-}
-
-// Adds `w` to `batch`.
-void AddTo(schema::RestWriteRequest& w, WriteBatch* batch) {
-  if (w.kind == schema::RestWriteRequest::Kind::kDelete) {
-    batch->Delete(w.path);
-  } else if (w.update_mask && w.exists == true) {
-    batch->Update(w.path, std::move(w.fields), std::move(*w.update_mask));
-  } else if (w.update_mask) {
-    batch->Merge(w.path, std::move(w.fields), std::move(*w.update_mask));
-  } else if (w.exists == false) {
-    batch->Create(w.path, std::move(w.fields));
+    op.kind = WriteBatch::Kind::kDelete;
   } else {
-    batch->Set(w.path, std::move(w.fields));
+    op.kind = w.update_mask ? WriteBatch::Kind::kMerge : WriteBatch::Kind::kSet;
+    op.fields = std::move(w.fields);
+    if (w.update_mask) op.update_mask = std::move(*w.update_mask);
+    op.transforms = std::move(w.transforms);
   }
+  op.precondition.exists = w.exists;
+  op.precondition.update_time = w.update_time;
+  return op;
 }
 
 // A select's field paths, parsed once for the whole answer ("__name__"
@@ -104,18 +90,30 @@ MapValue Project(const MapValue& fields, const std::vector<schema::FieldPath>& s
   return out;
 }
 
-// A commit's answer: the commit time for each of its `n` writes and for it.
-std::string WriteResults(size_t n, Timestamp commit) {
+// A commit's answer: the commit time for each write (with its transforms'
+// results: `transforms[i]` of `results`, in order) and for the commit.
+std::string WriteResults(const std::vector<size_t>& transforms, const std::vector<Value>& results, Timestamp commit,
+                         std::string_view project) {
   const std::string t = schema::FormatRfc3339(commit);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
   w.Key("writeResults");
   w.StartArray();
-  for (size_t i = 0; i < n; i++) {
+  size_t next = 0;
+  for (size_t n : transforms) {
     w.StartObject();
     w.Key("updateTime");
     WriteString(w, t);
+    if (n > 0) {
+      w.Key("transformResults");
+      w.StartArray();
+      for (size_t k = 0; k < n && next < results.size(); k++, next++) {
+        const std::string v = schema::RestValueJson(results[next], project);
+        w.RawValue(v.data(), v.size(), rapidjson::kObjectType);
+      }
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -125,9 +123,34 @@ std::string WriteResults(size_t n, Timestamp commit) {
   return Text(buf);
 }
 
+// Where a read of a request takes part in a transaction: none, the one
+// named, or one it begins (`begun`: its id, for the answer's first item).
+struct TransactionRead {
+  std::string id;
+  bool begun = false;
+};
+
+StatusOr<TransactionRead> JoinTransaction(Transactions& txns, const schema::RestReadConsistency& c) {
+  if (c.read_time) return Status::Unimplemented("reading at a past time (readTime) is not supported by hearth serve");
+  TransactionRead r;
+  if (c.new_read_only) {
+    HEARTH_ASSIGN_OR_RETURN(r.id, txns.Begin(*c.new_read_only));
+    r.begun = true;
+  } else if (!c.transaction.empty()) {
+    HEARTH_RETURN_IF_ERROR(txns.CheckOpen(c.transaction));
+    r.id = c.transaction;
+  }
+  return r;
+}
+
+// The first item of a read's answer that begins a transaction.
+std::string TransactionItem(const std::string& id, const std::string& read_time) {
+  return "{\"transaction\":\"" + id + "\",\"readTime\":\"" + read_time + "\"}";
+}
+
 }  // namespace
 
-RestService::RestService(Database* db) : db_(db) {}
+RestService::RestService(Database* db, TransactionOptions transactions) : db_(db), txns_(transactions) {}
 
 int RestService::HttpStatusOf(StatusCode code) {
   switch (code) {
@@ -167,19 +190,32 @@ RestResponse RestService::Error(const Status& s) {
   return Answer(http, Text(buf));
 }
 
-RestResponse RestService::Commit(std::string_view, std::string_view body) {
+RestResponse RestService::Commit(std::string_view project, std::string_view body) {
   auto req = schema::ParseRestCommitRequest(body);
   if (!req.ok()) return Error(req.status().WithContext("commit"));
   WriteBatch batch;
-  for (schema::RestWriteRequest& w : req->writes) {
-    Status s = Unsupported(w, req->transaction);
-    if (!s.ok()) return Error(s);
-    AddTo(w, &batch);
+  if (!req->transaction.empty()) {
+    auto ended = txns_.End(req->transaction);
+    if (!ended.ok()) return Error(ended.status());
+    if (ended->read_only && !req->writes.empty())
+      return Error(Status::InvalidArgument("transaction " + req->transaction + " is read-only and cannot write"));
+    // What it read must still be as it was, or the commit aborts.
+    for (const auto& [path, updated] : ended->reads) {
+      WriteBatch::Precondition expected;
+      if (updated) expected.update_time = *updated;
+      else expected.exists = false;
+      batch.Check(path, expected);
+    }
   }
-  // An empty commit writes nothing and still answers with a time.
-  auto commit = req->writes.empty() ? StatusOr<Timestamp>(Timestamp::Now()) : db_->Write(batch);
+  std::vector<size_t> transforms;
+  for (schema::RestWriteRequest& w : req->writes) {
+    transforms.push_back(w.transforms.size());
+    batch.Add(OpOf(w));
+  }
+  std::vector<Value> results;
+  auto commit = db_->Write(batch, &results);
   if (!commit.ok()) return Error(commit.status());
-  return Answer(200, WriteResults(req->writes.size(), *commit));
+  return Answer(200, WriteResults(transforms, results, *commit, project));
 }
 
 RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
@@ -188,16 +224,15 @@ RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
   // Each write on its own: a status per write, an update time for those done.
   std::vector<Status> statuses;
   std::vector<Timestamp> times;
+  if (!req->transaction.empty()) return Error(Status::InvalidArgument("batchWrite takes no transaction"));
   for (schema::RestWriteRequest& w : req->writes) {
-    Status s = Unsupported(w, req->transaction);
+    Status s;
     Timestamp t;
-    if (s.ok()) {
-      WriteBatch one;
-      AddTo(w, &one);
-      auto r = db_->Write(one);
-      if (r.ok()) t = *r;
-      else s = r.status();
-    }
+    WriteBatch one;
+    one.Add(OpOf(w));
+    auto r = db_->Write(one);
+    if (r.ok()) t = *r;
+    else s = r.status();
     statuses.push_back(s);
     times.push_back(t);
   }
@@ -235,13 +270,19 @@ RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
 RestResponse RestService::BatchGet(std::string_view project, std::string_view body) {
   auto req = schema::ParseRestBatchGetRequest(body);
   if (!req.ok()) return Error(req.status().WithContext("batchGet"));
-  if (req->transaction) return Error(Status::Unimplemented("transactions are not supported by hearth serve yet"));
+  auto txn = JoinTransaction(txns_, req->consistency);
+  if (!txn.ok()) return Error(txn.status());
   const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
   std::string out = "[";
+  if (txn->begun) out += TransactionItem(txn->id, read_time);
   for (size_t i = 0; i < req->paths.size(); i++) {
     auto doc = db_->Get(req->paths[i]);
     if (!doc.ok() && doc.status().code() != StatusCode::kNotFound) return Error(doc.status());
-    if (i > 0) out += ',';
+    if (!txn->id.empty()) {
+      Status s = txns_.Read(txn->id, req->paths[i], doc.ok() ? std::optional<Timestamp>(doc->update_time) : std::nullopt);
+      if (!s.ok()) return Error(s);
+    }
+    if (i > 0 || txn->begun) out += ',';
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartObject();
@@ -276,15 +317,28 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
     if (!fields.ok()) return Error(fields.status().WithContext("select"));
     selected = std::move(*fields);
   }
+  auto consistency = schema::ParseRestReadConsistency(body);
+  if (!consistency.ok()) return Error(consistency.status());
+  auto txn = JoinTransaction(txns_, *consistency);
+  if (!txn.ok()) return Error(txn.status());
   RestResponse r;
-  r.stream = [db = db_, query = std::move(*q), selected = std::move(selected),
+  r.stream = [db = db_, txns = &txns_, txn = std::move(*txn), query = std::move(*q), selected = std::move(selected),
               project = std::string(project)](const std::function<bool(std::string_view)>& write) {
     const std::string read_time = schema::FormatRfc3339(Timestamp::Now());
     Pieces out(write);
     std::string& piece = out.text();
     piece = "[";
     bool any = false;
+    if (txn.begun) {
+      piece += TransactionItem(txn.id, read_time);
+      any = true;
+    }
+    Status recorded;
     Status s = db->RunQuery(query, [&](const Document& d) {
+      if (!txn.id.empty()) {
+        recorded = txns->Read(txn.id, d.path, d.update_time);
+        if (!recorded.ok()) return false;
+      }
       const std::string json =
           selected ? schema::RestDocumentJson(
                          Document{d.path, Project(d.fields, *selected), d.create_time, d.update_time}, project)
@@ -296,6 +350,7 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
       piece += ",\"readTime\":\"" + read_time + "\"}";
       return out.Flush(false);
     });
+    if (s.ok()) s = recorded;
     if (!s.ok()) {
       if (any) piece += ',';
       piece += Error(s).body;
@@ -385,16 +440,31 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
     accs.push_back(std::move(acc));
   }
   if (!counts_only) stop_after.reset();
+  auto consistency = schema::ParseRestReadConsistency(body);
+  if (!consistency.ok()) return Error(consistency.status());
+  auto txn = JoinTransaction(txns_, *consistency);
+  if (!txn.ok()) return Error(txn.status());
   int64_t read = 0;
+  Status recorded;
   Status s = db_->RunQuery(*q, [&](const Document& d) {
+    // In a transaction, every document aggregated counts as read.
+    if (!txn->id.empty()) {
+      recorded = txns_.Read(txn->id, d.path, d.update_time);
+      if (!recorded.ok()) return false;
+    }
     for (Accumulator& a : accs) a.Add(d.fields);
     return !stop_after || ++read < *stop_after;
   });
+  if (s.ok()) s = recorded;
   if (!s.ok()) return Error(s);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartArray();
   w.StartObject();
+  if (txn->begun) {
+    w.Key("transaction");
+    WriteString(w, txn->id);
+  }
   w.Key("result");
   w.StartObject();
   w.Key("aggregateFields");
@@ -411,6 +481,25 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
   w.EndObject();
   w.EndArray();
   return Answer(200, Text(buf));
+}
+
+RestResponse RestService::BeginTransaction(std::string_view body) {
+  auto req = schema::ParseRestBeginTransactionRequest(body);
+  if (!req.ok()) return Error(req.status().WithContext("beginTransaction"));
+  if (req->read_time)
+    return Error(Status::Unimplemented("reading at a past time (readTime) is not supported by hearth serve"));
+  auto id = txns_.Begin(req->read_only);
+  if (!id.ok()) return Error(id.status());
+  return Answer(200, "{\"transaction\":\"" + *id + "\"}");
+}
+
+RestResponse RestService::Rollback(std::string_view body) {
+  auto id = schema::ParseRestRollbackRequest(body);
+  if (!id.ok()) return Error(id.status().WithContext("rollback"));
+  // Rolling back one already gone (committed, expired) is not an error: the
+  // client rolls back after a failed commit.
+  txns_.Rollback(*id);
+  return Answer(200, "{}");
 }
 
 RestResponse RestService::Get(std::string_view project, std::string_view path) {

@@ -5,12 +5,16 @@
 // directly.
 //
 // Supported: documents:commit (atomic) and documents:batchWrite (each write
-// on its own), documents:batchGet, documents:runQuery (with `select`),
-// documents:runAggregationQuery (count, sum, avg), and
-// GET / PATCH / DELETE of one document and GET of a collection's documents.
-// Refused with UNIMPLEMENTED, saying what: transactions, field transforms,
-// updateTime preconditions, replace-if-exists (currentDocument.exists=true
-// without a mask), preconditions on deletes, aggregation queries.
+// on its own), with Firestore's preconditions (currentDocument exists or
+// updateTime) and field transforms (server time, increment, maximum,
+// minimum, array union and removal, with their transformResults);
+// documents:batchGet, documents:runQuery (with `select`),
+// documents:runAggregationQuery (count, sum, avg); transactions
+// (documents:beginTransaction, newTransaction or transaction on the reads,
+// commit, documents:rollback) as server/transactions.h describes: optimistic,
+// a commit whose reads changed fails with ABORTED; and GET / PATCH / DELETE
+// of one document and GET of a collection's documents.
+// Refused with UNIMPLEMENTED, saying what: reads at a past time (readTime).
 //
 // Errors are Firestore's: {"error": {"code": HTTP status, "message", "status":
 // canonical gRPC name}}, as the official client reads them (§8.4).
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "hearth/database.h"
+#include "server/transactions.h"
 
 namespace hearth::server {
 
@@ -43,7 +48,7 @@ struct RestResponse {
 class RestService {
  public:
   // `db` must outlive the service. Safe for concurrent use (Database is).
-  explicit RestService(Database* db);
+  explicit RestService(Database* db, TransactionOptions transactions = {});
 
   // `project` names the resource names of the answer; the database must be
   // "(default)" (checked by the server's routing).
@@ -69,6 +74,13 @@ class RestService {
   RestResponse Patch(std::string_view project, std::string_view path, std::string_view body,
                      const std::vector<std::string>& update_mask);
   RestResponse Delete(std::string_view project, std::string_view path);
+  // documents:beginTransaction: {"transaction": "<id>"}.
+  RestResponse BeginTransaction(std::string_view body);
+  // documents:rollback: forgets the transaction; {} (also when it is gone).
+  RestResponse Rollback(std::string_view body);
+
+  // Transactions open now (for tests and the server's status).
+  size_t open_transactions() const { return txns_.open(); }
 
   // The error response for `s` (not OK).
   static RestResponse Error(const Status& s);
@@ -77,6 +89,7 @@ class RestService {
 
  private:
   Database* db_;
+  Transactions txns_;
 };
 
 }  // namespace hearth::server

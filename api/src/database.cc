@@ -5,21 +5,37 @@
 
 namespace hearth {
 
-void WriteBatch::Set(std::string path, MapValue fields) {
-  ops_.push_back(Op{Kind::kSet, std::move(path), std::move(fields), {}});
+namespace {
+
+WriteBatch::Op MakeOp(WriteBatch::Kind kind, std::string path, MapValue fields = {},
+                      std::vector<std::string> update_mask = {}) {
+  WriteBatch::Op op;
+  op.kind = kind;
+  op.path = std::move(path);
+  op.fields = std::move(fields);
+  op.update_mask = std::move(update_mask);
+  return op;
 }
+
+}  // namespace
+
+void WriteBatch::Set(std::string path, MapValue fields) { ops_.push_back(MakeOp(Kind::kSet, std::move(path), std::move(fields))); }
 void WriteBatch::Create(std::string path, MapValue fields) {
-  ops_.push_back(Op{Kind::kCreate, std::move(path), std::move(fields), {}});
+  ops_.push_back(MakeOp(Kind::kCreate, std::move(path), std::move(fields)));
 }
 void WriteBatch::Update(std::string path, MapValue fields, std::vector<std::string> update_mask) {
-  ops_.push_back(Op{Kind::kUpdate, std::move(path), std::move(fields), std::move(update_mask)});
+  ops_.push_back(MakeOp(Kind::kUpdate, std::move(path), std::move(fields), std::move(update_mask)));
 }
-
 void WriteBatch::Merge(std::string path, MapValue fields, std::vector<std::string> update_mask) {
-  ops_.push_back(Op{Kind::kMerge, std::move(path), std::move(fields), std::move(update_mask)});
+  ops_.push_back(MakeOp(Kind::kMerge, std::move(path), std::move(fields), std::move(update_mask)));
 }
-
-void WriteBatch::Delete(std::string path) { ops_.push_back(Op{Kind::kDelete, std::move(path), {}, {}}); }
+void WriteBatch::Delete(std::string path) { ops_.push_back(MakeOp(Kind::kDelete, std::move(path))); }
+void WriteBatch::Check(std::string path, Precondition expected) {
+  Op op = MakeOp(Kind::kCheck, std::move(path));
+  op.precondition = expected;
+  ops_.push_back(std::move(op));
+}
+void WriteBatch::Add(Op op) { ops_.push_back(std::move(op)); }
 
 namespace {
 
@@ -49,9 +65,10 @@ class DatabaseImpl final : public Database {
     b.Delete(std::string(path));
     return store_->Write(b);
   }
-  StatusOr<Timestamp> Write(const WriteBatch& batch) override {
+  StatusOr<Timestamp> Write(const WriteBatch& batch, std::vector<Value>* transform_results) override {
+    if (transform_results != nullptr) transform_results->clear();
     if (batch.empty()) return Timestamp::Now();
-    return store_->Write(batch);
+    return store_->Write(batch, transform_results);
   }
   Status Scan(std::string_view collection_path, const std::function<bool(const Document&)>& visit) override {
     return store_->Scan(collection_path, visit);

@@ -16,11 +16,15 @@ TEST(RestRequests, CommitWritesKeepTheirKindMaskAndPreconditions) {
       R"({"writes":[{"update":{"name":"projects/p/databases/(default)/documents/a/b","fields":{"n":{"integerValue":"1"}}},)"
       R"("updateMask":{"fieldPaths":["n","m.x"]},"currentDocument":{"exists":true}},)"
       R"({"delete":"projects/p/databases/(default)/documents/a/c"},)"
-      R"({"update":{"name":"a/d","fields":{}},"updateTransforms":[{},{}],"currentDocument":{"updateTime":"2026-01-01T00:00:00Z"}}],)"
+      R"({"update":{"name":"a/d","fields":{}},"updateTransforms":[{"fieldPath":"at","setToServerValue":1},)"
+      R"({"fieldPath":"n","increment":{"integerValue":"2"}},{"fieldPath":"m","maximum":{"doubleValue":1.5}},)"
+      R"({"fieldPath":"k","minimum":{"integerValue":"-1"}},{"fieldPath":"t","appendMissingElements":{"values":[{"stringValue":"x"}]}},)"
+      R"({"fieldPath":"u","removeAllFromArray":{}},{"fieldPath":"v","setToServerValue":"REQUEST_TIME"}],)"
+      R"("currentDocument":{"updateTime":"2026-01-01T00:00:00.123456789Z"}}],)"
       R"("labels":{}})");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->writes.size(), 3u);
-  EXPECT_FALSE(r->transaction);
+  EXPECT_TRUE(r->transaction.empty());
   const RestWriteRequest& u = r->writes[0];
   EXPECT_EQ(u.kind, RestWriteRequest::Kind::kUpdate);
   EXPECT_EQ(u.path, "a/b");
@@ -30,9 +34,24 @@ TEST(RestRequests, CommitWritesKeepTheirKindMaskAndPreconditions) {
   EXPECT_EQ(r->writes[1].kind, RestWriteRequest::Kind::kDelete);
   EXPECT_EQ(r->writes[1].path, "a/c");
   EXPECT_FALSE(r->writes[1].update_mask.has_value());
-  EXPECT_EQ(r->writes[2].transforms, 2u);
-  EXPECT_TRUE(r->writes[2].update_time_precondition);
+  const std::vector<FieldTransform>& t = r->writes[2].transforms;
+  ASSERT_EQ(t.size(), 7u);
+  EXPECT_EQ(t[0].kind, FieldTransform::Kind::kServerTime);
+  EXPECT_EQ(t[0].field_path, "at");
+  EXPECT_EQ(t[1].kind, FieldTransform::Kind::kIncrement);
+  EXPECT_EQ(t[1].operand, Value::Integer(2));
+  EXPECT_EQ(t[2].kind, FieldTransform::Kind::kMaximum);
+  EXPECT_EQ(t[2].operand, Value::Double(1.5));
+  EXPECT_EQ(t[3].kind, FieldTransform::Kind::kMinimum);
+  EXPECT_EQ(t[3].operand, Value::Integer(-1));
+  EXPECT_EQ(t[4].kind, FieldTransform::Kind::kAppendMissing);
+  EXPECT_EQ(t[4].operand, Value::Array({Value::String("x")}));
+  EXPECT_EQ(t[5].kind, FieldTransform::Kind::kRemoveAll);
+  EXPECT_EQ(t[5].operand, Value::Array({}));
+  EXPECT_EQ(t[6].kind, FieldTransform::Kind::kServerTime);
+  EXPECT_EQ(r->writes[2].update_time, (Timestamp{1767225600, 123456789}));
   EXPECT_FALSE(r->writes[2].exists.has_value());
+  EXPECT_EQ(ParseRestCommitRequest(R"({"writes":[],"transaction":"dHgx"})")->transaction, "dHgx");
 }
 
 TEST(RestRequests, BadCommitsNameTheWriteAndMember) {
@@ -48,6 +67,16 @@ TEST(RestRequests, BadCommitsNameTheWriteAndMember) {
   expect_error(R"({"writes":[{"update":{"name":"a/b","fields":{"n":{"bogusValue":1}}}}]})", "write 0");
   expect_error(R"({"writes":[],"extra":1})", "unknown member \"extra\"");
   expect_error(R"({"writes":[{"delete":"a/b","currentDocument":{"exists":"yes"}}]})", "currentDocument.exists");
+  expect_error(R"({"writes":[{"delete":"a/b","currentDocument":{"updateTime":"yesterday"}}]})",
+               "currentDocument.updateTime");
+  expect_error(R"({"writes":[{"update":{"name":"a/b"},"updateTransforms":[{"increment":{"integerValue":"1"}}]}]})",
+               "updateTransforms[0] needs a \"fieldPath\"");
+  expect_error(R"({"writes":[{"update":{"name":"a/b"},"updateTransforms":[{"fieldPath":"n"}]}]})",
+               "updateTransforms[0] needs exactly one transform");
+  expect_error(R"({"writes":[{"update":{"name":"a/b"},"updateTransforms":[{"fieldPath":"n","setToServerValue":2}]}]})",
+               "must be REQUEST_TIME");
+  expect_error(R"({"writes":[{"update":{"name":"a/b"},"updateTransforms":[{"fieldPath":"n","multiply":{}}]}]})",
+               "unknown member \"multiply\"");
 }
 
 TEST(RestRequests, BatchGetKeepsNamesInOrderAndNotesTransactions) {
@@ -56,8 +85,17 @@ TEST(RestRequests, BatchGetKeepsNamesInOrderAndNotesTransactions) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->paths, (std::vector<std::string>{"a/2", "a/1"}));
   EXPECT_EQ(r->names[0], "projects/p/databases/(default)/documents/a/2");
-  EXPECT_FALSE(r->transaction);
-  EXPECT_TRUE(ParseRestBatchGetRequest(R"({"documents":[],"newTransaction":{}})")->transaction);
+  EXPECT_TRUE(r->consistency.transaction.empty());
+  EXPECT_FALSE(r->consistency.new_read_only.has_value());
+  auto rw = ParseRestBatchGetRequest(R"({"documents":[],"newTransaction":{"readWrite":{}}})");
+  ASSERT_TRUE(rw.ok()) << rw.status().ToString();
+  EXPECT_EQ(rw->consistency.new_read_only, std::optional<bool>(false));
+  auto ro = ParseRestBatchGetRequest(R"({"documents":[],"newTransaction":{"readOnly":{}}})");
+  EXPECT_EQ(ro->consistency.new_read_only, std::optional<bool>(true));
+  EXPECT_EQ(ParseRestBatchGetRequest(R"({"documents":[],"transaction":"dHgx"})")->consistency.transaction, "dHgx");
+  EXPECT_TRUE(ParseRestBatchGetRequest(R"({"documents":[],"readTime":"2026-01-01T00:00:00Z"})")->consistency.read_time);
+  EXPECT_EQ(ParseRestBatchGetRequest(R"({"documents":[],"newTransaction":{"sometimes":{}}})").status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseRestBatchGetRequest(R"({"documents":[1]})").status().code(), StatusCode::kInvalidArgument);
 }
 

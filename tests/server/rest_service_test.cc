@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "schema/json.h"
+#include "schema/time_format.h"
 #include "tests/test_util.h"
 
 namespace hearth::server {
@@ -106,22 +107,52 @@ TEST_P(RestServiceTest, AFailedCommitWritesNothingAndSaysWhyInFirestoresErrorFor
   EXPECT_EQ(db_->Get("events/e1")->fields, Fields(R"({"n":1})"));
 }
 
-TEST_P(RestServiceTest, WhatHearthCannotDoYetIsRefusedByNameAndNothingIsWritten) {
+TEST_P(RestServiceTest, TransformsApplyAndAnswerTheirResults) {
+  ASSERT_TRUE(db_->Set("events/t", Fields(R"({"n":5,"tags":["a"]})")).ok());
+  RestResponse r = service_->Commit(
+      kProject, Commit({Update("events/t", R"({"k":1})",
+                               R"(,"updateMask":{"fieldPaths":["k"]},"updateTransforms":[{"fieldPath":"at","setToServerValue":1},)"
+                               R"({"fieldPath":"n","increment":{"integerValue":"2"}},)"
+                               R"({"fieldPath":"tags","appendMissingElements":{"values":[{"stringValue":"a"},{"stringValue":"b"}]}}])")}));
+  ASSERT_EQ(r.http_status, 200) << r.Text();
+  auto d = Json(r.Text());
+  const auto& results = d["writeResults"][0]["transformResults"];
+  ASSERT_EQ(results.Size(), 3u) << r.Text();
+  EXPECT_EQ(std::string(results[0]["timestampValue"].GetString()), d["commitTime"].GetString());
+  EXPECT_EQ(std::string(results[1]["integerValue"].GetString()), "7");
+  EXPECT_TRUE(results[2].HasMember("nullValue"));
+  auto doc = db_->Get("events/t");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->fields.at("n"), Value::Integer(7));
+  EXPECT_EQ(doc->fields.at("k"), Value::Integer(1));
+  EXPECT_EQ(doc->fields.at("at"), Value::Time(doc->update_time));
+  EXPECT_EQ(doc->fields.at("tags"), Value::Array({Value::String("a"), Value::String("b")}));
+}
+
+TEST_P(RestServiceTest, PreconditionsGateTheCommitWithFirestoresCodes) {
+  auto first = db_->Set("events/t", Fields(R"({"n":1})"));
+  ASSERT_TRUE(first.ok());
+  const std::string stale = R"(,"currentDocument":{"updateTime":"2020-01-01T00:00:00Z"})";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {Commit({Update("events/t", R"({"n":1})", R"(,"updateTransforms":[{"fieldPath":"at","setToServerValue":1}])")}),
-       "updateTransforms"},
-      {R"({"writes":[)" + Update("events/t", R"({"n":1})") + R"(],"transaction":"dHgx"})", "transactions"},
-      {Commit({Update("events/t", R"({"n":1})", R"(,"currentDocument":{"updateTime":"2026-01-01T00:00:00Z"})")}),
-       "updateTime"},
-      {Commit({Update("events/t", R"({"n":1})", R"(,"currentDocument":{"exists":true})")}), "only if it exists"},
+      {Commit({Update("events/t", R"({"n":2})", stale)}), "FAILED_PRECONDITION"},
+      {Commit({Update("events/none", R"({"n":2})", R"(,"currentDocument":{"exists":true})")}), "NOT_FOUND"},
+      {Commit({R"({"delete":")" + std::string(kRoot) + R"(events/none","currentDocument":{"exists":true}})"}), "NOT_FOUND"},
+      {Commit({Update("events/ok", R"({"n":2})"), Update("events/t", R"({"n":2})", R"(,"currentDocument":{"exists":false})")}),
+       "ALREADY_EXISTS"},
   };
-  for (const auto& [body, what] : cases) {
+  for (const auto& [body, status] : cases) {
     RestResponse r = service_->Commit(kProject, body);
-    EXPECT_EQ(r.http_status, 501) << body;
-    EXPECT_EQ(ErrorStatus(r), "UNIMPLEMENTED");
-    EXPECT_NE(r.Text().find(what), std::string::npos) << r.Text();
+    EXPECT_EQ(ErrorStatus(r), status) << body;
   }
-  EXPECT_EQ(db_->Get("events/t").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db_->Get("events/ok").status().code(), StatusCode::kNotFound);  // an atomic commit wrote nothing
+  EXPECT_EQ(db_->Get("events/t")->fields, Fields(R"({"n":1})"));
+  const std::string current = R"(,"currentDocument":{"updateTime":")" + schema::FormatRfc3339(*first) + R"("})";
+  RestResponse ok = service_->Commit(kProject, Commit({Update("events/t", R"({"n":3})", current)}));
+  ASSERT_EQ(ok.http_status, 200) << ok.Text();
+  EXPECT_EQ(db_->Get("events/t")->fields, Fields(R"({"n":3})"));
+  RestResponse past = service_->BatchGet(kProject, R"({"documents":[],"readTime":"2026-01-01T00:00:00Z"})");
+  EXPECT_EQ(ErrorStatus(past), "UNIMPLEMENTED");
+  EXPECT_NE(past.Text().find("readTime"), std::string::npos);
 }
 
 TEST_P(RestServiceTest, BatchWriteAppliesEachWriteOnItsOwn) {
@@ -266,8 +297,65 @@ TEST_P(RestServiceTest, BatchGetAnswersFoundAndMissingInRequestOrder) {
   ASSERT_EQ(d.Size(), 2u);
   EXPECT_EQ(std::string(d[0]["missing"].GetString()), std::string(kRoot) + "events/zz");
   EXPECT_EQ(std::string(d[1]["found"]["name"].GetString()), std::string(kRoot) + "events/e1");
-  RestResponse tx = service_->BatchGet(kProject, R"({"documents":[],"newTransaction":{"readWrite":{}}})");
-  EXPECT_EQ(ErrorStatus(tx), "UNIMPLEMENTED");
+}
+
+// batchGet (or runQuery) with newTransaction begins one and answers its id
+// first; the commit naming it applies only if what it read is unchanged.
+TEST_P(RestServiceTest, TransactionsCommitWhenTheirReadsHeldAndAbortWhenTheyChanged) {
+  ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
+  const std::string names = R"("documents":[")" + std::string(kRoot) + R"(events/e1",")" + std::string(kRoot) + R"(events/zz"])";
+  auto begin_by_get = [&]() {
+    RestResponse r = service_->BatchGet(kProject, "{" + names + R"(,"newTransaction":{"readWrite":{}}})");
+    EXPECT_EQ(r.http_status, 200) << r.Text();
+    auto d = Json(r.Text());
+    EXPECT_EQ(d.Size(), 3u) << r.Text();
+    EXPECT_TRUE(d[0].HasMember("transaction")) << r.Text();
+    EXPECT_TRUE(d[1].HasMember("found")) << r.Text();
+    return std::string(d[0]["transaction"].GetString());
+  };
+  auto commit_in = [&](const std::string& txn, const std::string& write) {
+    return service_->Commit(kProject, R"({"writes":[)" + write + R"(],"transaction":")" + txn + R"("})");
+  };
+  // Unchanged reads: the commit applies.
+  std::string txn = begin_by_get();
+  EXPECT_EQ(service_->open_transactions(), 1u);
+  RestResponse ok = commit_in(txn, Update("events/e1", R"({"n":2})"));
+  ASSERT_EQ(ok.http_status, 200) << ok.Text();
+  EXPECT_EQ(db_->Get("events/e1")->fields, Fields(R"({"n":2})"));
+  EXPECT_EQ(service_->open_transactions(), 0u);
+  EXPECT_EQ(ErrorStatus(commit_in(txn, Update("events/e1", R"({"n":9})"))), "INVALID_ARGUMENT");  // ended
+  // A read document changed, or a missing one appeared: ABORTED, nothing written.
+  txn = begin_by_get();
+  ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":3})")).ok());
+  RestResponse changed = commit_in(txn, Update("events/out", R"({"n":1})"));
+  EXPECT_EQ(changed.http_status, 409);
+  EXPECT_EQ(ErrorStatus(changed), "ABORTED");
+  EXPECT_NE(changed.Text().find("events/e1 changed since it was read"), std::string::npos) << changed.Text();
+  txn = begin_by_get();
+  ASSERT_TRUE(db_->Set("events/zz", Fields("{}")).ok());
+  EXPECT_EQ(ErrorStatus(commit_in(txn, Update("events/out", R"({"n":1})"))), "ABORTED");
+  EXPECT_EQ(db_->Get("events/out").status().code(), StatusCode::kNotFound);
+  // A query's documents count as read.
+  RestResponse q = service_->RunQuery(
+      kProject, "", R"({"structuredQuery":{"from":[{"collectionId":"events"}]},"newTransaction":{"readWrite":{}}})");
+  ASSERT_EQ(q.http_status, 200);
+  auto qd = Json(q.Text());
+  ASSERT_TRUE(qd[0].HasMember("transaction")) << q.Text();
+  txn = qd[0]["transaction"].GetString();
+  EXPECT_EQ(qd.Size(), 3u) << q.Text();  // the transaction item, e1, zz
+  ASSERT_TRUE(db_->Set("events/zz", Fields(R"({"n":5})")).ok());
+  EXPECT_EQ(ErrorStatus(commit_in(txn, Update("events/out", R"({"n":1})"))), "ABORTED");
+  // Read-only transactions cannot write; rolled-back ones are gone.
+  RestResponse ro = service_->BeginTransaction(R"({"options":{"readOnly":{}}})");
+  ASSERT_EQ(ro.http_status, 200) << ro.Text();
+  txn = Json(ro.Text())["transaction"].GetString();
+  EXPECT_EQ(ErrorStatus(commit_in(txn, Update("events/out", R"({"n":1})"))), "INVALID_ARGUMENT");
+  RestResponse rw = service_->BeginTransaction("");
+  txn = Json(rw.Text())["transaction"].GetString();
+  EXPECT_EQ(service_->Rollback(R"({"transaction":")" + txn + R"("})").Text(), "{}");
+  EXPECT_EQ(ErrorStatus(commit_in(txn, Update("events/out", R"({"n":1})"))), "INVALID_ARGUMENT");
+  EXPECT_EQ(db_->Get("events/out").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->open_transactions(), 0u);
 }
 
 TEST_P(RestServiceTest, DocumentVerbsGetPatchAndDelete) {

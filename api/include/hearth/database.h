@@ -17,6 +17,7 @@
 
 #include "hearth/document.h"
 #include "hearth/document_view.h"
+#include "hearth/field_transform.h"
 #include "hearth/options.h"
 #include "hearth/query.h"
 #include "hearth/status.h"
@@ -28,7 +29,18 @@ namespace hearth {
 // their change records land together or not at all.
 class WriteBatch {
  public:
-  enum class Kind { kSet, kCreate, kUpdate, kDelete, kMerge };
+  enum class Kind { kSet, kCreate, kUpdate, kDelete, kMerge, kCheck };
+  // What a document must be, as the batch finds it (after the batch's
+  // earlier writes), for the write to apply; otherwise the whole batch fails:
+  // NOT_FOUND when it must exist and does not, ALREADY_EXISTS when it must
+  // not and does, FAILED_PRECONDITION when its update time differs (a
+  // document written earlier in the same batch has no update time yet, so
+  // such a check fails). kCheck fails with ABORTED instead (see Check).
+  struct Precondition {
+    std::optional<bool> exists;
+    std::optional<Timestamp> update_time;  // implies it exists
+    bool empty() const { return !exists && !update_time; }
+  };
   struct Op {
     Kind kind;
     std::string path;
@@ -37,6 +49,9 @@ class WriteBatch {
     // when absent from `fields`, to remove. Empty means the top-level keys of
     // `fields` (a merge of those fields).
     std::vector<std::string> update_mask;
+    Precondition precondition;
+    // Applied after the write's fields (not for kDelete and kCheck).
+    std::vector<FieldTransform> transforms;
   };
 
   // Create or overwrite the document with exactly these fields.
@@ -50,6 +65,12 @@ class WriteBatch {
   void Merge(std::string path, MapValue fields, std::vector<std::string> update_mask = {});
   // Remove the document; succeeds when it does not exist.
   void Delete(std::string path);
+  // Writes nothing; the batch fails with ABORTED unless the document is as
+  // `expected` says: what an optimistic transaction commits with, one check
+  // per document it read (missing: exists = false; else its update time).
+  void Check(std::string path, Precondition expected);
+  // Any of the above with a precondition and field transforms.
+  void Add(Op op);
 
   const std::vector<Op>& ops() const { return ops_; }
   size_t size() const { return ops_.size(); }
@@ -204,8 +225,11 @@ class Database {
 
   // Applies every write of `batch` or none. A failing precondition (create on
   // an existing document, update on a missing one) or an invalid document
-  // fails the whole batch with a message naming the document.
-  virtual StatusOr<Timestamp> Write(const WriteBatch& batch) = 0;
+  // fails the whole batch with a message naming the document. When
+  // `transform_results` is given it receives, for each write's field
+  // transforms in order, the field's value after the transform (null for
+  // kAppendMissing and kRemoveAll, as Firestore answers).
+  virtual StatusOr<Timestamp> Write(const WriteBatch& batch, std::vector<Value>* transform_results = nullptr) = 0;
 
   // Calls `visit` for each document directly in the collection at
   // `collection_path` ("snapshots", "monitors/m1/snapshots") in primary-key
