@@ -217,6 +217,15 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       if (!tp.ok()) return tp.status().WithContext("document " + op.path);
       transform_paths[i] = std::move(*tp);
     }
+    if (op.kind == WriteBatch::Kind::kCheck) {
+      // A check writes nothing, so it makes no collection: one that does not
+      // exist (nullptr here) holds no document.
+      auto c = ResolveCollection(p.collection_id(), false);
+      if (!c.ok() && c.status().code() != StatusCode::kNotFound) return c.status();
+      paths.push_back(std::move(p));
+      colls.push_back(c.ok() ? *c : nullptr);
+      continue;
+    }
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
     if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
       HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i), &sizes[i]));
@@ -289,6 +298,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   // Apply the operations in order to each document's current state.
   for (size_t i = 0; i < batch.size(); i++) {
     const auto& op = batch.ops()[i];
+    if (colls[i] == nullptr) {  // a check in a collection that does not exist
+      Touched missing;
+      missing.path_str = paths[i].ToString();
+      HEARTH_RETURN_IF_ERROR(CheckPrecondition(missing, op));
+      continue;
+    }
     HEARTH_ASSIGN_OR_RETURN(Touched * t, touch(i));
     HEARTH_RETURN_IF_ERROR(CheckPrecondition(*t, op));
     if (op.kind == WriteBatch::Kind::kCheck) continue;

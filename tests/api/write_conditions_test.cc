@@ -190,6 +190,14 @@ TEST_P(WriteConditions, ChecksAbortTheBatchWhenAReadDocumentChanged) {
   ASSERT_TRUE(db_->Delete("reports/absent").ok());
   ASSERT_TRUE(commit({{}, now->update_time}, {false, {}}).ok());
   EXPECT_EQ(FieldsOf("reports/out")["from"], Value::Integer(1));
+  // A document of a collection that holds nothing (and is not declared) is missing.
+  WriteBatch nowhere;
+  nowhere.Check("undeclared_things/x", {false, {}});
+  nowhere.Set("reports/out2", Fields("{}"));
+  ASSERT_TRUE(db_->Write(nowhere).ok());
+  WriteBatch expected_there;
+  expected_there.Check("undeclared_things/x", {true, {}});
+  EXPECT_EQ(db_->Write(expected_there).status().code(), StatusCode::kAborted);
   // Checks alone write nothing, and a checked document keeps its update time.
   WriteBatch only;
   only.Check("reports/read", {{}, now->update_time});
