@@ -1,6 +1,7 @@
 #include "server/rest_service.h"
 
 #include <algorithm>
+#include <span>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -90,6 +91,25 @@ MapValue Project(const MapValue& fields, const std::vector<schema::FieldPath>& s
   return out;
 }
 
+// One WriteResult: {"updateTime", "transformResults"? (the write's
+// transforms' results, when it had any)}.
+void AppendWriteResult(JsonWriter& w, const std::string& update_time, std::span<const Value> results,
+                       std::string_view project) {
+  w.StartObject();
+  w.Key("updateTime");
+  WriteString(w, update_time);
+  if (!results.empty()) {
+    w.Key("transformResults");
+    w.StartArray();
+    for (const Value& r : results) {
+      const std::string v = schema::RestValueJson(r, project);
+      w.RawValue(v.data(), v.size(), rapidjson::kObjectType);
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 // A commit's answer: the commit time for each write (with its transforms'
 // results: `transforms[i]` of `results`, in order) and for the commit.
 std::string WriteResults(const std::vector<size_t>& transforms, const std::vector<Value>& results, Timestamp commit,
@@ -102,19 +122,9 @@ std::string WriteResults(const std::vector<size_t>& transforms, const std::vecto
   w.StartArray();
   size_t next = 0;
   for (size_t n : transforms) {
-    w.StartObject();
-    w.Key("updateTime");
-    WriteString(w, t);
-    if (n > 0) {
-      w.Key("transformResults");
-      w.StartArray();
-      for (size_t k = 0; k < n && next < results.size(); k++, next++) {
-        const std::string v = schema::RestValueJson(results[next], project);
-        w.RawValue(v.data(), v.size(), rapidjson::kObjectType);
-      }
-      w.EndArray();
-    }
-    w.EndObject();
+    const size_t take = std::min(n, results.size() - next);
+    AppendWriteResult(w, t, std::span<const Value>(results).subspan(next, take), project);
+    next += take;
   }
   w.EndArray();
   w.Key("commitTime");
@@ -218,19 +228,20 @@ RestResponse RestService::Commit(std::string_view project, std::string_view body
   return Answer(200, WriteResults(transforms, results, *commit, project));
 }
 
-RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
+RestResponse RestService::BatchWrite(std::string_view project, std::string_view body) {
   auto req = schema::ParseRestCommitRequest(body);
   if (!req.ok()) return Error(req.status().WithContext("batchWrite"));
   // Each write on its own: a status per write, an update time for those done.
   std::vector<Status> statuses;
   std::vector<Timestamp> times;
+  std::vector<std::vector<Value>> results(req->writes.size());
   if (!req->transaction.empty()) return Error(Status::InvalidArgument("batchWrite takes no transaction"));
-  for (schema::RestWriteRequest& w : req->writes) {
+  for (size_t i = 0; i < req->writes.size(); i++) {
     Status s;
     Timestamp t;
     WriteBatch one;
-    one.Add(OpOf(w));
-    auto r = db_->Write(one);
+    one.Add(OpOf(req->writes[i]));
+    auto r = db_->Write(one, &results[i]);
     if (r.ok()) t = *r;
     else s = r.status();
     statuses.push_back(s);
@@ -242,12 +253,12 @@ RestResponse RestService::BatchWrite(std::string_view, std::string_view body) {
   w.Key("writeResults");
   w.StartArray();
   for (size_t i = 0; i < statuses.size(); i++) {
-    w.StartObject();
     if (statuses[i].ok()) {
-      w.Key("updateTime");
-      WriteString(w, schema::FormatRfc3339(times[i]));
+      AppendWriteResult(w, schema::FormatRfc3339(times[i]), results[i], project);
+    } else {
+      w.StartObject();
+      w.EndObject();
     }
-    w.EndObject();
   }
   w.EndArray();
   w.Key("status");

@@ -158,7 +158,7 @@ TEST_P(RestServiceTest, PreconditionsGateTheCommitWithFirestoresCodes) {
 TEST_P(RestServiceTest, BatchWriteAppliesEachWriteOnItsOwn) {
   ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
   RestResponse r = service_->BatchWrite(
-      kProject, Commit({Update("events/a", R"({"n":2})"),
+      kProject, Commit({Update("events/a", R"({"n":2})", R"(,"updateTransforms":[{"fieldPath":"n","increment":{"integerValue":"5"}}])"),
                         Update("events/e1", R"({"n":3})", R"(,"currentDocument":{"exists":false})")}));
   ASSERT_EQ(r.http_status, 200) << r.Text();
   auto d = Json(r.Text());
@@ -166,8 +166,9 @@ TEST_P(RestServiceTest, BatchWriteAppliesEachWriteOnItsOwn) {
   EXPECT_FALSE(d["status"][0].HasMember("code"));
   EXPECT_EQ(d["status"][1]["code"].GetInt(), static_cast<int>(StatusCode::kAlreadyExists));
   EXPECT_TRUE(d["writeResults"][0].HasMember("updateTime"));
+  EXPECT_EQ(std::string(d["writeResults"][0]["transformResults"][0]["integerValue"].GetString()), "7") << r.Text();
   EXPECT_FALSE(d["writeResults"][1].HasMember("updateTime"));
-  EXPECT_EQ(db_->Get("events/a")->fields, Fields(R"({"n":2})"));
+  EXPECT_EQ(db_->Get("events/a")->fields, Fields(R"({"n":7})"));
   EXPECT_EQ(db_->Get("events/e1")->fields, Fields(R"({"n":1})"));
 }
 
