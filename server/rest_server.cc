@@ -101,6 +101,8 @@ void RestServer::Route() {
     if (MethodUnder(t.rest, ":runAggregationQuery", &parent))
       return Send(res, service_.RunAggregationQuery(t.project, parent, req.body));
     if (MethodUnder(t.rest, ":runQuery", &parent)) return Send(res, service_.RunQuery(t.project, parent, req.body));
+    if (MethodUnder(t.rest, ":listCollectionIds", &parent))
+      return Send(res, service_.ListCollectionIds(parent, req.body));
     const size_t colon = t.rest.rfind(':');
     const std::string method = colon == std::string::npos ? "POST" : t.rest.substr(colon + 1);
     Send(res, RestService::Error(Status::Unimplemented("documents " + method + " is not supported by hearth serve")));

@@ -494,6 +494,41 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
   return Answer(200, Text(buf));
 }
 
+RestResponse RestService::ListCollectionIds(std::string_view parent, std::string_view body) {
+  // {"pageSize"?, "pageToken"?}: every id fits one page, so neither changes the answer.
+  if (body.find_first_not_of(" \t\r\n") != std::string_view::npos && body.front() != '{')
+    return Error(Status::InvalidArgument("a listCollectionIds request must be a JSON object"));
+  if (!parent.empty()) {
+    auto p = schema::ParseDocumentPath(parent);
+    if (!p.ok()) return Error(p.status().WithContext("listCollectionIds"));
+  }
+  auto stats = db_->GetStats();
+  if (!stats.ok()) return Error(stats.status());
+  std::vector<std::string> ids;
+  for (const CollectionStats& c : stats->collections) {
+    if (c.documents == 0) continue;
+    // Holds a document directly under `parent` (a collection id is shared by
+    // every parent's collection of that name).
+    bool found = false;
+    Status s = db_->Scan(parent.empty() ? c.id : std::string(parent) + "/" + c.id, [&](const Document&) {
+      found = true;
+      return false;
+    });
+    if (!s.ok()) return Error(s);
+    if (found) ids.push_back(c.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("collectionIds");
+  w.StartArray();
+  for (const std::string& id : ids) WriteString(w, id);
+  w.EndArray();
+  w.EndObject();
+  return Answer(200, Text(buf));
+}
+
 RestResponse RestService::BeginTransaction(std::string_view body) {
   auto req = schema::ParseRestBeginTransactionRequest(body);
   if (!req.ok()) return Error(req.status().WithContext("beginTransaction"));

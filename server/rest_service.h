@@ -9,7 +9,7 @@
 // updateTime) and field transforms (server time, increment, maximum,
 // minimum, array union and removal, with their transformResults);
 // documents:batchGet, documents:runQuery (with `select`),
-// documents:runAggregationQuery (count, sum, avg); transactions
+// documents:runAggregationQuery (count, sum, avg), documents:listCollectionIds; transactions
 // (documents:beginTransaction, newTransaction or transaction on the reads,
 // commit, documents:rollback) as server/transactions.h describes: optimistic,
 // a commit whose reads changed fails with ABORTED; and GET / PATCH / DELETE
@@ -74,6 +74,10 @@ class RestService {
   RestResponse Patch(std::string_view project, std::string_view path, std::string_view body,
                      const std::vector<std::string>& update_mask);
   RestResponse Delete(std::string_view project, std::string_view path);
+  // documents:listCollectionIds under `parent` (a document path, "" for the
+  // root): {"collectionIds": [...]}, sorted, the ids of the collections
+  // holding a document directly under it, in one page.
+  RestResponse ListCollectionIds(std::string_view parent, std::string_view body);
   // documents:beginTransaction: {"transaction": "<id>"}.
   RestResponse BeginTransaction(std::string_view body);
   // documents:rollback: forgets the transaction; {} (also when it is gone).

@@ -178,6 +178,14 @@ check('a transaction whose read changed meanwhile fails with ABORTED and writes 
   assert.equal((await db.doc('reports/side').get()).exists, false);
 });
 
+check('listCollections names the collections at the root and under a document', async () => {
+  await db.doc('monitors/m1/alerts/a1').set({ created_at: created, text: 'x' });
+  const root = (await db.listCollections()).map((c) => c.id);
+  for (const id of ['monitors', 'reports', 'snapshots']) assert.ok(root.includes(id), `${id} in ${root}`);
+  assert.ok(!root.includes('alerts'), `${root}`);
+  assert.deepEqual((await db.doc('monitors/m1').listCollections()).map((c) => c.id), ['alerts']);
+});
+
 check('BulkWriter writes each document', async () => {
   const writer = db.bulkWriter();
   for (let i = 0; i < 20; i++) writer.set(db.doc(`reports/r${i}`), { created_at: created, i });

@@ -359,6 +359,27 @@ TEST_P(RestServiceTest, TransactionsCommitWhenTheirReadsHeldAndAbortWhenTheyChan
   EXPECT_EQ(service_->open_transactions(), 0u);
 }
 
+TEST_P(RestServiceTest, ListCollectionIdsNamesTheCollectionsUnderAParent) {
+  ASSERT_TRUE(db_->Set("events/e1", Fields(R"({"n":1})")).ok());
+  ASSERT_TRUE(db_->Set("events/e1/notes/a", Fields(R"({"n":1})")).ok());
+  ASSERT_TRUE(db_->Set("events/e2/likes/b", Fields(R"({"n":1})")).ok());
+  ASSERT_TRUE(db_->Set("people/p1/notes/c", Fields(R"({"n":1})")).ok());
+  auto ids = [&](const std::string& parent) {
+    RestResponse r = service_->ListCollectionIds(parent, "{}");
+    EXPECT_EQ(r.http_status, 200) << r.Text();
+    std::vector<std::string> out;
+    auto d = Json(r.Text());
+    for (const auto& v : d["collectionIds"].GetArray()) out.emplace_back(v.GetString());
+    return out;
+  };
+  EXPECT_EQ(ids(""), (std::vector<std::string>{"events"}));  // "people" holds no document of its own
+  EXPECT_EQ(ids("events/e1"), (std::vector<std::string>{"notes"}));
+  EXPECT_EQ(ids("events/e2"), (std::vector<std::string>{"likes"}));
+  EXPECT_EQ(ids("people/p1"), (std::vector<std::string>{"notes"}));
+  EXPECT_TRUE(ids("events/none").empty());
+  EXPECT_EQ(ErrorStatus(service_->ListCollectionIds("events", "{}")), "INVALID_ARGUMENT");  // not a document
+}
+
 TEST_P(RestServiceTest, DocumentVerbsGetPatchAndDelete) {
   const std::string body = R"({"fields":)" + schema::RestFieldsJson(Fields(R"({"n":1,"m":{"a":1}})"), kProject) + "}";
   RestResponse set = service_->Patch(kProject, "events/p", body, {});
