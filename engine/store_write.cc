@@ -205,8 +205,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     auto it = expanded.find(i);
     return it == expanded.end() ? batch.ops()[i].fields : it->second;
   };
-  // Each write's transformed field paths, parsed (empty for most writes).
-  std::vector<std::vector<schema::FieldPath>> transform_paths(batch.size());
+  // Each write's transformed field paths, parsed; sized only once a write
+  // has transforms (most batches have none).
+  std::vector<std::vector<schema::FieldPath>> transform_paths;
   for (size_t i = 0; i < batch.size(); i++) {
     const auto& op = batch.ops()[i];
     HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
@@ -215,6 +216,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         return Status::InvalidArgument("document " + op.path + ": a delete or a check takes no field transforms");
       auto tp = schema::CheckTransforms(op.transforms);
       if (!tp.ok()) return tp.status().WithContext("document " + op.path);
+      transform_paths.resize(batch.size());
       transform_paths[i] = std::move(*tp);
     }
     if (op.kind == WriteBatch::Kind::kCheck) {

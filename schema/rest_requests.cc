@@ -245,6 +245,12 @@ StatusOr<RestBeginTransactionRequest> ParseRestBeginTransactionRequest(std::stri
   return out;
 }
 
+Status CheckRestListCollectionIdsRequest(std::string_view json) {
+  if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return Status::OK();
+  rapidjson::Document doc;
+  return ParseRequestObject(json, "listCollectionIds", &doc);
+}
+
 StatusOr<std::string> ParseRestRollbackRequest(std::string_view json) {
   rapidjson::Document doc;
   HEARTH_RETURN_IF_ERROR(ParseRequestObject(json, "rollback", &doc));

@@ -70,6 +70,11 @@ struct RestBeginTransactionRequest {
 };
 StatusOr<RestBeginTransactionRequest> ParseRestBeginTransactionRequest(std::string_view json);
 
+// The body of documents:listCollectionIds: empty or a JSON object
+// ({"pageSize"?, "pageToken"?}; every id fits one page, so neither changes
+// the answer).
+Status CheckRestListCollectionIdsRequest(std::string_view json);
+
 // The body of documents:rollback ({"transaction": "<base64>"}).
 StatusOr<std::string> ParseRestRollbackRequest(std::string_view json);
 

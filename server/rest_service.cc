@@ -133,15 +133,24 @@ std::string WriteResults(const std::vector<size_t>& transforms, const std::vecto
   return Text(buf);
 }
 
+Status ReadTimeRefused() {
+  return Status::Unimplemented("reading at a past time (readTime) is not supported by hearth serve");
+}
+
 // Where a read of a request takes part in a transaction: none, the one
 // named, or one it begins (`begun`: its id, for the answer's first item).
 struct TransactionRead {
   std::string id;
   bool begun = false;
+  // Notes that the transaction (if any) read `path` as it was at
+  // `update_time` (nullopt: missing).
+  Status Record(Transactions& txns, const std::string& path, std::optional<Timestamp> update_time) const {
+    return id.empty() ? Status::OK() : txns.Read(id, path, update_time);
+  }
 };
 
 StatusOr<TransactionRead> JoinTransaction(Transactions& txns, const schema::RestReadConsistency& c) {
-  if (c.read_time) return Status::Unimplemented("reading at a past time (readTime) is not supported by hearth serve");
+  if (c.read_time) return ReadTimeRefused();
   TransactionRead r;
   if (c.new_read_only) {
     HEARTH_ASSIGN_OR_RETURN(r.id, txns.Begin(*c.new_read_only));
@@ -289,10 +298,8 @@ RestResponse RestService::BatchGet(std::string_view project, std::string_view bo
   for (size_t i = 0; i < req->paths.size(); i++) {
     auto doc = db_->Get(req->paths[i]);
     if (!doc.ok() && doc.status().code() != StatusCode::kNotFound) return Error(doc.status());
-    if (!txn->id.empty()) {
-      Status s = txns_.Read(txn->id, req->paths[i], doc.ok() ? std::optional<Timestamp>(doc->update_time) : std::nullopt);
-      if (!s.ok()) return Error(s);
-    }
+    Status s = txn->Record(txns_, req->paths[i], doc.ok() ? std::optional<Timestamp>(doc->update_time) : std::nullopt);
+    if (!s.ok()) return Error(s);
     if (i > 0 || txn->begun) out += ',';
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
@@ -346,10 +353,8 @@ RestResponse RestService::RunQuery(std::string_view project, std::string_view pa
     }
     Status recorded;
     Status s = db->RunQuery(query, [&](const Document& d) {
-      if (!txn.id.empty()) {
-        recorded = txns->Read(txn.id, d.path, d.update_time);
-        if (!recorded.ok()) return false;
-      }
+      recorded = txn.Record(*txns, d.path, d.update_time);
+      if (!recorded.ok()) return false;
       const std::string json =
           selected ? schema::RestDocumentJson(
                          Document{d.path, Project(d.fields, *selected), d.create_time, d.update_time}, project)
@@ -459,10 +464,8 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
   Status recorded;
   Status s = db_->RunQuery(*q, [&](const Document& d) {
     // In a transaction, every document aggregated counts as read.
-    if (!txn->id.empty()) {
-      recorded = txns_.Read(txn->id, d.path, d.update_time);
-      if (!recorded.ok()) return false;
-    }
+    recorded = txn->Record(txns_, d.path, d.update_time);
+    if (!recorded.ok()) return false;
     for (Accumulator& a : accs) a.Add(d.fields);
     return !stop_after || ++read < *stop_after;
   });
@@ -495,9 +498,8 @@ RestResponse RestService::RunAggregationQuery(std::string_view project, std::str
 }
 
 RestResponse RestService::ListCollectionIds(std::string_view parent, std::string_view body) {
-  // {"pageSize"?, "pageToken"?}: every id fits one page, so neither changes the answer.
-  if (body.find_first_not_of(" \t\r\n") != std::string_view::npos && body.front() != '{')
-    return Error(Status::InvalidArgument("a listCollectionIds request must be a JSON object"));
+  Status request = schema::CheckRestListCollectionIdsRequest(body);
+  if (!request.ok()) return Error(request.WithContext("listCollectionIds"));
   if (!parent.empty()) {
     auto p = schema::ParseDocumentPath(parent);
     if (!p.ok()) return Error(p.status().WithContext("listCollectionIds"));
@@ -532,8 +534,7 @@ RestResponse RestService::ListCollectionIds(std::string_view parent, std::string
 RestResponse RestService::BeginTransaction(std::string_view body) {
   auto req = schema::ParseRestBeginTransactionRequest(body);
   if (!req.ok()) return Error(req.status().WithContext("beginTransaction"));
-  if (req->read_time)
-    return Error(Status::Unimplemented("reading at a past time (readTime) is not supported by hearth serve"));
+  if (req->read_time) return Error(ReadTimeRefused());
   auto id = txns_.Begin(req->read_only);
   if (!id.ok()) return Error(id.status());
   return Answer(200, "{\"transaction\":\"" + *id + "\"}");

@@ -17,9 +17,13 @@ Status Unknown(const std::string& id) {
 
 Transactions::Transactions(TransactionOptions options) : options_(options) {}
 
+bool Transactions::Expired(const Open& o, Clock::time_point now) const {
+  return now - o.used > options_.idle || now - o.begun > options_.lifetime;
+}
+
 void Transactions::Expire(Clock::time_point now) {
   for (auto it = open_.begin(); it != open_.end();) {
-    if (now - it->second.used > options_.idle || now - it->second.begun > options_.lifetime) it = open_.erase(it);
+    if (Expired(it->second, now)) it = open_.erase(it);
     else ++it;
   }
 }
@@ -27,7 +31,7 @@ void Transactions::Expire(Clock::time_point now) {
 Transactions::Open* Transactions::Find(const std::string& id, Clock::time_point now) {
   auto it = open_.find(id);
   if (it == open_.end()) return nullptr;
-  if (now - it->second.used > options_.idle || now - it->second.begun > options_.lifetime) {
+  if (Expired(it->second, now)) {
     open_.erase(it);
     return nullptr;
   }

@@ -64,6 +64,8 @@ class Transactions {
     Clock::time_point begun;
     Clock::time_point used;
   };
+  // Unused for `idle`, or older than `lifetime`.
+  bool Expired(const Open& o, Clock::time_point now) const;
   // Drops expired transactions (mu_ held).
   void Expire(Clock::time_point now);
   // The open transaction `id`, touched, or null (mu_ held).

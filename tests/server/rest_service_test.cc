@@ -378,6 +378,8 @@ TEST_P(RestServiceTest, ListCollectionIdsNamesTheCollectionsUnderAParent) {
   EXPECT_EQ(ids("people/p1"), (std::vector<std::string>{"notes"}));
   EXPECT_TRUE(ids("events/none").empty());
   EXPECT_EQ(ErrorStatus(service_->ListCollectionIds("events", "{}")), "INVALID_ARGUMENT");  // not a document
+  EXPECT_EQ(ErrorStatus(service_->ListCollectionIds("", "{\"pageSize\":")), "INVALID_ARGUMENT");  // malformed
+  EXPECT_EQ(service_->ListCollectionIds("", "").http_status, 200);  // no body
 }
 
 TEST_P(RestServiceTest, DocumentVerbsGetPatchAndDelete) {
