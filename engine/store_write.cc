@@ -14,6 +14,7 @@
 #include "engine/rocks_status.h"
 #include "engine/sorted_write_batch.h"
 #include "engine/store.h"
+#include "schema/document_body.h"
 #include "schema/document_codec.h"
 #include "schema/field_transforms.h"
 #include "schema/legacy_compressed.h"
@@ -101,6 +102,9 @@ struct Touched {
   const MapValue* fields = nullptr;
   MapValue owned;
   uint64_t json_size = 0;
+  // The set or create whose fields *fields are, unchanged since, when there
+  // is one: its fields were encoded before the lock.
+  std::optional<size_t> encoded_op;
   // Time series, once encoded: the new primary key and stored value.
   std::string new_pk;
   std::string new_bytes;
@@ -229,12 +233,19 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       continue;
     }
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
-    if (op.kind == WriteBatch::Kind::kSet || op.kind == WriteBatch::Kind::kCreate) {
-      HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(p, fields_of(i), &sizes[i]));
-      HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(c->def, p, fields_of(i)));
-    }
     paths.push_back(std::move(p));
     colls.push_back(c);
+  }
+  // The documents that sets and creates write: checked, measured and their
+  // fields encoded before the lock (nearly all of a write's own work; other
+  // writers wait only for the rest).
+  std::vector<std::string> encoded_fields(batch.size());
+  for (size_t i = 0; i < batch.size(); i++) {
+    const auto kind = batch.ops()[i].kind;
+    if (kind != WriteBatch::Kind::kSet && kind != WriteBatch::Kind::kCreate) continue;
+    HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(paths[i], fields_of(i), &sizes[i]));
+    HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(colls[i]->def, paths[i], fields_of(i)));
+    schema::EncodeDocumentFields(fields_of(i), &encoded_fields[i]);
   }
 
   std::lock_guard lock(write_mu_);
@@ -282,6 +293,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   };
   // Makes t->owned hold the current fields, for an update to merge into.
   auto own_fields = [](Touched* t) -> Status {
+    t->encoded_op.reset();  // the caller changes them
     if (t->fields == &t->owned) return Status::OK();
     if (t->fields != nullptr) {
       t->owned = *t->fields;
@@ -318,6 +330,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         t->has = true;
         t->fields = &fields_of(i);
         t->json_size = sizes[i].plain_json;
+        t->encoded_op = i;
         break;
       case WriteBatch::Kind::kUpdate:
       case WriteBatch::Kind::kMerge: {
@@ -329,6 +342,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         } else {  // a merge into a missing document starts from an empty one
           t->owned.clear();
           t->fields = &t->owned;
+          t->encoded_op.reset();
           t->has = true;
         }
         HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, fields_of(i), op.update_mask).WithContext("document " + t->path_str));
@@ -341,6 +355,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       case WriteBatch::Kind::kDelete:
         t->has = false;
         t->fields = nullptr;
+        t->encoded_op.reset();
         t->owned.clear();
         break;
       case WriteBatch::Kind::kCheck: break;
@@ -373,8 +388,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (t.has) {
       const MapValue& fields = *t.fields;
       HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
-      t.new_bytes =
-          schema::EncodeStoredDocument(fields, t.had ? t.old_create : commit, commit, c.compression, t.json_size);
+      const Timestamp created = t.had ? t.old_create : commit;
+      t.new_bytes = t.encoded_op ? schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit,
+                                                                          c.compression, t.json_size)
+                                 : schema::EncodeStoredDocument(fields, created, commit, c.compression, t.json_size);
       const std::string& bytes = t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
@@ -393,7 +410,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       if (t.had && t.old_pk != pk) wb.Delete(c.docs, t.old_pk);
       if (c.projection) {
         wb.Put(c.projection, pk,
-               schema::EncodeStoredProjection(fields, c.projected, t.had ? t.old_create : commit, commit));
+               schema::EncodeStoredProjection(fields, c.projected, created, commit));
         if (t.had && t.old_pk != pk) wb.Delete(c.projection, t.old_pk);
       }
       if (c.time_series()) t.new_pk = pk;

@@ -405,18 +405,44 @@ Timestamp TopLevelTime(std::string_view b, uint32_t field) {
   return {};
 }
 
-}  // namespace
-
-void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp update_time, std::string* out) {
+// Appends the body's create and update times (they come first).
+void AppendTimes(Timestamp create_time, Timestamp update_time, size_t fields_size, std::string* out) {
   BodyWriter w;
   const size_t size = DelimitedSize(document::kCreateTime, TimestampSize(create_time)) +
-                      DelimitedSize(document::kUpdateTime, TimestampSize(update_time)) + w.MeasureEntries(fields);
+                      DelimitedSize(document::kUpdateTime, TimestampSize(update_time));
   const size_t start = out->size();
+  out->reserve(start + size + fields_size);
   out->resize(start + size);
   uint8_t* p = reinterpret_cast<uint8_t*>(out->data() + start);
   p = w.WriteTimestamp(document::kCreateTime, create_time, p);
-  p = w.WriteTimestamp(document::kUpdateTime, update_time, p);
-  w.WriteEntries(fields, document::kFields, p);
+  w.WriteTimestamp(document::kUpdateTime, update_time, p);
+}
+
+// Appends the fields' part measured by `w` (fields_size bytes).
+void AppendFields(const MapValue& fields, BodyWriter& w, size_t fields_size, std::string* out) {
+  const size_t start = out->size();
+  out->resize(start + fields_size);
+  w.WriteEntries(fields, document::kFields, reinterpret_cast<uint8_t*>(out->data() + start));
+}
+
+}  // namespace
+
+void EncodeDocumentFields(const MapValue& fields, std::string* out) {
+  BodyWriter w;
+  AppendFields(fields, w, w.MeasureEntries(fields), out);
+}
+
+void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp update_time, std::string* out) {
+  BodyWriter w;
+  const size_t fields_size = w.MeasureEntries(fields);
+  AppendTimes(create_time, update_time, fields_size, out);
+  AppendFields(fields, w, fields_size, out);
+}
+
+void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
+                                  std::string* out) {
+  AppendTimes(create_time, update_time, encoded_fields.size(), out);
+  out->append(encoded_fields);
 }
 
 Timestamp DocumentBody::create_time() const { return TopLevelTime(bytes_, document::kCreateTime); }

@@ -41,6 +41,14 @@ namespace hearth::schema {
 
 // Appends the body of a document to *out.
 void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp update_time, std::string* out);
+// The same body in two steps, so the fields (nearly all of it) can be
+// encoded before the times are known (the write path does it off its lock):
+// EncodeDocumentFields appends the fields' part, EncodeDocumentBodyFromFields
+// appends the body made of the times and that part, byte for byte what
+// EncodeDocumentBody appends.
+void EncodeDocumentFields(const MapValue& fields, std::string* out);
+void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
+                                  std::string* out);
 
 // A read-only view over body bytes (not copied; keep them alive). The bytes
 // are trusted to be well formed (checksummed); malformed input yields empty

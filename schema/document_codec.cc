@@ -84,11 +84,14 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
   return EncodeStoredDocument(fields, create_time, update_time, compression, PlainDocumentJsonSize(fields));
 }
 
-std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
-                                 const Compression& compression, uint64_t json_size) {
+namespace {
+
+// The stored form of the body that append_body(std::string*) appends.
+template <typename AppendBody>
+std::string EncodeStored(const Compression& compression, uint64_t json_size, AppendBody append_body) {
   if (const Codec codec = compression.written(); codec != Codec::kNone) {
     std::string body;
-    EncodeDocumentBody(fields, create_time, update_time, &body);
+    append_body(&body);
     std::string payload;
     const Dictionary* dict = codec == Codec::kZstdDictionary ? compression.dictionary.get() : nullptr;
     if (Compress(codec, dict, body, &payload).ok() && payload.size() < body.size())
@@ -99,9 +102,24 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
   // fewer than WrapStoredPayload, same bytes).
   std::string out;
   const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, json_size, &out);
-  EncodeDocumentBody(fields, create_time, update_time, &out);
+  append_body(&out);
   SealStored(kDocumentFormatVersion, checksum_at, &out);
   return out;
+}
+
+}  // namespace
+
+std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
+                                 const Compression& compression, uint64_t json_size) {
+  return EncodeStored(compression, json_size,
+                      [&](std::string* out) { EncodeDocumentBody(fields, create_time, update_time, out); });
+}
+
+std::string EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time,
+                                           Timestamp update_time, const Compression& compression, uint64_t json_size) {
+  return EncodeStored(compression, json_size, [&](std::string* out) {
+    EncodeDocumentBodyFromFields(encoded_fields, create_time, update_time, out);
+  });
 }
 
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {

@@ -64,6 +64,11 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
 // path has it from ValidateDocument's walk).
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression, uint64_t plain_json_size);
+// The same bytes from the fields encoded beforehand by EncodeDocumentFields
+// (document_body.h), as the write path does before it takes its lock.
+std::string EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time,
+                                           Timestamp update_time, const Compression& compression,
+                                           uint64_t plain_json_size);
 
 // The top-level `names` of `fields` alone: a document's projection.
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names);

@@ -155,11 +155,16 @@ TEST_P(DatabaseContract, ABatchSeesItsOwnEarlierWrites) {
   b.Set("monitors/m3", Fields(R"({"a":1})"));
   b.Update("monitors/m3", Fields(R"({"b":2})"));
   b.Set("monitors/m3", Fields(R"({"c":3})"));
+  b.Set("monitors/m4", Fields(R"({"a":1})"));
+  b.Delete("monitors/m4");
+  b.Set("monitors/m4", Fields(R"({"d":4})"));
+  b.Update("monitors/m4", Fields(R"({"e":5})"));
   ASSERT_TRUE(db_->Write(b).ok());
   EXPECT_EQ(db_->Get("monitors/m1")->fields, Fields(R"({"a":1,"b":2})"));
   EXPECT_EQ(db_->Get("monitors/m2").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(db_->Get("monitors/m3")->fields, Fields(R"({"c":3})"));
-  EXPECT_EQ(Documents("monitors"), 2u);
+  EXPECT_EQ(db_->Get("monitors/m4")->fields, Fields(R"({"d":4,"e":5})"));
+  EXPECT_EQ(Documents("monitors"), 3u);
   EXPECT_EQ(IndexEntries(), 0u);
 }
 
