@@ -20,6 +20,7 @@
 #include "tools/cli_common.h"
 #include "tools/compare/comparison.h"
 #include "tools/compare/machine.h"
+#include "tools/compare/newest_only_store.h"
 #include "tools/compare/report.h"
 
 using namespace hearth;
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
   size_t cache_mb = 64;
   int64_t dictionary_kb = -1;  // hearth's default
+  int scale_hours = 0;
   app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
   const char* emulator = std::getenv("FIRESTORE_EMULATOR_HOST");
   if (emulator && !*emulator) emulator = nullptr;
@@ -86,6 +88,12 @@ int main(int argc, char** argv) {
                  "hearth's zstd dictionary per SST file at the bottommost level, KiB (0: none; default: hearth's "
                  "default, Options::document_sst_dictionary_bytes)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--scale-reference-hours", scale_hours,
+                 "a scale run: add a second store of the first store's kind holding only the newest this many hours "
+                 "of the same snapshots, ask both the same questions about those hours (interleaved, so the "
+                 "machine's noise falls on both), and check the first store's latest and range medians are within "
+                 "10% of it; no mixed load or retention (the two hold different spans)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "where the stores are made (default: a fresh directory under $TMPDIR, removed after)");
   app.add_flag("--keep", keep, "keep the stores' directories");
   app.add_option("--json", json_file, "write the results as JSON");
@@ -108,16 +116,34 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Fail(Status::InvalidArgument("cannot create --dir " + dir + ": " + ec.message()));
 
+  const std::optional<size_t> hearth_dictionary =
+      dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt;
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
   for (const std::string& name : StoreNames(stores_arg)) {
     auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20,
-                            dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt);
+                            hearth_dictionary);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
     owned.push_back(std::move(*s));
   }
   if (stores.empty()) return Fail(Status::InvalidArgument("--stores names no store"));
+  std::string scale_reference;
+  if (scale_hours > 0) {
+    if (scale_hours >= o.hours)
+      return Fail(Status::InvalidArgument("--scale-reference-hours " + std::to_string(scale_hours) +
+                                          " must be fewer than --hours " + std::to_string(o.hours)));
+    const std::string kind = stores[0]->name();
+    scale_reference = kind + "-newest-" + std::to_string(scale_hours) + "h";
+    auto s = OpenStoreNamed(kind, dir + "/" + scale_reference, cache_mb << 20,
+                            hearth_dictionary);
+    if (!s.ok()) return Fail(s.status());
+    owned.push_back(NewestOnly(std::move(*s), o.start_seconds + int64_t{o.hours - scale_hours} * 3600, scale_reference));
+    stores.push_back(owned.back().get());
+    o.query_hours = scale_hours;
+    o.mixed_hours = 0;
+    o.retention_days = 0;
+  }
 
   std::string command;
   for (int i = 0; i < argc; i++) command += (i ? " " : "") + std::string(argv[i]);
@@ -128,6 +154,7 @@ int main(int argc, char** argv) {
   });
   c.result().command = command;
   c.result().date = schema::FormatRfc3339(Timestamp::Now());
+  c.result().scale_reference = scale_reference;
   std::printf("machine: %s\ncommand: %s\nworkload: %d monitors x %d hourly snapshots, batches of %zu, %s\n",
               c.result().machine.c_str(), command.c_str(), o.monitors, o.hours, o.batch_size, dir.c_str());
   Status run = c.RunAll();

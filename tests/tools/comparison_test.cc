@@ -10,6 +10,7 @@
 #include "tests/test_util.h"
 #include "tools/compare/comparison.h"
 #include "tools/compare/machine.h"
+#include "tools/compare/newest_only_store.h"
 #include "tools/compare/report.h"
 #include "tools/snapshot_generator.h"
 
@@ -293,8 +294,55 @@ ComparisonResult TwoStores(double hearth_docs_per_s, double sqlite_docs_per_s) {
   disk.name = "disk";
   disk.kind = WorkloadResult::Kind::kBytes;
   disk.stores = {Measure{"hearth", true, 100, 0, 0, {}}, Measure{"sqlite", true, 1300, 0, 0, {}}};
+  for (Measure& m : disk.stores) m.json_bytes = r.json_bytes;
   r.workloads = {ingest, latest, disk};
   return r;
+}
+
+// A scale run: the first store holds every hour, the reference only the
+// newest ones, and the questions are about those.
+TEST(Comparison, AScaleRunAsksBothStoresAboutTheNewestHoursOnly) {
+  TempDir dir;
+  WorkloadOptions o = Tiny();
+  o.mixed_hours = 0;
+  o.retention_days = 0;
+  constexpr int kNewest = 30;
+  auto open_pair = [&](const std::string& sub) {
+    std::vector<std::unique_ptr<SnapshotStore>> out;
+    auto large = compare::OpenStoreNamed("hearth", dir.path() + "/" + sub + "-large", 8 << 20);
+    auto small = compare::OpenStoreNamed("hearth", dir.path() + "/" + sub + "-small", 8 << 20);
+    EXPECT_TRUE(large.ok() && small.ok());
+    out.push_back(std::move(*large));
+    out.push_back(compare::NewestOnly(std::move(*small), o.start_seconds + int64_t{o.hours - kNewest} * 3600,
+                                      "hearth-newest"));
+    return out;
+  };
+  auto stores = open_pair("scale");
+  o.query_hours = kNewest;
+  compare::Comparison c(Pointers(stores), o);
+  c.result().scale_reference = "hearth-newest";
+  ASSERT_TRUE(c.RunAll().ok());
+  const ComparisonResult& r = c.result();
+  EXPECT_TRUE(r.AllAgree());
+  EXPECT_EQ(r.Find("ingest")->Of("hearth")->operations, 6u * 80u);
+  EXPECT_EQ(r.Find("ingest")->Of("hearth-newest")->operations, 6u * kNewest);
+  const Measure& small_disk = *r.Find("disk")->Of("hearth-newest");
+  EXPECT_GT(small_disk.json_bytes, 0u);
+  EXPECT_LT(small_disk.json_bytes, r.Find("disk")->Of("hearth")->json_bytes / 2);
+  std::vector<std::string> scale_targets;
+  for (const auto& t : compare::CheckTargets(r))
+    if (t.name.find("within 10% of the hearth-newest store") != std::string::npos) scale_targets.push_back(t.name);
+  EXPECT_EQ(scale_targets.size(), 4u);  // latest and the three ranges
+  for (auto& s : stores) EXPECT_TRUE(s->Close().ok());
+
+  // Asked about every hour, the reference lacks the older ones: caught.
+  auto again = open_pair("whole-span");
+  o.query_hours = 0;
+  compare::Comparison whole(Pointers(again), o);
+  ASSERT_TRUE(whole.Ingest().ok());
+  ASSERT_TRUE(whole.Queries().ok());
+  EXPECT_FALSE(whole.result().AllAgree());
+  for (auto& s : again) EXPECT_TRUE(s->Close().ok());
 }
 
 TEST(ComparisonReport, RatiosSayHowMuchBetterTheSubjectDid) {

@@ -125,6 +125,7 @@ Status Comparison::Ingest() {
   Batches batches(g, options_.batch_size);
   const uint64_t total = uint64_t(options_.monitors) * uint64_t(options_.hours);
   SnapshotBatch b;
+  std::vector<uint64_t> json_bytes(stores_.size());  // what each store was given
   size_t turn = 0;
   while (batches.Next(&b)) {
     for (size_t j = 0; j < stores_.size(); j++) {
@@ -135,9 +136,11 @@ Status Comparison::Ingest() {
       Status st = stores_[s]->Ingest(b);
       ingest.stores[s].seconds += sw.Seconds();
       cpu.stores[s].seconds += ThreadCpuSeconds() - cpu0;
-      cpu.stores[s].operations += b.size();
+      const SnapshotBatch& kept = stores_[s]->Kept(b);
+      cpu.stores[s].operations += kept.size();
       if (!st.ok()) return st.WithContext(stores_[s]->name() + " ingest");
-      ingest.stores[s].operations += b.size();
+      ingest.stores[s].operations += kept.size();
+      json_bytes[s] += kept.json_bytes;
     }
     turn++;
     result_.snapshots += b.size();
@@ -155,6 +158,7 @@ Status Comparison::Ingest() {
     HEARTH_RETURN_IF_ERROR(stores_[s]->Settle());
     settle.stores[s].seconds = sw.Seconds();
     settle.stores[s].operations = 1;
+    disk.stores[s].json_bytes = json_bytes[s];
     if (stores_[s]->local()) disk.stores[s].operations = DirectoryBytes(stores_[s]->dir());
     else disk.stores[s].measured = false;
   }
@@ -231,6 +235,9 @@ Status Comparison::RunQueries(const std::string& name, const std::string& detail
 }
 
 Status Comparison::Queries() {
+  // The span the questions are about: the newest query_hours, or everything.
+  const int64_t q0 =
+      options_.query_hours > 0 ? std::max(t0_, t_end_ - int64_t{options_.query_hours} * 3600) : t0_;
   const int monitors = options_.monitors;
   auto monitor_of = [monitors](std::mt19937_64& rng) {
     return tools::SnapshotGenerator::MonitorId(static_cast<int>(rng() % static_cast<uint64_t>(monitors)));
@@ -248,7 +255,7 @@ Status Comparison::Queries() {
   // Fewer of the longer ranges, but at least one of each when any are asked for.
   auto share = [&](int divisor) { return options_.range_queries > 0 ? std::max(1, options_.range_queries / divisor) : 0; };
   for (RangeWorkload rw : {RangeWorkload{7, share(1)}, RangeWorkload{30, share(2)}, RangeWorkload{90, share(4)}}) {
-    const int64_t span = std::min<int64_t>(rw.days * kDay, t_end_ - t0_);
+    const int64_t span = std::min<int64_t>(rw.days * kDay, t_end_ - q0);
     std::string detail = std::to_string(rw.days) + " days of a random monitor, newest first (%docs snapshots)";
     if (span < rw.days * kDay)
       detail = "all " + std::to_string(span / 3600) + " hours of a random monitor (the data is shorter than " +
@@ -257,7 +264,7 @@ Status Comparison::Queries() {
         "range " + std::to_string(rw.days) + "d", detail, rw.count,
         [&, span](std::mt19937_64& rng, std::string* q) {
           std::string m = monitor_of(rng);
-          const int64_t end = t0_ + span + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end_ - t0_ - span + 1));
+          const int64_t end = q0 + span + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end_ - q0 - span + 1));
           *q = "range of " + m + " [" + std::to_string(end - span) + ", " + std::to_string(end) + ")";
           return [m, end, span](SnapshotReader& r, ReadResult* out) { return r.Range(m, end - span, end, out); };
         }));
@@ -266,7 +273,7 @@ Status Comparison::Queries() {
                                     options_.at_time_queries, [&](std::mt19937_64& rng, std::string* q) {
                                       std::string m = monitor_of(rng);
                                       const int64_t t =
-                                          t0_ + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end_ - t0_));
+                                          q0 + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end_ - q0));
                                       *q = "at-time of " + m + " at " + std::to_string(t);
                                       return [m, t](SnapshotReader& r, ReadResult* out) {
                                         return r.AtTime(m, t, 1800, out);
@@ -277,9 +284,12 @@ Status Comparison::Queries() {
                     "computes its whole rollup)",
                     options_.aggregation_queries, [&](std::mt19937_64& rng, std::string* q) {
                       std::string m = monitor_of(rng);
-                      const Window month = WindowOf(
+                      Window month = WindowOf(
                           Period::kMonthly,
-                          Timestamp{t0_ + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end_ - t0_)), 0});
+                          Timestamp{q0 + static_cast<int64_t>(rng() % static_cast<uint64_t>(t_end_ - q0)), 0});
+                      // Questions about the newest hours alone ask of months
+                      // that start within them.
+                      if (q0 > t0_ && month.start.seconds < q0) month = WindowOf(Period::kMonthly, month.end);
                       *q = "monthly summary of " + m + " from " + std::to_string(month.start.seconds);
                       return [m, month](SnapshotReader& r, ReadResult* out) { return r.MonthlySummary(m, month, out); };
                     });
@@ -340,7 +350,7 @@ Status Comparison::MixedLoad() {
       written = stores_[s]->Ingest(b);
       writes.stores[s].seconds += sw.Seconds();
       if (!written.ok()) break;
-      writes.stores[s].operations += b.size();
+      writes.stores[s].operations += stores_[s]->Kept(b).size();
     }
     done = true;
     for (std::thread& t : threads) t.join();

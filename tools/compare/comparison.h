@@ -34,6 +34,9 @@ struct WorkloadOptions {
   // steady state with the data in the caches rather than first reads.
   // Default: only each monitor's newest snapshot.
   bool warm_all = false;
+  // The queries ask about the newest this many hours only (a scale run's
+  // reference store holds no more). Default: 0, the whole span.
+  int query_hours = 0;
 
   // A few thousand snapshots per store and a few queries: CI's smoke run.
   static WorkloadOptions Smoke();
@@ -52,6 +55,8 @@ struct Measure {
   // what the page cache did not hold. Where a larger run is slower, this
   // says whether it waited for the disk.
   uint64_t device_read_bytes = 0;
+  // "disk": the plain JSON of the snapshots the store was given.
+  uint64_t json_bytes = 0;
   // False where the figure could not be taken (the disk use of a store
   // behind a network endpoint): shown as such, never compared.
   bool measured = true;
@@ -79,6 +84,9 @@ struct ComparisonResult {
   std::vector<std::string> stores;
   uint64_t snapshots = 0;   // ingested (before the mixed load)
   uint64_t json_bytes = 0;  // their plain JSON
+  // A scale run: the store holding only the newest hours, which the first
+  // store's latencies are held against (empty in other runs).
+  std::string scale_reference;
   std::deque<WorkloadResult> workloads;  // a deque: adding one keeps references to the others valid
   bool AllAgree() const;
   const WorkloadResult* Find(const std::string& name) const;

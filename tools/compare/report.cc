@@ -65,7 +65,7 @@ std::vector<std::vector<std::string>> Cells(const ComparisonResult& r) {
   rows.push_back(header);
   for (const WorkloadResult& w : r.workloads) {
     std::vector<std::string> row = {w.name};
-    for (const Measure& m : w.stores) row.push_back(Figure(r, w, m));
+    for (const Measure& m : w.stores) row.push_back(Figure(w, m));
     for (const std::string& s : r.stores)
       if (s != subject) row.push_back(AdvantageWords(w, subject, s));
     rows.push_back(row);
@@ -75,7 +75,7 @@ std::vector<std::vector<std::string>> Cells(const ComparisonResult& r) {
 
 }  // namespace
 
-std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Measure& m) {
+std::string Figure(const WorkloadResult& w, const Measure& m) {
   if (!m.measured) return "not measured";
   switch (w.kind) {
     case Kind::kThroughput:
@@ -93,8 +93,8 @@ std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Mea
     case Kind::kBytes: {
       const double mb = static_cast<double>(m.operations) / 1e6;
       std::string s = Printf(mb < 10 ? "%.2f MB" : "%.0f MB", mb);
-      if (r.json_bytes > 0)
-        s += Printf(" (%.1f%% of JSON)", 100.0 * static_cast<double>(m.operations) / static_cast<double>(r.json_bytes));
+      if (m.json_bytes > 0)
+        s += Printf(" (%.1f%% of JSON)", 100.0 * static_cast<double>(m.operations) / static_cast<double>(m.json_bytes));
       return s;
     }
   }
@@ -152,6 +152,18 @@ std::vector<TargetCheck> CheckTargets(const ComparisonResult& r) {
     out.push_back({"latest p99 <= 20 us", p99, w->Of("hearth")->agrees && p99 <= 20, Micros(p99) + " µs"});
   }
   ratio("disk", "sqlite", 5, "bytes on disk <= 1/5 of SQLite's");
+  // A scale run: the large store's median latencies at most 10% above those
+  // of the store holding only the newest hours, asked the same questions.
+  if (!r.scale_reference.empty() && !r.stores.empty()) {
+    const std::string& large = r.stores[0];
+    for (const char* workload : {"latest", "range 7d", "range 30d", "range 90d"}) {
+      const WorkloadResult* w = r.Find(workload);
+      if (!w || !w->Of(large) || !w->Of(r.scale_reference)) continue;
+      auto v = Advantage(*w, large, r.scale_reference);
+      out.push_back({std::string(workload) + " p50 within 10% of the " + r.scale_reference + " store", v.value_or(0),
+                     v && *v >= 1 / 1.1, v ? Printf("%.2f", *v) : "stores disagree"});
+    }
+  }
   return out;
 }
 
@@ -227,7 +239,8 @@ std::string ResultJson(const ComparisonResult& r) {
            {"mixed_hours", o.mixed_hours},
            {"mixed_readers", o.mixed_readers},
            {"retention_days", o.retention_days},
-           {"warm_all", o.warm_all ? 1 : 0}}) {
+           {"warm_all", o.warm_all ? 1 : 0},
+           {"query_hours", o.query_hours}}) {
     w.Key(k);
     w.Int64(v);
   }
@@ -236,6 +249,7 @@ std::string ResultJson(const ComparisonResult& r) {
   w.Uint64(r.snapshots);
   w.Key("json_bytes");
   w.Uint64(r.json_bytes);
+  if (!r.scale_reference.empty()) str("scale_reference", r.scale_reference);
   w.Key("all_agree");
   w.Bool(r.AllAgree());
   w.Key("workloads");
@@ -264,6 +278,10 @@ std::string ResultJson(const ComparisonResult& r) {
       if (wl.kind == WorkloadResult::Kind::kThroughput) {
         w.Key("per_second");
         w.Double(m.PerSecond());
+      }
+      if (wl.kind == WorkloadResult::Kind::kBytes && m.json_bytes > 0) {
+        w.Key("json_bytes");
+        w.Uint64(m.json_bytes);
       }
       if (wl.kind == WorkloadResult::Kind::kLatency && m.wall_seconds == 0) {
         w.Key("device_read_bytes");

@@ -12,7 +12,7 @@ namespace hearth::compare {
 
 // A store's figure on a workload in words: "12,345/s", "p50 1.2 / p99 3.4 µs",
 // "0.25 s", "377.1 MB (6.6% of the JSON)".
-std::string Figure(const ComparisonResult& r, const WorkloadResult& w, const Measure& m);
+std::string Figure(const WorkloadResult& w, const Measure& m);
 
 // How much better `store` did than `peer` on a workload (> 1: better):
 // throughput store/peer; latency (p50), duration and bytes peer/store.
@@ -28,7 +28,9 @@ struct TargetCheck {
   std::string measured;  // in words
 };
 // The targets whose stores took part: ingest >= 10x SQLite and >= 0.5x raw
-// RocksDB, latest p99 <= 20 us, bytes on disk <= 1/5 of SQLite's.
+// RocksDB, latest p99 <= 20 us, bytes on disk <= 1/5 of SQLite's; in a
+// scale run, the first store's latest and range medians within 10% of the
+// scale reference's (a ratio >= 1/1.1).
 std::vector<TargetCheck> CheckTargets(const ComparisonResult& r);
 
 // One row per workload, a column per store, then "hearth vs <peer>" columns.

@@ -107,6 +107,9 @@ class SnapshotStore {
   // Untimed work before Ingest(batch): what a caller does anyway to build its
   // write (hearth: the WriteBatch of document paths and fields).
   virtual void Prepare(const SnapshotBatch&) {}
+  // The part of the prepared batch Ingest writes: all of it, but for a
+  // store that keeps only part of the stream (newest_only_store.h).
+  virtual const SnapshotBatch& Kept(const SnapshotBatch& batch) const { return batch; }
   // Writes the batch atomically (Set semantics: a snapshot stored again replaces it).
   virtual Status Ingest(const SnapshotBatch& batch) = 0;
   // Brings the files to their steady state (compaction, WAL checkpoint), so
