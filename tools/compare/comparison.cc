@@ -152,6 +152,8 @@ Status Comparison::Ingest() {
                                "the work differs");
   settle.ratios = false;
   WorkloadResult& disk = Add("disk", WorkloadResult::Kind::kBytes, "bytes of the store's directory after settling");
+  // A scale run's stores hold different amounts: their sizes say nothing of each other.
+  disk.ratios = result_.scale_reference.empty();
   for (size_t s = 0; s < stores_.size(); s++) {
     Progress("settle " + stores_[s]->name(), s, stores_.size());
     Stopwatch sw;
