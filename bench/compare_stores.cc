@@ -76,10 +76,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--at-time", o.at_time_queries, "at-time queries (0: none)")->capture_default_str();
   app.add_option("--aggregations", o.aggregation_queries, "monthly aggregations (0: none)")->capture_default_str();
-  app.add_option("--mixed-hours", o.mixed_hours, "hours of snapshots the mixed load writes (0: none)")
+  auto* mixed_opt = app.add_option("--mixed-hours", o.mixed_hours, "hours of snapshots the mixed load writes (0: none)")
       ->capture_default_str();
   app.add_option("--readers", o.mixed_readers, "reader threads of the mixed load")->capture_default_str();
-  app.add_option("--retention-days", o.retention_days, "retention deletes the oldest days (0: no retention)")->capture_default_str();
+  auto* retention_opt = app.add_option("--retention-days", o.retention_days, "retention deletes the oldest days (0: no retention)")->capture_default_str();
   app.add_flag("--warm", o.warm_all,
                "read every snapshot once before the queries, so they measure the cached steady state (default: "
                "each monitor's newest only)");
@@ -100,6 +100,15 @@ int main(int argc, char** argv) {
   app.add_option("--markdown", markdown_file, "write the results as a markdown table");
   app.add_option("--plots", plots_dir, "draw throughput and latency plots (PNG, gnuplot) into this directory");
   CLI11_PARSE(app, argc, argv);
+  if (scale_hours > 0) {
+    if ((mixed_opt->count() > 0 && o.mixed_hours > 0) || (retention_opt->count() > 0 && o.retention_days > 0))
+      return Fail(Status::InvalidArgument(
+          "--scale-reference-hours runs no mixed load or retention (the two stores hold different spans); "
+          "leave out --mixed-hours and --retention-days or give them 0"));
+    if (scale_hours >= o.hours)
+      return Fail(Status::InvalidArgument("--scale-reference-hours " + std::to_string(scale_hours) +
+                                          " must be fewer than --hours " + std::to_string(o.hours)));
+  }
   const bool stores_given = stores_opt->count() > 0;
 
   if (!stores_given && emulator) {
@@ -121,8 +130,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
   for (const std::string& name : StoreNames(stores_arg)) {
-    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20,
-                            hearth_dictionary);
+    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20, hearth_dictionary);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
     owned.push_back(std::move(*s));
@@ -130,13 +138,9 @@ int main(int argc, char** argv) {
   if (stores.empty()) return Fail(Status::InvalidArgument("--stores names no store"));
   std::string scale_reference;
   if (scale_hours > 0) {
-    if (scale_hours >= o.hours)
-      return Fail(Status::InvalidArgument("--scale-reference-hours " + std::to_string(scale_hours) +
-                                          " must be fewer than --hours " + std::to_string(o.hours)));
     const std::string kind = stores[0]->name();
     scale_reference = kind + "-newest-" + std::to_string(scale_hours) + "h";
-    auto s = OpenStoreNamed(kind, dir + "/" + scale_reference, cache_mb << 20,
-                            hearth_dictionary);
+    auto s = OpenStoreNamed(kind, dir + "/" + scale_reference, cache_mb << 20, hearth_dictionary);
     if (!s.ok()) return Fail(s.status());
     owned.push_back(NewestOnly(std::move(*s), o.start_seconds + int64_t{o.hours - scale_hours} * 3600, scale_reference));
     stores.push_back(owned.back().get());
