@@ -138,32 +138,27 @@ std::string AdvantageWords(const WorkloadResult& w, const std::string& store, co
 
 std::vector<TargetCheck> CheckTargets(const ComparisonResult& r) {
   std::vector<TargetCheck> out;
-  auto ratio = [&](const char* workload, const char* peer, double target, const char* name) {
+  // `subject` did at least `target` times as well as `peer` on `workload`.
+  auto ratio = [&](const std::string& workload, const std::string& subject, const std::string& peer, double target,
+                   std::string name) {
     const WorkloadResult* w = r.Find(workload);
-    if (!w || !w->Of("hearth") || !w->Of(peer)) return;
-    auto v = Advantage(*w, "hearth", peer);
-    TargetCheck t{name, v.value_or(0), v && *v >= target, v ? Printf("%.2f", *v) : "stores disagree"};
-    out.push_back(t);
+    if (!w || !w->Of(subject) || !w->Of(peer)) return;
+    auto v = Advantage(*w, subject, peer);
+    out.push_back({std::move(name), v.value_or(0), v && *v >= target, v ? Printf("%.2f", *v) : "stores disagree"});
   };
-  ratio("ingest", "sqlite", 10, "ingest >= 10x SQLite");
-  ratio("ingest", "rocksdb", 0.5, "ingest >= 0.5x raw RocksDB");
+  ratio("ingest", "hearth", "sqlite", 10, "ingest >= 10x SQLite");
+  ratio("ingest", "hearth", "rocksdb", 0.5, "ingest >= 0.5x raw RocksDB");
   if (const WorkloadResult* w = r.Find("latest"); w && w->Of("hearth")) {
     const double p99 = w->Of("hearth")->Percentile(0.99);
     out.push_back({"latest p99 <= 20 us", p99, w->Of("hearth")->agrees && p99 <= 20, Micros(p99) + " µs"});
   }
-  ratio("disk", "sqlite", 5, "bytes on disk <= 1/5 of SQLite's");
+  ratio("disk", "hearth", "sqlite", 5, "bytes on disk <= 1/5 of SQLite's");
   // A scale run: the large store's median latencies at most 10% above those
   // of the store holding only the newest hours, asked the same questions.
-  if (!r.scale_reference.empty() && !r.stores.empty()) {
-    const std::string& large = r.stores[0];
-    for (const char* workload : {"latest", "range 7d", "range 30d", "range 90d"}) {
-      const WorkloadResult* w = r.Find(workload);
-      if (!w || !w->Of(large) || !w->Of(r.scale_reference)) continue;
-      auto v = Advantage(*w, large, r.scale_reference);
-      out.push_back({std::string(workload) + " p50 within 10% of the " + r.scale_reference + " store", v.value_or(0),
-                     v && *v >= 1 / 1.1, v ? Printf("%.2f", *v) : "stores disagree"});
-    }
-  }
+  if (!r.scale_reference.empty() && !r.stores.empty())
+    for (const char* workload : {"latest", "range 7d", "range 30d", "range 90d"})
+      ratio(workload, r.stores[0], r.scale_reference, 1 / 1.1,
+            std::string(workload) + " p50 within 10% of the " + r.scale_reference + " store");
   return out;
 }
 
