@@ -192,17 +192,23 @@ Status Comparison::RunQueries(const std::string& name, const std::string& detail
   if (!warm_) {
     // A running service has touched its monitors before: read each one's
     // newest snapshot once, untimed, so the first query of a monitor is not
-    // what the percentiles measure.
+    // what the percentiles measure. With --warm every snapshot is read
+    // first: the newest go last, or a large store's full reads would have
+    // pushed them out of a small cache again, and each monitor's first
+    // latest question would pay for it (at 10 M snapshots, 40 monitors and
+    // 2,000 latest questions, those 40 cold reads were the p99).
     ReadResult scratch;
-    for (auto& r : readers_)
-      for (int m = 0; m < options_.monitors; m++) {
-        const std::string id = tools::SnapshotGenerator::MonitorId(m);
-        scratch.Clear();
-        HEARTH_RETURN_IF_ERROR(r->Latest(id, &scratch));
-        scratch.Clear();
-        if (options_.warm_all) HEARTH_RETURN_IF_ERROR(r->Range(id, t0_, t_end_, &scratch));
-        Progress("warming up", static_cast<uint64_t>(m + 1), static_cast<uint64_t>(options_.monitors));
-      }
+    const int passes = options_.warm_all ? 2 : 1;
+    for (int pass = 0; pass < passes; pass++)
+      for (auto& r : readers_)
+        for (int m = 0; m < options_.monitors; m++) {
+          const std::string id = tools::SnapshotGenerator::MonitorId(m);
+          scratch.Clear();
+          const bool everything = pass + 1 < passes;
+          HEARTH_RETURN_IF_ERROR(everything ? r->Range(id, t0_, t_end_, &scratch) : r->Latest(id, &scratch));
+          Progress(everything ? "warming up (every snapshot)" : "warming up (newest)", static_cast<uint64_t>(m + 1),
+                   static_cast<uint64_t>(options_.monitors));
+        }
     warm_ = true;
   }
   WorkloadResult& w = Add(name, WorkloadResult::Kind::kLatency, detail);
