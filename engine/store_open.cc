@@ -112,6 +112,9 @@ Status Store::OpenDb(const std::string& path_in) {
     dbo.env = mem_env_.get();
     path = "/hearth-in-memory";
   }
+  // Compactions run in the LOW pool, flushes in HIGH (max_background_jobs
+  // splits them); the pool threads take the priority at their next job.
+  if (options_.low_priority_compactions) dbo.env->LowerThreadPoolCPUPriority(rocksdb::Env::LOW);
   block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
   write_buffers_ = std::make_shared<rocksdb::WriteBufferManager>(options_.write_buffer_bytes);
   dbo.write_buffer_manager = write_buffers_;

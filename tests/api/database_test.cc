@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "tests/test_util.h"
@@ -441,6 +446,38 @@ TEST_P(PersistentDatabase, RetentionPoliciesSurviveAReopen) {
   auto p = db_->RetentionPolicies();
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(*p, (std::map<std::string, int>{{"aggregations", 365}, {"snapshots", 30}}));
+}
+
+// The nice value of every RocksDB pool thread of this process, by pool
+// ("low": compactions, "high": flushes), from /proc (Linux).
+std::map<std::string, std::vector<int>> RocksDbThreadNiceness() {
+  std::map<std::string, std::vector<int>> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::string comm, stat;
+    std::getline(std::ifstream(task.path() / "comm"), comm);
+    if (comm.rfind("rocksdb:", 0) != 0) continue;
+    std::getline(std::ifstream(task.path() / "stat"), stat);
+    // Fields after the parenthesised name: state is the 3rd field, nice the 19th.
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i < 19 && rest >> field; i++) {
+    }
+    int nice = 0;
+    rest >> nice;
+    out[comm.substr(8, comm.find_first_of("0123456789", 8) - 8)].push_back(nice);
+  }
+  return out;
+}
+
+TEST_P(DatabaseContract, CompactionsRunAtTheLowestCpuPriorityAndFlushesDoNot) {
+  ASSERT_TRUE(db_->Set("monitors/m1", Monitor("u1", "active")).ok());
+  ASSERT_TRUE(db_->Compact().ok());  // a flush (high pool), then a compaction (low pool)
+  auto threads = RocksDbThreadNiceness();
+  ASSERT_FALSE(threads["low"].empty());
+  // A pool thread takes the priority when it starts its next job: the one
+  // that ran the compaction has it.
+  EXPECT_NE(std::count(threads["low"].begin(), threads["low"].end(), 19), 0);
+  for (int nice : threads["high"]) EXPECT_EQ(nice, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values(Backend::kInMemory, Backend::kOnDisk),

@@ -5,6 +5,7 @@
 // trained dictionaries.
 #include <rapidjson/document.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -172,6 +173,9 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir
   rocksdb::Options o;
   o.create_if_missing = true;
   o.max_background_jobs = 4;
+  // As hearth does by default (Options::low_priority_compactions); the pools
+  // are the process's, so in one run both stores share the setting anyway.
+  o.env->LowerThreadPoolCPUPriority(rocksdb::Env::LOW);
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kZSTD;
   o.level_compaction_dynamic_level_bytes = true;

@@ -116,6 +116,15 @@ struct Options {
   size_t dictionary_bytes = size_t{64} << 10;
   // Upper bound on memory used by all memtables together. Default: 256 MiB.
   size_t write_buffer_bytes = size_t{256} << 20;
+  // Run RocksDB's compactions at the lowest CPU priority (nice 19), so that
+  // on a machine with few cores they take what writers and readers leave
+  // instead of preempting them; flushes keep their priority, so memtables
+  // still drain, and RocksDB slows writes down if compactions fall too far
+  // behind. On 2 cores it raised ingest by 20-30% (bench/README.md). RocksDB's
+  // thread pools belong to the process (Env::Default()), so this lowers them
+  // for every RocksDB database in it, and is not undone at Close.
+  // Default: true.
+  bool low_priority_compactions = true;
 
   // Called during long work. Default: none.
   std::function<void(const Progress&)> progress;
