@@ -460,8 +460,7 @@ std::map<std::string, std::vector<int>> RocksDbThreadNiceness() {
     // Fields after the parenthesised name: state is the 3rd field, nice the 19th.
     std::istringstream rest(stat.substr(stat.rfind(')') + 2));
     std::string field;
-    for (int i = 3; i < 19 && rest >> field; i++) {
-    }
+    for (int i = 3; i < 19; i++) rest >> field;
     int nice = 0;
     rest >> nice;
     out[comm.substr(8, comm.find_first_of("0123456789", 8) - 8)].push_back(nice);
