@@ -198,17 +198,21 @@ Status Comparison::RunQueries(const std::string& name, const std::string& detail
     // latest question would pay for it (at 10 M snapshots, 40 monitors and
     // 2,000 latest questions, those 40 cold reads were the p99).
     ReadResult scratch;
-    const int passes = options_.warm_all ? 2 : 1;
-    for (int pass = 0; pass < passes; pass++)
+    auto each_monitor = [&](const std::string& what, auto&& read) -> Status {
       for (auto& r : readers_)
         for (int m = 0; m < options_.monitors; m++) {
-          const std::string id = tools::SnapshotGenerator::MonitorId(m);
           scratch.Clear();
-          const bool everything = pass + 1 < passes;
-          HEARTH_RETURN_IF_ERROR(everything ? r->Range(id, t0_, t_end_, &scratch) : r->Latest(id, &scratch));
-          Progress(everything ? "warming up (every snapshot)" : "warming up (newest)", static_cast<uint64_t>(m + 1),
-                   static_cast<uint64_t>(options_.monitors));
+          HEARTH_RETURN_IF_ERROR(read(*r, tools::SnapshotGenerator::MonitorId(m)));
+          Progress("warming up (" + what + ")", static_cast<uint64_t>(m + 1), static_cast<uint64_t>(options_.monitors));
         }
+      return Status::OK();
+    };
+    if (options_.warm_all)
+      HEARTH_RETURN_IF_ERROR(each_monitor("every snapshot", [&](SnapshotReader& r, const std::string& id) {
+        return r.Range(id, t0_, t_end_, &scratch);
+      }));
+    HEARTH_RETURN_IF_ERROR(
+        each_monitor("newest", [&](SnapshotReader& r, const std::string& id) { return r.Latest(id, &scratch); }));
     warm_ = true;
   }
   WorkloadResult& w = Add(name, WorkloadResult::Kind::kLatency, detail);

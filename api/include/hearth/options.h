@@ -120,7 +120,7 @@ struct Options {
   // on a machine with few cores they take what writers and readers leave
   // instead of preempting them; flushes keep their priority, so memtables
   // still drain, and RocksDB slows writes down if compactions fall too far
-  // behind. On 2 cores it raised ingest by 20-30% (bench/README.md). RocksDB's
+  // behind. On 2 cores it raised ingest by 16-31% (bench/README.md). RocksDB's
   // thread pools belong to the process (Env::Default()), so this lowers them
   // for every RocksDB database in it, and is not undone at Close.
   // Default: true.
