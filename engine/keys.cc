@@ -65,6 +65,18 @@ bool ParseLedger(std::string_view key, std::string_view* id, std::string_view* p
   return true;
 }
 std::string LedgerReady(std::string_view id) { return "ledger_ready/" + std::string(id); }
+std::string LedgerJournal(uint64_t sequence) {
+  std::string k(kLedgerJournalPrefix);
+  for (int i = 7; i >= 0; i--) k.push_back(static_cast<char>((sequence >> (8 * i)) & 0xFF));
+  return k;
+}
+bool ParseLedgerJournal(std::string_view key, uint64_t* sequence) {
+  if (key.size() != kLedgerJournalPrefix.size() + 8 || key.substr(0, kLedgerJournalPrefix.size()) != kLedgerJournalPrefix)
+    return false;
+  *sequence = 0;
+  for (unsigned char c : key.substr(kLedgerJournalPrefix.size())) *sequence = (*sequence << 8) | c;
+  return true;
+}
 }  // namespace meta
 
 namespace {
@@ -347,6 +359,8 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
     if (meta::ParseLedger(key, &id, &partition, &day))
       return "series ledger of collection " + std::string(id) + ", partition (" + DescribeValues(partition) +
              "), day " + schema::PlainValueJson(Value::Time({day, 0}));
+    uint64_t sequence;
+    if (meta::ParseLedgerJournal(key, &sequence)) return "series ledger journal record #" + std::to_string(sequence);
     return "meta key \"" + std::string(key) + "\"";
   }
   if (column_family == cf::kLog) {

@@ -58,7 +58,12 @@
 namespace hearth::engine {
 
 // Bump when any layout above changes meaning; stored in meta.
-constexpr uint32_t kKeyFormatVersion = 1;
+// 2: the series ledger may have journal records (meta::LedgerJournal), which
+//    version 1 would not read. A version-1 store opens as version 2 (it has
+//    no journal); a version-2 store refuses an older hearth.
+constexpr uint32_t kKeyFormatVersion = 2;
+// The oldest version this hearth opens (and upgrades).
+constexpr uint32_t kOldestKeyFormatVersion = 1;
 
 namespace cf {
 constexpr std::string_view kMeta = "meta";
@@ -118,6 +123,17 @@ bool ParseLedger(std::string_view key, std::string_view* collection_id, std::str
 // Present once the collection's ledger covers every stored document (a
 // store written before the ledger existed builds it when opened).
 std::string LedgerReady(std::string_view collection_id);
+// The ledger's journal (engine/ledger_journal.h; format version 2 on): a
+// write records its ledger changes as one record here, in the same
+// WriteBatch as its documents; the store folds the records into the
+// LedgerDay keys above (one merge per key, records deleted, in one
+// WriteBatch) before the ledger is read. The ledger is the LedgerDay keys
+// plus the journal.
+// Key: "ledger_journal/" + sequence (8 bytes, big-endian).
+constexpr std::string_view kLedgerJournalPrefix = "ledger_journal/";
+std::string LedgerJournal(uint64_t sequence);
+// The sequence of a LedgerJournal key; false when malformed.
+bool ParseLedgerJournal(std::string_view key, uint64_t* sequence);
 }  // namespace meta
 
 // Seconds of the start of the UTC day holding `seconds`.

@@ -163,6 +163,15 @@ class Store {
   // Builds the series ledger of a time-series collection that has none (a
   // store written before it existed), with progress.
   Status BuildLedger(const std::string& collection_id);
+  // Reads the ledger's journal (engine/ledger_journal.h) at open and folds
+  // it; a damaged record makes every ledger rebuild from its documents.
+  Status LoadLedgerJournal();
+  // Folds the journal's records into the ledger keys. Caller holds write_mu_
+  // (or owns the store alone: Open, Close).
+  Status FoldLedgerJournal();
+  // After a write added a record: folds when the journal has grown past its
+  // bounds (engine/store_ledger.cc). Caller holds write_mu_.
+  void MaybeFoldLedgerJournal();
   Status LoadRetiredSpans();
   // True when primary key `pk` lies in a retired span: its document is gone
   // and entries naming it are waiting to be purged.
@@ -210,8 +219,13 @@ class Store {
   // megabyte-sized buffer per batch costs page faults and regrowth copies.
   SortedWriteBatch write_ops_;
   rocksdb::WriteBatch write_batch_;
+  // The ledger journal's stored records are [journal_first_, journal_next_);
+  // journal_sums_ is what they add up to, by ledger key (guarded by write_mu_).
+  uint64_t journal_first_ = 1;
+  uint64_t journal_next_ = 1;
+  std::map<std::string, CounterDelta> journal_sums_;
   std::atomic<int64_t> last_commit_nanos_{0};
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};  // set under write_mu_
 };
 
 }  // namespace hearth::engine

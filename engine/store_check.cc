@@ -97,6 +97,10 @@ std::vector<std::string> Store::RegisteredCollections() {
 StatusOr<CheckReport> Store::Check() {
   CheckReport report;
   Problems problems(&report);
+  {
+    std::lock_guard lock(write_mu_);
+    HEARTH_RETURN_IF_ERROR(FoldLedgerJournal());  // CheckLedger reads the ledger keys alone
+  }
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
   std::vector<const CollectionState*> colls;

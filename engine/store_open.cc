@@ -28,6 +28,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   std::unique_ptr<Store> store(new Store(options));
   HEARTH_RETURN_IF_ERROR(store->OpenDb(path));
   HEARTH_RETURN_IF_ERROR(store->LoadFormat());
+  HEARTH_RETURN_IF_ERROR(store->LoadLedgerJournal());
   HEARTH_RETURN_IF_ERROR(store->LoadRetiredSpans());
   HEARTH_RETURN_IF_ERROR(store->LoadDictionaries());
   HEARTH_RETURN_IF_ERROR(store->ApplyIndexConfig());
@@ -154,9 +155,14 @@ Status Store::LoadFormat() {
                      "writing the format version");
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading the format version"));
+  for (uint32_t older = kOldestKeyFormatVersion; older < kKeyFormatVersion; older++)
+    if (v == std::to_string(older))  // every older layout is still read as it is (keys.h)
+      return FromRocks(db_->Put(rocksdb::WriteOptions(), meta_, meta::kFormatVersion, std::to_string(kKeyFormatVersion)),
+                       "upgrading the format version from " + v);
   if (v != std::to_string(kKeyFormatVersion))
-    return Status::FailedPrecondition("the store has format version " + v + "; this hearth reads version " +
-                                      std::to_string(kKeyFormatVersion));
+    return Status::FailedPrecondition("the store has format version " + v + "; this hearth reads versions " +
+                                      std::to_string(kOldestKeyFormatVersion) + " to " +
+                                      std::to_string(kKeyFormatVersion) + " (a newer hearth wrote it?)");
   return Status::OK();
 }
 
@@ -303,9 +309,18 @@ Timestamp Store::NextCommitTime() {
 
 Status Store::Close() {
   if (closed_) return Status::OK();
-  closed_ = true;
+  Status result;
+  {
+    // A closed store leaves no journal for the next open to fold.
+    std::lock_guard lock(write_mu_);
+    closed_ = true;
+    result = FoldLedgerJournal();
+  }
   // An in-memory store has nothing to make durable (and its Env cannot sync).
-  Status result = options_.in_memory ? Status::OK() : FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+  if (!options_.in_memory) {
+    Status synced = FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+    if (result.ok()) result = synced;
+  }
   for (auto& [name, h] : cfs_) {
     rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
     if (!s.ok() && result.ok()) result = FromRocks(s, "closing " + name);

@@ -159,6 +159,7 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
 
 Status Store::DeletePartitionRange(const CollectionState& c, const schema::ResourcePath& collection,
                                    const Value& partition, Timestamp before, bool dry_run, uint64_t* count) {
+  HEARTH_RETURN_IF_ERROR(FoldLedgerJournal());  // the ledger keys say it all
   const std::string prefix = TimeSeriesPartitionPrefix(collection, partition);
   const std::string range_end = TimeSeriesTimeKey(prefix, before);
   // Whole days before the cutoff's day are counted from the series ledger;

@@ -11,6 +11,7 @@
 #include "engine/collection_counters.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
+#include "engine/ledger_journal.h"
 #include "engine/rocks_status.h"
 #include "engine/sorted_write_batch.h"
 #include "engine/store.h"
@@ -249,6 +250,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   }
 
   std::lock_guard lock(write_mu_);
+  if (closed_) return Status::FailedPrecondition("the store is closed");
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
   std::unordered_map<std::string, size_t> by_path;
   rocksdb::ReadOptions ro;
@@ -447,8 +449,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     for (const Entry& e : new_entries)
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
-  for (const auto& [key, d] : ledger)
-    if (!d.zero()) wb.Merge(meta_, key, d.Encoded());
+  // The ledger's changes: one journal record for the batch (ledger_journal.h).
+  const std::string journal = EncodeLedgerJournal(ledger);
+  if (!journal.empty()) wb.PutBorrowed(meta_, meta::LedgerJournal(journal_next_), journal);
   uint64_t seq = next_log_seq_;
   // The writes (checks change nothing and are not recorded).
   std::vector<size_t> writes;
@@ -478,6 +481,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   wo.sync = options_.sync_writes;
   HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &rwb), "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
+  if (!journal.empty()) {
+    journal_next_++;
+    for (const auto& [key, d] : ledger)
+      if (!d.zero()) journal_sums_[key] += d;
+    MaybeFoldLedgerJournal();
+  }
   // Keep each partition's newest document exact, and tell time-series
   // listeners (query caches, rollups) what changed.
   for (Touched& t : touched) {

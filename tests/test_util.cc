@@ -67,4 +67,10 @@ MapValue FieldsFor(const std::string& collection, const std::string& json) {
   return d.ok() ? d->fields : MapValue{};
 }
 
+StatusOr<std::unique_ptr<Database>> OpenRecordingTasks(const std::string& path, std::vector<std::string>* tasks) {
+  Options o;
+  o.progress = [tasks](const Progress& p) { tasks->push_back(p.task); };
+  return Database::Open(o, path);
+}
+
 }  // namespace hearth::testing

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hearth/database.h"
 #include "tests/printers.h"
@@ -41,6 +42,10 @@ class DatabaseTest : public ::testing::TestWithParam<Backend> {
   TempDir dir_;
   std::unique_ptr<Database> db_;
 };
+
+// Opens the store at `path` with default options, recording the task of
+// every progress report (what the open had to build) into *tasks.
+StatusOr<std::unique_ptr<Database>> OpenRecordingTasks(const std::string& path, std::vector<std::string>* tasks);
 
 // Parses a plain JSON object (no declared timestamp fields).
 MapValue Fields(const std::string& json);

@@ -106,6 +106,20 @@ TEST(Keys, LedgerKeysNameTheirDayAndPartition) {
   EXPECT_EQ(DayStart(86400), 86400);
 }
 
+TEST(Keys, LedgerJournalKeysOrderBySequenceAndSayWhatTheyAre) {
+  const std::string k = meta::LedgerJournal(258);
+  uint64_t seq = 0;
+  ASSERT_TRUE(meta::ParseLedgerJournal(k, &seq));
+  EXPECT_EQ(seq, 258u);
+  EXPECT_LT(meta::LedgerJournal(255), k);  // big-endian: key order is sequence order
+  EXPECT_LT(k, meta::LedgerJournal(uint64_t{1} << 40));
+  EXPECT_FALSE(meta::ParseLedgerJournal(k.substr(0, k.size() - 1), &seq));
+  std::string_view id, partition;
+  int64_t day;
+  EXPECT_FALSE(meta::ParseLedger(k, &id, &partition, &day));  // not a ledger day
+  EXPECT_EQ(DescribeKey("meta", k), "series ledger journal record #258");
+}
+
 TEST(Keys, ChangeRecordsDecodeBack) {
   const Timestamp t{1767225600, 123};
   auto set = ParseChangeRecord(ChangeRecord(ChangeOp::kSet, t, "monitors/m1"));

@@ -65,10 +65,8 @@ TEST_F(StoreFaults, AStoreWithoutASeriesLedgerBuildsItWhenOpened) {
     ASSERT_TRUE(raw->DeleteRange(rocksdb::WriteOptions(), cfs["meta"], all, schema::PrefixSuccessor(all)).ok());
     ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs["meta"], engine::meta::LedgerReady("snapshots")).ok());
   });
-  Options o;
   std::vector<std::string> tasks;
-  o.progress = [&](const Progress& p) { tasks.push_back(p.task); };
-  auto db = Database::Open(o, Path());
+  auto db = OpenRecordingTasks(Path(), &tasks);
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   EXPECT_NE(std::find(tasks.begin(), tasks.end(), "building the series ledger of snapshots"), tasks.end());
   auto check = (*db)->Check();
