@@ -1,5 +1,6 @@
 #include "engine/keys.h"
 
+#include "schema/document_ids.h"
 #include "schema/time_format.h"
 #include "schema/json.h"
 #include "schema/varint.h"
@@ -110,6 +111,24 @@ StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, cons
   schema::AppendValue(&k, *time);
   schema::AppendEscaped(&k, path.id(), 1);
   return k;
+}
+
+std::optional<std::string> SelfNamedPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path) {
+  const std::string_view id = path.id();
+  const size_t underscore = id.rfind('_');
+  Timestamp t;
+  if (underscore == std::string_view::npos || !schema::ParseEpochIdText(id.substr(underscore + 1), &t))
+    return std::nullopt;
+  auto pk = TimeSeriesPrimaryKey(ts, path, Value::String(std::string(id.substr(0, underscore))), Value::Time(t));
+  if (!pk.ok()) return std::nullopt;
+  return std::move(*pk);
+}
+
+bool IsSelfNamed(std::string_view id, const Value& partition, const Value& time) {
+  if (partition.type() != Value::Type::kString || time.type() != Value::Type::kTimestamp) return false;
+  const std::string& p = partition.string();
+  return id.size() > p.size() && id.substr(0, p.size()) == p && id[p.size()] == '_' &&
+         id.substr(p.size() + 1) == schema::EpochIdText(time.timestamp());
 }
 
 std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, const Value& partition) {

@@ -149,6 +149,15 @@ std::string PlainDocumentKey(const schema::DocumentPath& path);
 // when the partition is missing or the time is not a timestamp.
 StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path,
                                     const std::optional<Value>& partition, const std::optional<Value>& time);
+// Self-named time-series documents: a document whose id is
+// "{partition}_{epoch seconds[.fraction]}" (schema::DocumentIdFor's rule for
+// snapshots) naming its own string partition and time. Its primary key
+// follows from its path: SelfNamedPrimaryKey gives it for any path whose id
+// has that form (nullopt otherwise), and IsSelfNamed says whether the
+// document's fields agree. Nothing stored changes; the write path uses it to
+// skip a lookup (engine/store_write.cc).
+std::optional<std::string> SelfNamedPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path);
+bool IsSelfNamed(std::string_view id, const Value& partition, const Value& time);
 // The range of primary keys of one partition of a time-series collection.
 std::string TimeSeriesPartitionPrefix(const schema::ResourcePath& collection, const Value& partition);
 

@@ -66,6 +66,11 @@ struct CollectionState {
   // Guarded by the store's write mutex.
   mutable schema::Compression compression;
   mutable std::vector<std::string> dictionary_samples;
+  // Time series: false while every stored document is self-named (keys.h),
+  // so a self-named path's document can only be at its SelfNamedPrimaryKey.
+  // Starts false only for a collection that holds no document when opened;
+  // any other write makes it true for good. Guarded by the write mutex.
+  mutable bool other_ids = true;
   bool time_series() const { return def.time_series.has_value(); }
 };
 
@@ -173,6 +178,9 @@ class Store {
   // bounds (engine/store_ledger.cc). Caller holds write_mu_.
   void MaybeFoldLedgerJournal();
   Status LoadRetiredSpans();
+  // Records the newest stored document of c's partition `prefix` in latest_
+  // when the table does not know it (nothing when the partition is empty).
+  Status LearnNewest(const CollectionState& c, std::string_view prefix);
   // True when primary key `pk` lies in a retired span: its document is gone
   // and entries naming it are waiting to be purged.
   bool InRetiredSpan(std::string_view pk) const { return retired_->InSpan(pk); }

@@ -256,6 +256,8 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   HEARTH_ASSIGN_OR_RETURN(state->docs, CreateCf(cf::Docs(id)));
   if (state->time_series()) {
     HEARTH_ASSIGN_OR_RETURN(state->names, CreateCf(cf::Names(id)));
+    HEARTH_ASSIGN_OR_RETURN(uint64_t documents, ReadCounter(meta::DocumentCount(id)));
+    state->other_ids = documents != 0;  // what ids the stored ones have is not known without reading them
   }
   HEARTH_ASSIGN_OR_RETURN(state->auto_cf, CreateCf(cf::Auto(id)));
   state->auto_config = AutoIndexConfig(index_config_, id, options_.automatic_indexes);

@@ -157,6 +157,20 @@ Status Store::ScanSeries(const SeriesScan& scan, const std::function<bool(const 
   return FromRocks(it->status(), "scanning " + cp.ToString());
 }
 
+Status Store::LearnNewest(const CollectionState& c, std::string_view prefix) {
+  const std::string p(prefix);
+  const uint64_t generation = latest_.Generation(p);
+  BoundedIterator it(db_.get(), c.docs, p, schema::PrefixSuccessor(p));
+  std::string id;
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!IdOf(key, p.size(), &id)) continue;  // a deeper collection's key
+    latest_.Install(p, generation, std::string(key), it->value().ToString());
+    break;
+  }
+  return FromRocks(it->status(), "reading the newest document of " + DescribeKeyPrefix(cf::Docs(c.def.id), p));
+}
+
 Status Store::DeletePartitionRange(const CollectionState& c, const schema::ResourcePath& collection,
                                    const Value& partition, Timestamp before, bool dry_run, uint64_t* count) {
   HEARTH_RETURN_IF_ERROR(FoldLedgerJournal());  // the ledger keys say it all

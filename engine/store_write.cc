@@ -265,7 +265,27 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     t.path_str = ps;
     t.name_key = PlainDocumentKey(t.path);
     rocksdb::Status s;
-    if (t.coll->time_series()) {
+    // While every stored document is self-named (keys.h), a self-named path's
+    // document can only be at its own primary key, and none is there when
+    // that key is newer than its partition's newest document: an append
+    // needs no read at all.
+    std::optional<std::string> self_pk;
+    if (t.coll->time_series() && !t.coll->other_ids)
+      self_pk = SelfNamedPrimaryKey(*t.coll->def.time_series, t.path);
+    if (self_pk) {
+      const std::string_view partition = TimeSeriesPartitionOf(*self_pk, t.path.id());
+      std::optional<LatestDocuments::Entry> newest = latest_.Get(partition);
+      if (!newest && latest_.enabled()) {
+        HEARTH_RETURN_IF_ERROR(LearnNewest(*t.coll, partition));
+        newest = latest_.Get(partition);
+      }
+      if (newest && *self_pk > newest->pk) {
+        s = rocksdb::Status::NotFound();
+      } else {
+        s = db_->Get(ro, t.coll->docs, *self_pk, &t.old_bytes);
+        if (s.ok()) t.old_pk = std::move(*self_pk);
+      }
+    } else if (t.coll->time_series()) {
       s = db_->Get(ro, t.coll->names, t.name_key, &t.old_pk);
       if (s.ok()) {
         s = db_->Get(ro, t.coll->docs, t.old_pk, &t.old_bytes);
@@ -415,7 +435,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
                schema::EncodeStoredProjection(fields, c.projected, created, commit));
         if (t.had && t.old_pk != pk) wb.Delete(c.projection, t.old_pk);
       }
-      if (c.time_series()) t.new_pk = pk;
+      if (c.time_series()) {
+        t.new_pk = pk;
+        if (!c.other_ids && !IsSelfNamed(t.path.id(), fields.find(c.def.time_series->partition_field)->second,
+                                         fields.find(c.def.time_series->time_field)->second))
+          c.other_ids = true;  // from now on, lookups go through the names
+      }
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
       delta.Add(+1, bytes);

@@ -1,13 +1,12 @@
 #include "schema/document_ids.h"
 
+#include <charconv>
 #include <cstdio>
 #include <random>
 
 namespace hearth::schema {
 
-namespace {
-
-std::string EpochText(const Timestamp& t) {
+std::string EpochIdText(const Timestamp& t) {
   std::string s = std::to_string(t.seconds);
   if (t.nanos != 0) {
     char buf[16];
@@ -18,6 +17,28 @@ std::string EpochText(const Timestamp& t) {
   }
   return s;
 }
+
+bool ParseEpochIdText(std::string_view text, Timestamp* t) {
+  const size_t dot = text.find('.');
+  const std::string_view secs = text.substr(0, dot);
+  int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(secs.data(), secs.data() + secs.size(), seconds);
+  if (ec != std::errc() || end != secs.data() + secs.size()) return false;
+  int32_t nanos = 0;
+  if (dot != std::string_view::npos) {
+    const std::string_view frac = text.substr(dot + 1);
+    if (frac.empty() || frac.size() > 9) return false;
+    for (char c : frac) {
+      if (c < '0' || c > '9') return false;
+      nanos = nanos * 10 + (c - '0');
+    }
+    for (size_t i = frac.size(); i < 9; i++) nanos *= 10;
+  }
+  *t = Timestamp{seconds, nanos};
+  return EpochIdText(*t) == text;  // the one spelling EpochIdText gives
+}
+
+namespace {
 
 StatusOr<std::string> IdText(const Value& v, const std::string& field) {
   if (v.type() == Value::Type::kString) return v.string();
@@ -56,7 +77,7 @@ StatusOr<std::string> DocumentIdFor(const CollectionDef* def, const MapValue& fi
         return Status::InvalidArgument("field \"period\" must hold a string");
       return p + "_" + period->second.string() + "_" + std::to_string(time->second.timestamp().seconds);
     }
-    return p + "_" + EpochText(time->second.timestamp());
+    return p + "_" + EpochIdText(time->second.timestamp());
   }
   return RandomDocumentId();
 }
