@@ -66,6 +66,7 @@ bool ParseLedger(std::string_view key, std::string_view* id, std::string_view* p
   return true;
 }
 std::string LedgerReady(std::string_view id) { return "ledger_ready/" + std::string(id); }
+std::string Ids(std::string_view id) { return "ids/" + std::string(id); }
 std::string LedgerJournal(uint64_t sequence) {
   std::string k(kLedgerJournalPrefix);
   for (int i = 7; i >= 0; i--) k.push_back(static_cast<char>((sequence >> (8 * i)) & 0xFF));

@@ -61,7 +61,11 @@ namespace hearth::engine {
 // 2: the series ledger may have journal records (meta::LedgerJournal), which
 //    version 1 would not read. A version-1 store opens as version 2 (it has
 //    no journal); a version-2 store refuses an older hearth.
-constexpr uint32_t kKeyFormatVersion = 2;
+// 3: meta::Ids says whether every document of a time-series collection is
+//    self-named; version 2 would write other ids without saying so. Stores
+//    of versions 1 and 2 have no such key: their collections count as
+//    holding other ids.
+constexpr uint32_t kKeyFormatVersion = 3;
 // The oldest version this hearth opens (and upgrades).
 constexpr uint32_t kOldestKeyFormatVersion = 1;
 
@@ -123,6 +127,13 @@ bool ParseLedger(std::string_view key, std::string_view* collection_id, std::str
 // Present once the collection's ledger covers every stored document (a
 // store written before the ledger existed builds it when opened).
 std::string LedgerReady(std::string_view collection_id);
+// Time series: "self-named" while every document written to the collection
+// was self-named (SelfNamedPrimaryKey below), "other" from the first one that
+// was not (written in that batch); absent in stores older than version 3,
+// which counts as "other".
+std::string Ids(std::string_view collection_id);
+constexpr std::string_view kSelfNamedIds = "self-named";
+constexpr std::string_view kOtherIds = "other";
 // The ledger's journal (engine/ledger_journal.h; format version 2 on): a
 // write records its ledger changes as one record here, in the same
 // WriteBatch as its documents; the store folds the records into the

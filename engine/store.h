@@ -68,8 +68,8 @@ struct CollectionState {
   mutable std::vector<std::string> dictionary_samples;
   // Time series: false while every stored document is self-named (keys.h),
   // so a self-named path's document can only be at its SelfNamedPrimaryKey.
-  // Starts false only for a collection that holds no document when opened;
-  // any other write makes it true for good. Guarded by the write mutex.
+  // Loaded from meta::Ids; the first write of another id makes it true for
+  // good. Guarded by the write mutex.
   mutable bool other_ids = true;
   bool time_series() const { return def.time_series.has_value(); }
 };

@@ -256,8 +256,10 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
   HEARTH_ASSIGN_OR_RETURN(state->docs, CreateCf(cf::Docs(id)));
   if (state->time_series()) {
     HEARTH_ASSIGN_OR_RETURN(state->names, CreateCf(cf::Names(id)));
-    HEARTH_ASSIGN_OR_RETURN(uint64_t documents, ReadCounter(meta::DocumentCount(id)));
-    state->other_ids = documents != 0;  // what ids the stored ones have is not known without reading them
+    std::string ids;
+    rocksdb::Status is = db_->Get(rocksdb::ReadOptions(), meta_, meta::Ids(id), &ids);
+    if (!is.ok() && !is.IsNotFound()) return FromRocks(is, "reading " + meta::Ids(id));
+    state->other_ids = exists && ids != meta::kSelfNamedIds;
   }
   HEARTH_ASSIGN_OR_RETURN(state->auto_cf, CreateCf(cf::Auto(id)));
   state->auto_config = AutoIndexConfig(index_config_, id, options_.automatic_indexes);
@@ -277,7 +279,10 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
     rocksdb::WriteBatch wb;
     wb.Put(meta_, meta::Collection(id), RegistrationOf(*def));
     wb.Put(meta_, meta::AutoConfig(id), state->auto_config.Fingerprint());
-    if (def->time_series) wb.Put(meta_, meta::LedgerReady(id), "");  // no documents yet: the ledger is complete
+    if (def->time_series) {
+      wb.Put(meta_, meta::LedgerReady(id), "");  // no documents yet: the ledger is complete
+      wb.Put(meta_, meta::Ids(id), meta::kSelfNamedIds);  // and none has another id
+    }
     if (state->projection) wb.Put(meta_, meta::Projection(id), ProjectionFingerprint(*state));  // and so is this
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "registering collection " + id));
   }

@@ -438,8 +438,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       if (c.time_series()) {
         t.new_pk = pk;
         if (!c.other_ids && !IsSelfNamed(t.path.id(), fields.find(c.def.time_series->partition_field)->second,
-                                         fields.find(c.def.time_series->time_field)->second))
+                                         fields.find(c.def.time_series->time_field)->second)) {
           c.other_ids = true;  // from now on, lookups go through the names
+          wb.Put(meta_, meta::Ids(c.def.id), meta::kOtherIds);
+        }
       }
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);

@@ -208,7 +208,7 @@ TEST_F(LedgerJournalStore, AProcessThatDiesMidIngestLosesNoLedgerAndKeptItsJourn
   ExpectLedgerRight(db->get(), 3, 20);
 }
 
-TEST_F(LedgerJournalStore, AVersionOneStoreOpensAndBecomesVersionTwo) {
+TEST_F(LedgerJournalStore, AVersionOneStoreOpensAndBecomesTheCurrentVersion) {
   { ASSERT_TRUE(Database::Open(Options(), Path()).ok()); }
   WithRawRocks(Path(), [](rocksdb::DB* raw, ColumnFamilies& cfs) {
     ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["meta"], "format_version", "1").ok());
@@ -222,7 +222,7 @@ TEST_F(LedgerJournalStore, AVersionOneStoreOpensAndBecomesVersionTwo) {
   WithRawRocks(Path(), [](rocksdb::DB* raw, ColumnFamilies& cfs) {
     std::string v;
     ASSERT_TRUE(raw->Get(rocksdb::ReadOptions(), cfs["meta"], "format_version", &v).ok());
-    EXPECT_EQ(v, "2");
+    EXPECT_EQ(v, std::to_string(engine::kKeyFormatVersion));
   });
 }
 

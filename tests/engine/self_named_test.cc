@@ -3,9 +3,11 @@
 // a write finds the document its path names: an overwrite keeps its create
 // time and never makes a second document.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include "engine/keys.h"
 #include "schema/document_ids.h"
+#include "tests/engine/raw_rocks.h"
 #include "tests/test_util.h"
 
 namespace hearth::testing {
@@ -75,6 +77,7 @@ TEST_P(SelfNamedStore, AppendsOverwritesAndOlderWritesFindTheirDocuments) {
     ASSERT_TRUE(db_->Write(b).ok());
   }
   const Timestamp newest = Created(Path("m1", kT0 + 9 * 3600)), older = Created(Path("m1", kT0 + 3 * 3600));
+  if (GetParam() == Backend::kOnDisk) Reopen();  // it still knows every id is self-named
   ASSERT_TRUE(db_->Set(Path("m1", kT0 + 9 * 3600), Snap("m1", kT0 + 9 * 3600, 2)).ok());  // the newest again
   ASSERT_TRUE(db_->Set(Path("m1", kT0 + 3 * 3600), Snap("m1", kT0 + 3 * 3600, 2)).ok());  // an older one
   EXPECT_EQ(Created(Path("m1", kT0 + 9 * 3600)), newest);
@@ -109,6 +112,24 @@ TEST_P(SelfNamedStore, AReopenedStoreStillFindsADisagreeingIdItHolds) {
   const Timestamp created = Created(odd);
   Reopen();
   ASSERT_TRUE(db_->Set(odd, Snap("m1", kT0, 4)).ok());
+  EXPECT_EQ(Created(odd), created);
+  EXPECT_EQ(CheckedDocuments(), 1u);
+}
+
+// A store from before meta::Ids (format version 2 or older) says nothing
+// about its ids: they count as other ids, and every write looks its name up.
+TEST_P(SelfNamedStore, AStoreThatDoesNotSayWhatIdsItHoldsIsTreatedAsHoldingOthers) {
+  if (GetParam() == Backend::kInMemory) GTEST_SKIP() << "nothing survives a reopen in memory";
+  const std::string odd = Path("m1", kT0 + 86400);
+  ASSERT_TRUE(db_->Set(odd, Snap("m1", kT0)).ok());
+  const Timestamp created = Created(odd);
+  ASSERT_TRUE(db_->Close().ok());
+  db_.reset();
+  WithRawRocks(dir_.path() + "/db", [](rocksdb::DB* raw, ColumnFamilies& cfs) {
+    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), cfs["meta"], engine::meta::Ids("snapshots")).ok());
+  });
+  Open();
+  ASSERT_TRUE(db_->Set(odd, Snap("m1", kT0, 5)).ok());
   EXPECT_EQ(Created(odd), created);
   EXPECT_EQ(CheckedDocuments(), 1u);
 }
