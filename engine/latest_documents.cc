@@ -31,6 +31,13 @@ uint64_t LatestDocuments::Generation(std::string_view partition_prefix) const {
   return p.shard->generations[p.bucket];
 }
 
+bool LatestDocuments::HasRoom(std::string_view partition_prefix) const {
+  if (!enabled()) return false;
+  const Shard& s = *PlaceOf(partition_prefix).shard;
+  std::lock_guard lock(s.mu);
+  return s.bytes < s.capacity / 8 * 7;
+}
+
 void LatestDocuments::Install(std::string_view partition_prefix, uint64_t generation, std::string pk,
                               std::string stored) {
   if (!enabled()) return;

@@ -45,6 +45,11 @@ class LatestDocuments {
   // The newest document of the partition whose primary keys start with
   // `partition_prefix`, when the table knows it.
   std::optional<Entry> Get(std::string_view partition_prefix);
+  // Whether the partition's shard is below 7/8 of its share of the capacity,
+  // so that learning one more partition is unlikely to evict another (the
+  // write path learns partitions only then: past it, a workload with more
+  // partitions than fit would evict and re-learn on every write).
+  bool HasRoom(std::string_view partition_prefix) const;
   // Read before scanning RocksDB for a partition; pass it to Install.
   uint64_t Generation(std::string_view partition_prefix) const;
   // Records the newest document a scan found, unless the partition changed

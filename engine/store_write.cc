@@ -275,7 +275,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (self_pk) {
       const std::string_view partition = TimeSeriesPartitionOf(*self_pk, t.path.id());
       std::optional<LatestDocuments::Entry> newest = latest_.Get(partition);
-      if (!newest && latest_.enabled()) {
+      if (!newest && latest_.HasRoom(partition)) {
         HEARTH_RETURN_IF_ERROR(LearnNewest(*t.coll, partition));
         newest = latest_.Get(partition);
       }

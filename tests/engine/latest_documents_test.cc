@@ -107,6 +107,21 @@ TEST(LatestDocuments, StaysWithinItsBytesDroppingTheLeastRecentlyRead) {
   EXPECT_EQ(Newest(off, "m1"), "(unknown)");
 }
 
+TEST(LatestDocuments, HasRoomUntilSevenEighthsFull) {
+  const size_t one = Prefix("m1").size() + Key("m1", 1).size() + 1000 + 64;
+  LatestDocuments t(8 * one, /*shards=*/1);
+  for (int m = 1; m <= 6; m++) {
+    EXPECT_TRUE(t.HasRoom(Prefix("m9"))) << m;
+    t.Install(Prefix("m" + std::to_string(m)), 0, Key("m" + std::to_string(m), 1), std::string(1000, 'x'));
+  }
+  EXPECT_TRUE(t.HasRoom(Prefix("m9")));  // 6/8
+  t.Install(Prefix("m7"), 0, Key("m7", 1), std::string(1000, 'x'));
+  EXPECT_FALSE(t.HasRoom(Prefix("m9")));  // 7/8
+  t.Removed(Prefix("m7"), Key("m7", 1));
+  EXPECT_TRUE(t.HasRoom(Prefix("m9")));
+  EXPECT_FALSE(LatestDocuments(0).HasRoom(Prefix("m1")));
+}
+
 // Each shard holds its share of the capacity; together they stay within it.
 TEST(LatestDocuments, ShardsTogetherStayWithinTheCapacity) {
   const size_t one = Prefix("m100").size() + Key("m100", 1).size() + 1000 + 64;
