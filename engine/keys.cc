@@ -67,17 +67,10 @@ bool ParseLedger(std::string_view key, std::string_view* id, std::string_view* p
 }
 std::string LedgerReady(std::string_view id) { return "ledger_ready/" + std::string(id); }
 std::string Ids(std::string_view id) { return "ids/" + std::string(id); }
-std::string LedgerJournal(uint64_t sequence) {
-  std::string k(kLedgerJournalPrefix);
-  for (int i = 7; i >= 0; i--) k.push_back(static_cast<char>((sequence >> (8 * i)) & 0xFF));
-  return k;
-}
+std::string LedgerJournal(uint64_t sequence) { return std::string(kLedgerJournalPrefix) + LogKey(sequence); }
 bool ParseLedgerJournal(std::string_view key, uint64_t* sequence) {
-  if (key.size() != kLedgerJournalPrefix.size() + 8 || key.substr(0, kLedgerJournalPrefix.size()) != kLedgerJournalPrefix)
-    return false;
-  *sequence = 0;
-  for (unsigned char c : key.substr(kLedgerJournalPrefix.size())) *sequence = (*sequence << 8) | c;
-  return true;
+  return key.substr(0, kLedgerJournalPrefix.size()) == kLedgerJournalPrefix &&
+         ParseLogKey(key.substr(kLedgerJournalPrefix.size()), sequence);
 }
 }  // namespace meta
 
@@ -201,6 +194,13 @@ std::string LogKey(uint64_t seq) {
   std::string k(8, '\0');
   for (int i = 0; i < 8; i++) k[i] = static_cast<char>((seq >> (8 * (7 - i))) & 0xFF);
   return k;
+}
+
+bool ParseLogKey(std::string_view key, uint64_t* seq) {
+  if (key.size() != 8) return false;
+  *seq = 0;
+  for (unsigned char c : key) *seq = (*seq << 8) | c;
+  return true;
 }
 
 std::string ChangeRecord(ChangeOp op, Timestamp t, std::string_view path) {
@@ -384,9 +384,8 @@ std::string DescribeKey(std::string_view column_family, std::string_view key) {
     return "meta key \"" + std::string(key) + "\"";
   }
   if (column_family == cf::kLog) {
-    if (key.size() != 8) return "malformed log key " + Hex(key);
     uint64_t seq = 0;
-    for (unsigned char c : key) seq = (seq << 8) | c;
+    if (!ParseLogKey(key, &seq)) return "malformed log key " + Hex(key);
     return "change record #" + std::to_string(seq);
   }
   if (column_family.substr(0, cf::kNamePrefix.size()) == cf::kNamePrefix) {

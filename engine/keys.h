@@ -140,7 +140,7 @@ constexpr std::string_view kOtherIds = "other";
 // LedgerDay keys above (one merge per key, records deleted, in one
 // WriteBatch) before the ledger is read. The ledger is the LedgerDay keys
 // plus the journal.
-// Key: "ledger_journal/" + sequence (8 bytes, big-endian).
+// Key: "ledger_journal/" + sequence (8 bytes, big-endian: LogKey's form).
 constexpr std::string_view kLedgerJournalPrefix = "ledger_journal/";
 std::string LedgerJournal(uint64_t sequence);
 // The sequence of a LedgerJournal key; false when malformed.
@@ -195,6 +195,8 @@ bool DocumentPathFromKey(std::string_view key, bool time_series, schema::Resourc
 
 enum class ChangeOp : uint8_t { kSet = 1, kDelete = 2, kDeleteMany = 3, kDeleteRange = 4, kBatch = 5 };
 std::string LogKey(uint64_t sequence);
+// The sequence of a LogKey; false when `key` is not 8 bytes.
+bool ParseLogKey(std::string_view key, uint64_t* sequence);
 std::string ChangeRecord(ChangeOp op, Timestamp update_time, std::string_view path);
 // Appends one document's write (kSet or kDelete) to a kBatch record begun
 // with ChangeRecord(ChangeOp::kBatch, time, {}).

@@ -39,11 +39,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::
   // Resume the change log's sequence after its last record.
   std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions(), store->log_));
   it->SeekToLast();
-  if (it->Valid() && it->key().size() == 8) {
-    uint64_t seq = 0;
-    for (size_t i = 0; i < 8; i++) seq = (seq << 8) | static_cast<uint8_t>(it->key()[i]);
+  uint64_t seq = 0;
+  if (it->Valid() && ParseLogKey(std::string_view(it->key().data(), it->key().size()), &seq))
     store->next_log_seq_ = seq + 1;
-  }
   HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "reading the change log"));
   return store;
 }
