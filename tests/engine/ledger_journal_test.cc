@@ -88,6 +88,13 @@ class LedgerJournalStore : public ::testing::Test {
       ASSERT_TRUE(db->Write(b).ok());
     }
   }
+  // A store holding WriteHours(monitors, hours), closed.
+  void WriteHoursAndClose(int monitors, int hours) {
+    auto db = Database::Open(Options(), Path());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    WriteHours(db->get(), monitors, hours);
+    ASSERT_TRUE((*db)->Close().ok());
+  }
   // The journal records and ledger keys stored now, below hearth.
   std::pair<size_t, size_t> Stored() {
     size_t records = 0, ledger = 0;
@@ -118,23 +125,13 @@ class LedgerJournalStore : public ::testing::Test {
 };
 
 TEST_F(LedgerJournalStore, AClosedStoreHasFoldedItsJournal) {
-  {
-    auto db = Database::Open(Options(), Path());
-    ASSERT_TRUE(db.ok());
-    WriteHours(db->get(), 3, 50);
-    ASSERT_TRUE((*db)->Close().ok());
-  }
+  WriteHoursAndClose(3, 50);
   EXPECT_EQ(Stored(), (std::pair<size_t, size_t>{0, 3 * 3}));  // 3 monitors x 3 days (50 hours)
 }
 
 // Records the store had not folded when it stopped: the next open folds them.
 TEST_F(LedgerJournalStore, RecordsLeftUnfoldedAreFoldedWhenTheStoreOpens) {
-  {
-    auto db = Database::Open(Options(), Path());
-    ASSERT_TRUE(db.ok());
-    WriteHours(db->get(), 4, 72);
-    ASSERT_TRUE((*db)->Close().ok());
-  }
+  WriteHoursAndClose(4, 72);
   // Turn the folded ledger back into two journal records (each key's counts
   // split between them), as a store that stopped before folding leaves it.
   WithRawRocks(Path(), [](rocksdb::DB* raw, ColumnFamilies& cfs) {
@@ -164,12 +161,7 @@ TEST_F(LedgerJournalStore, RecordsLeftUnfoldedAreFoldedWhenTheStoreOpens) {
 }
 
 TEST_F(LedgerJournalStore, ADamagedRecordRebuildsTheLedgerFromTheDocuments) {
-  {
-    auto db = Database::Open(Options(), Path());
-    ASSERT_TRUE(db.ok());
-    WriteHours(db->get(), 2, 48);
-    ASSERT_TRUE((*db)->Close().ok());
-  }
+  WriteHoursAndClose(2, 48);
   WithRawRocks(Path(), [](rocksdb::DB* raw, ColumnFamilies& cfs) {
     ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), cfs["meta"], engine::meta::LedgerJournal(9), "\x01\x07").ok());
   });
