@@ -74,14 +74,6 @@ bool ParseLedgerJournal(std::string_view key, uint64_t* sequence) {
 }
 }  // namespace meta
 
-namespace {
-schema::ResourcePath ParentCollection(const schema::DocumentPath& p) {
-  auto segs = p.path.segments();
-  segs.pop_back();
-  return schema::ResourcePath(std::move(segs));
-}
-}  // namespace
-
 std::string PlainDocumentKey(const schema::DocumentPath& path) {
   std::string k;
   schema::AppendDocumentPath(&k, path.path);
@@ -89,18 +81,22 @@ std::string PlainDocumentKey(const schema::DocumentPath& path) {
 }
 
 StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path,
-                                    const std::optional<Value>& partition, const std::optional<Value>& time) {
-  if (!partition.has_value())
+                                           const Value* partition, const Value* time) {
+  if (partition == nullptr)
     return Status::InvalidArgument("document " + path.ToString() + " lacks field \"" + ts.partition_field +
                                    "\", which partitions time-series collection \"" + path.collection_id() + "\"");
-  if (!time.has_value() || time->type() != Value::Type::kTimestamp)
+  if (time == nullptr || time->type() != Value::Type::kTimestamp)
     return Status::InvalidArgument("document " + path.ToString() + ": time-series collection \"" +
                                    path.collection_id() + "\" needs field \"" + ts.time_field +
                                    "\" holding a timestamp (" +
-                                   (time.has_value() ? "it holds a " + std::string(TypeName(time->type())) : "it is missing") +
+                                   (time != nullptr ? "it holds a " + std::string(TypeName(time->type())) : "it is missing") +
                                    ")");
   std::string k;
-  schema::AppendCollectionPrefix(&k, ParentCollection(path));
+  k.reserve(64);
+  // The collection's segments (each ending 00 02), as AppendCollectionPrefix
+  // writes them, without copying the path: this runs twice a snapshot.
+  const auto& segs = path.path.segments();
+  for (size_t i = 0; i + 1 < segs.size(); i++) schema::AppendEscaped(&k, segs[i], 2);
   schema::AppendValue(&k, *partition);
   schema::AppendValue(&k, *time);
   schema::AppendEscaped(&k, path.id(), 1);
@@ -113,7 +109,8 @@ std::optional<std::string> SelfNamedPrimaryKey(const hearth::TimeSeriesKey& ts, 
   Timestamp t;
   if (underscore == std::string_view::npos || !schema::ParseEpochIdText(id.substr(underscore + 1), &t))
     return std::nullopt;
-  auto pk = TimeSeriesPrimaryKey(ts, path, Value::String(std::string(id.substr(0, underscore))), Value::Time(t));
+  const Value partition = Value::String(std::string(id.substr(0, underscore))), time = Value::Time(t);
+  auto pk = TimeSeriesPrimaryKey(ts, path, &partition, &time);
   if (!pk.ok()) return std::nullopt;
   return std::move(*pk);
 }

@@ -156,10 +156,11 @@ inline int64_t DayStart(int64_t seconds) {
 
 // Primary key of a plain collection's document.
 std::string PlainDocumentKey(const schema::DocumentPath& path);
-// Primary key of a time-series document; INVALID_ARGUMENT naming the field
+// Primary key of a time-series document from its partition and time values
+// (nullptr: the document lacks the field); INVALID_ARGUMENT naming the field
 // when the partition is missing or the time is not a timestamp.
 StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, const schema::DocumentPath& path,
-                                    const std::optional<Value>& partition, const std::optional<Value>& time);
+                                           const Value* partition, const Value* time);
 // Self-named time-series documents: a document whose id is
 // "{partition}_{epoch seconds[.fraction]}" (schema::DocumentIdFor's rule for
 // snapshots) naming its own string partition and time. Its primary key

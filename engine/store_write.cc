@@ -106,9 +106,12 @@ struct Touched {
   // The set or create whose fields *fields are, unchanged since, when there
   // is one: its fields were encoded before the lock.
   std::optional<size_t> encoded_op;
-  // Time series, once encoded: the new primary key and stored value.
+  // Time series, once encoded: the new primary key and stored value, and
+  // the partition and time fields of *fields (found once; nullptr: absent).
   std::string new_pk;
   std::string new_bytes;
+  const Value* partition = nullptr;
+  const Value* time = nullptr;
 };
 
 // Composite entries from `src`; automatic ones from `all` (every field).
@@ -419,9 +422,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         const auto& ts = *c.def.time_series;
         auto part = fields.find(ts.partition_field);
         auto time = fields.find(ts.time_field);
-        HEARTH_ASSIGN_OR_RETURN(
-            pk, TimeSeriesPrimaryKey(ts, t.path, part == fields.end() ? std::nullopt : std::optional<Value>(part->second),
-                                     time == fields.end() ? std::nullopt : std::optional<Value>(time->second)));
+        t.partition = part == fields.end() ? nullptr : &part->second;
+        t.time = time == fields.end() ? nullptr : &time->second;
+        HEARTH_ASSIGN_OR_RETURN(pk, TimeSeriesPrimaryKey(ts, t.path, t.partition, t.time));
       } else {
         pk = t.name_key;
       }
@@ -437,8 +440,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       }
       if (c.time_series()) {
         t.new_pk = pk;
-        if (!c.other_ids && !IsSelfNamed(t.path.id(), fields.find(c.def.time_series->partition_field)->second,
-                                         fields.find(c.def.time_series->time_field)->second)) {
+        if (!c.other_ids && !IsSelfNamed(t.path.id(), *t.partition, *t.time)) {
           c.other_ids = true;  // from now on, lookups go through the names
           wb.Put(meta_, meta::Ids(c.def.id), meta::kOtherIds);
         }
@@ -518,12 +520,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   // listeners (query caches, rollups) what changed.
   for (Touched& t : touched) {
     if (!t.written || !t.coll->time_series()) continue;
-    const auto& ts = *t.coll->def.time_series;
     if (t.has) {
       latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(t.new_bytes));
-      auto part = t.fields->find(ts.partition_field);
-      auto time = t.fields->find(ts.time_field);
-      NotifySeries(SeriesChange{t.coll->def.id, part->second, time->second.timestamp()});  // both checked by the key
+      NotifySeries(SeriesChange{t.coll->def.id, *t.partition, t.time->timestamp()});  // both checked by the key
     }
     if (!t.had || (t.has && t.old_pk == t.new_pk)) continue;
     // The old version is gone from its key (deleted, or moved).

@@ -73,7 +73,8 @@ TEST(IndexEntries, CollectionScopeKeysStartWithTheParentCollection) {
 
 TEST(Keys, DescribeKeyNamesDocumentsAndEntries) {
   auto path = *schema::ParseDocumentPath("snapshots/m1_1");
-  auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, Value::String("m1"), Value::Time({1767225600, 0}));
+  const Value m1 = Value::String("m1"), time = Value::Time({1767225600, 0});
+  auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, &m1, &time);
   ASSERT_TRUE(pk.ok());
   std::string d = DescribeKey("doc.snapshots", *pk);
   EXPECT_NE(d.find("document snapshots/m1_1"), std::string::npos) << d;
@@ -87,8 +88,8 @@ TEST(Keys, DescribeKeyNamesDocumentsAndEntries) {
 
 TEST(Keys, LedgerKeysNameTheirDayAndPartition) {
   auto path = *schema::ParseDocumentPath("snapshots/m1_1");
-  auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, Value::String("m1"),
-                                 Value::Time({1767225600 + 86399, 999999999}));
+  const Value m1 = Value::String("m1"), time = Value::Time({1767225600 + 86399, 999999999});
+  auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, &m1, &time);
   ASSERT_TRUE(pk.ok());
   const std::string key = LedgerKeyOf("snapshots", *pk, "m1_1");
   std::string_view id, partition;
@@ -155,7 +156,8 @@ TEST(Keys, ChangeRecordsDecodeBack) {
 TEST(Keys, TimeSeriesKeysDecodeBackToTheirPath) {
   for (const char* p : {"snapshots/a", "monitors/m1/snapshots/a_b", "x/y/z/w/snapshots/\x19weird"}) {
     auto path = *schema::ParseDocumentPath(p);
-    auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, Value::Integer(5), Value::Time({1, 2}));
+    const Value five = Value::Integer(5), time = Value::Time({1, 2});
+    auto pk = TimeSeriesPrimaryKey({"monitor_id", "timestamp"}, path, &five, &time);
     ASSERT_TRUE(pk.ok());
     schema::ResourcePath back;
     ASSERT_TRUE(DocumentPathFromKey(*pk, true, &back)) << p;

@@ -13,7 +13,8 @@ namespace {
 const TimeSeriesKey kSeries{"monitor_id", "timestamp"};
 
 std::string Pk(const std::string& path, const Value& partition, int64_t seconds) {
-  auto pk = TimeSeriesPrimaryKey(kSeries, *schema::ParseDocumentPath(path), partition, Value::Time({seconds, 0}));
+  const Value time = Value::Time({seconds, 0});
+  auto pk = TimeSeriesPrimaryKey(kSeries, *schema::ParseDocumentPath(path), &partition, &time);
   EXPECT_TRUE(pk.ok()) << pk.status().ToString();
   return *pk;
 }

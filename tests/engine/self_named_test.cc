@@ -36,7 +36,7 @@ TEST(SelfNamed, AnIdSpellingItsPartitionAndTimeNamesItsPrimaryKey) {
   const Value partition = Value::String("m_1"), time = Value::Time({kT0, 250000000});
   auto pk = engine::SelfNamedPrimaryKey(ts, *path);
   ASSERT_TRUE(pk.has_value());
-  EXPECT_EQ(*pk, *engine::TimeSeriesPrimaryKey(ts, *path, partition, time));
+  EXPECT_EQ(*pk, *engine::TimeSeriesPrimaryKey(ts, *path, &partition, &time));
   EXPECT_TRUE(engine::IsSelfNamed(path->id(), partition, time));
   EXPECT_FALSE(engine::IsSelfNamed(path->id(), Value::String("m"), time));
   EXPECT_FALSE(engine::IsSelfNamed(path->id(), partition, Value::Time({kT0, 0})));
