@@ -49,27 +49,6 @@ void BM_DecodeDocument(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeDocument)->Arg(0)->Arg(1)->Arg(2);
 
-// The write path's stored document from fields encoded before its lock.
-// Argument 0: the header and times sealed in the room left before the fields
-// (the write path since session 17); 1: the copying encoder it used before.
-// Both include encoding the fields, as the write path does.
-void BM_StoredFromEncodedFields(benchmark::State& state) {
-  auto s = Snapshot();
-  const hearth::Timestamp t{1767225600, 0};
-  for (auto _ : state) {
-    std::string buf;
-    hearth::schema::EncodeFieldsForStoring(s, &buf);
-    if (state.range(0) == 0) {
-      benchmark::DoNotOptimize(hearth::schema::SealStoredDocument(&buf, t, t, 2755));
-      benchmark::DoNotOptimize(buf);
-    } else {
-      benchmark::DoNotOptimize(hearth::schema::EncodeStoredDocumentFromFields(hearth::schema::FieldsOfStoring(buf),
-                                                                              t, t, {}, 2755));
-    }
-  }
-}
-BENCHMARK(BM_StoredFromEncodedFields)->Arg(0)->Arg(1);
-
 // What the write path checks and measures of a snapshot. Argument 0: the one
 // walk that validates and measures both sizes (the write path since session
 // 9); 1: the same plus the separate JSON-size walk the encoder used to make.

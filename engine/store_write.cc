@@ -106,12 +106,10 @@ struct Touched {
   // The set or create whose fields *fields are, unchanged since, when there
   // is one: its fields were encoded before the lock.
   std::optional<size_t> encoded_op;
-  // Time series, once encoded: the new primary key and stored value (from
-  // new_start on; schema::SealStoredDocument), and the partition and time
-  // fields of *fields (found once; nullptr: absent).
+  // Time series, once encoded: the new primary key and stored value, and
+  // the partition and time fields of *fields (found once; nullptr: absent).
   std::string new_pk;
   std::string new_bytes;
-  size_t new_start = 0;
   const Value* partition = nullptr;
   const Value* time = nullptr;
 };
@@ -251,7 +249,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (kind != WriteBatch::Kind::kSet && kind != WriteBatch::Kind::kCreate) continue;
     HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(paths[i], fields_of(i), &sizes[i]));
     HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(colls[i]->def, paths[i], fields_of(i)));
-    schema::EncodeFieldsForStoring(fields_of(i), &encoded_fields[i]);
+    schema::EncodeDocumentFields(fields_of(i), &encoded_fields[i]);
   }
 
   std::lock_guard lock(write_mu_);
@@ -416,20 +414,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       const MapValue& fields = *t.fields;
       HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
       const Timestamp created = t.had ? t.old_create : commit;
-      if (t.encoded_op && c.compression.written() == schema::Codec::kNone) {
-        // The header and times go in front of the fields encoded before the
-        // lock: no copy of the body.
-        t.new_bytes = std::move(encoded_fields[*t.encoded_op]);
-        t.new_start = schema::SealStoredDocument(&t.new_bytes, created, commit, t.json_size);
-      } else {
-        t.new_bytes = t.encoded_op ? schema::EncodeStoredDocumentFromFields(
-                                         schema::FieldsOfStoring(encoded_fields[*t.encoded_op]), created, commit,
-                                         c.compression, t.json_size)
-                                   : schema::EncodeStoredDocument(fields, created, commit, c.compression, t.json_size);
-        t.new_start = 0;
-      }
-      // Lives until the batch is written: borrowed below.
-      const std::string_view bytes = std::string_view(t.new_bytes).substr(t.new_start);
+      t.new_bytes = t.encoded_op ? schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit,
+                                                                          c.compression, t.json_size)
+                                 : schema::EncodeStoredDocument(fields, created, commit, c.compression, t.json_size);
+      const std::string& bytes = t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
         auto part = fields.find(ts.partition_field);
@@ -533,7 +521,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   for (Touched& t : touched) {
     if (!t.written || !t.coll->time_series()) continue;
     if (t.has) {
-      t.new_bytes.erase(0, t.new_start);
       latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(t.new_bytes));
       NotifySeries(SeriesChange{t.coll->def.id, *t.partition, t.time->timestamp()});  // both checked by the key
     }

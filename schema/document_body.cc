@@ -407,11 +407,15 @@ Timestamp TopLevelTime(std::string_view b, uint32_t field) {
 
 // Appends the body's create and update times (they come first).
 void AppendTimes(Timestamp create_time, Timestamp update_time, size_t fields_size, std::string* out) {
-  const size_t size = DocumentTimesSize(create_time, update_time);
+  BodyWriter w;
+  const size_t size = DelimitedSize(document::kCreateTime, TimestampSize(create_time)) +
+                      DelimitedSize(document::kUpdateTime, TimestampSize(update_time));
   const size_t start = out->size();
   out->reserve(start + size + fields_size);
   out->resize(start + size);
-  WriteDocumentTimes(create_time, update_time, out->data() + start);
+  uint8_t* p = reinterpret_cast<uint8_t*>(out->data() + start);
+  p = w.WriteTimestamp(document::kCreateTime, create_time, p);
+  w.WriteTimestamp(document::kUpdateTime, update_time, p);
 }
 
 // Appends the fields' part measured by `w` (fields_size bytes).
@@ -433,18 +437,6 @@ void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp
   const size_t fields_size = w.MeasureEntries(fields);
   AppendTimes(create_time, update_time, fields_size, out);
   AppendFields(fields, w, fields_size, out);
-}
-
-size_t DocumentTimesSize(Timestamp create_time, Timestamp update_time) {
-  return DelimitedSize(document::kCreateTime, TimestampSize(create_time)) +
-         DelimitedSize(document::kUpdateTime, TimestampSize(update_time));
-}
-
-void WriteDocumentTimes(Timestamp create_time, Timestamp update_time, char* out) {
-  BodyWriter w;
-  uint8_t* p = reinterpret_cast<uint8_t*>(out);
-  p = w.WriteTimestamp(document::kCreateTime, create_time, p);
-  w.WriteTimestamp(document::kUpdateTime, update_time, p);
 }
 
 void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,

@@ -52,12 +52,6 @@ void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp
 void EncodeDocumentFields(const MapValue& fields, std::string* out);
 void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
                                   std::string* out);
-// The body's leading part, its two times: their size, and writing them at
-// `out` (DocumentTimesSize bytes, at most kMaxDocumentTimesBytes), so that a
-// body can be completed in front of fields encoded beforehand.
-constexpr size_t kMaxDocumentTimesBytes = 38;
-size_t DocumentTimesSize(Timestamp create_time, Timestamp update_time);
-void WriteDocumentTimes(Timestamp create_time, Timestamp update_time, char* out);
 
 // A read-only view over body bytes (not copied; keep them alive). The bytes
 // are trusted to be well formed (checksummed); malformed input yields empty

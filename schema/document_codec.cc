@@ -60,14 +60,11 @@ size_t BeginStored(uint8_t version, Codec codec, uint32_t dict_id, uint64_t json
 }
 
 // Fills in the checksum of everything after it.
-void SealStored(uint8_t version, size_t checksum_at, char* value, size_t size) {
-  const size_t sum_bytes = kChecksumBytes[version];
-  const std::string_view all(value, size);
-  const uint64_t sum = Checksum(version, all.substr(0, checksum_at), all.substr(checksum_at + sum_bytes));
-  for (size_t i = 0; i < sum_bytes; i++) value[checksum_at + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
-}
 void SealStored(uint8_t version, size_t checksum_at, std::string* out) {
-  SealStored(version, checksum_at, out->data(), out->size());
+  const size_t sum_bytes = kChecksumBytes[version];
+  const std::string_view all(*out);
+  const uint64_t sum = Checksum(version, all.substr(0, checksum_at), all.substr(checksum_at + sum_bytes));
+  for (size_t i = 0; i < sum_bytes; i++) (*out)[checksum_at + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
 }
 
 }  // namespace
@@ -123,26 +120,6 @@ std::string EncodeStoredDocumentFromFields(std::string_view encoded_fields, Time
   return EncodeStored(compression, json_size, [&](std::string* out) {
     EncodeDocumentBodyFromFields(encoded_fields, create_time, update_time, out);
   });
-}
-
-void EncodeFieldsForStoring(const MapValue& fields, std::string* buf) {
-  buf->assign(kStoredDocumentRoom, '\0');
-  EncodeDocumentFields(fields, buf);
-}
-
-std::string_view FieldsOfStoring(std::string_view buf) { return buf.substr(kStoredDocumentRoom); }
-
-size_t SealStoredDocument(std::string* buf, Timestamp create_time, Timestamp update_time, uint64_t plain_json_size) {
-  std::string header;  // with room for its checksum: a few bytes, no allocation
-  const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, plain_json_size, &header);
-  const size_t times = DocumentTimesSize(create_time, update_time);
-  static_assert(2 + 5 + 10 + 8 + kMaxDocumentTimesBytes <= kStoredDocumentRoom);
-  const size_t start = kStoredDocumentRoom - times - header.size();
-  char* p = buf->data() + start;
-  std::memcpy(p, header.data(), header.size());
-  WriteDocumentTimes(create_time, update_time, p + header.size());
-  SealStored(kDocumentFormatVersion, checksum_at, p, buf->size() - start);
-  return start;
 }
 
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {

@@ -70,18 +70,6 @@ std::string EncodeStoredDocumentFromFields(std::string_view encoded_fields, Time
                                            Timestamp update_time, const Compression& compression,
                                            uint64_t plain_json_size);
 
-// The write path's uncompressed stored documents without copying their
-// bodies: EncodeFieldsForStoring encodes the fields (EncodeDocumentFields)
-// after kStoredDocumentRoom bytes of room, and SealStoredDocument writes the
-// header and the body's times into that room, right before the fields, and
-// returns where the stored value starts in *buf: from there on, byte for byte
-// what EncodeStoredDocumentFromFields makes with codec none. FieldsOfStoring
-// gives the fields' part, for the other codecs.
-constexpr size_t kStoredDocumentRoom = 64;
-void EncodeFieldsForStoring(const MapValue& fields, std::string* buf);
-std::string_view FieldsOfStoring(std::string_view buf);
-size_t SealStoredDocument(std::string* buf, Timestamp create_time, Timestamp update_time, uint64_t plain_json_size);
-
 // The top-level `names` of `fields` alone: a document's projection.
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names);
 // The stored form (uncompressed, no JSON size) of that projection.

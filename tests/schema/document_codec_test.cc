@@ -86,36 +86,6 @@ TEST_P(EveryCodec, FieldsEncodedAheadOfTheTimesGiveTheSameBytes) {
   EXPECT_EQ(from_none, body);
 }
 
-// The write path seals a stored document in the room left before its
-// fields; from where it starts, the bytes are what the copying encoder makes,
-// for any times (zero ones are left out, large ones take more bytes) and any
-// JSON size.
-TEST(StoredDocumentInPlace, SealingInTheRoomGivesTheCopyingEncodersBytes) {
-  const Timestamp times[] = {{0, 0}, {1, 0}, {0, 999999999}, {-62135596800, 0}, {253402300799, 999999999}};
-  const uint64_t json_sizes[] = {0, 127, 128, 123456, uint64_t{1} << 40};
-  for (uint64_t seed = 0; seed < 20; seed++) {
-    const MapValue m = seed == 0 ? MapValue{} : RandomDocument(seed);
-    std::string fields;
-    EncodeDocumentFields(m, &fields);
-    for (const Timestamp& created : times)
-      for (const Timestamp& updated : times)
-        for (uint64_t json_size : json_sizes) {
-          std::string buf;
-          EncodeFieldsForStoring(m, &buf);
-          EXPECT_EQ(FieldsOfStoring(buf), fields);
-          const size_t start = SealStoredDocument(&buf, created, updated, json_size);
-          ASSERT_LE(start, kStoredDocumentRoom);
-          const std::string_view sealed = std::string_view(buf).substr(start);
-          EXPECT_EQ(sealed, EncodeStoredDocumentFromFields(fields, created, updated, {}, json_size))
-              << "seed " << seed << ", created " << created.seconds << ", json size " << json_size;
-          auto d = StoredDocument::Parse(sealed, "c/d", Verification::kFull, nullptr);
-          ASSERT_TRUE(d.ok()) << d.status().ToString();
-          EXPECT_EQ(d->create_time(), created);
-          EXPECT_EQ(d->update_time(), updated);
-        }
-  }
-}
-
 TEST_P(EveryCodec, CompressesWhatIsWorthCompressing) {
   MapValue m;
   for (int i = 0; i < 50; i++) m["field" + std::to_string(i)] = Value::String("the same words again and again");
