@@ -12,11 +12,7 @@ std::optional<Value> MapFieldSource::Get(const schema::FieldPath& field) const {
 void AppendIndexEntries(const schema::IndexDef& def, const schema::DocumentPath& path, const FieldSource& doc,
                         std::vector<std::string>* keys) {
   std::string prefix;
-  if (def.scope == schema::QueryScope::kCollection) {
-    auto segs = path.path.segments();
-    segs.pop_back();
-    schema::AppendCollectionPrefix(&prefix, schema::ResourcePath(std::move(segs)));
-  }
+  if (def.scope == schema::QueryScope::kCollection) schema::AppendParentCollectionPrefix(&prefix, path.path);
   // Encoded components; the array-contains field (at most one) fans out.
   std::vector<std::string> heads = {prefix};
   for (const auto& f : def.fields) {

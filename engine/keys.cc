@@ -93,10 +93,7 @@ StatusOr<std::string> TimeSeriesPrimaryKey(const hearth::TimeSeriesKey& ts, cons
                                    ")");
   std::string k;
   k.reserve(64);
-  // The collection's segments (each ending 00 02), as AppendCollectionPrefix
-  // writes them, without copying the path: this runs twice a snapshot.
-  const auto& segs = path.path.segments();
-  for (size_t i = 0; i + 1 < segs.size(); i++) schema::AppendEscaped(&k, segs[i], 2);
+  schema::AppendParentCollectionPrefix(&k, path.path);
   schema::AppendValue(&k, *partition);
   schema::AppendValue(&k, *time);
   schema::AppendEscaped(&k, path.id(), 1);

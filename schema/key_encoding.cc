@@ -300,8 +300,19 @@ std::string EncodeValue(const Value& v, Direction dir) {
   return s;
 }
 
+namespace {
+// The first `n` segments of `path`, each followed by 00 02.
+void AppendCollectionSegments(std::string* out, const ResourcePath& path, size_t n) {
+  for (size_t i = 0; i < n; i++) AppendEscaped(out, path[i], 2);
+}
+}  // namespace
+
 void AppendCollectionPrefix(std::string* out, const ResourcePath& collection) {
-  for (const auto& seg : collection.segments()) AppendEscaped(out, seg, 2);
+  AppendCollectionSegments(out, collection, collection.size());
+}
+
+void AppendParentCollectionPrefix(std::string* out, const ResourcePath& doc) {
+  AppendCollectionSegments(out, doc, doc.size() == 0 ? 0 : doc.size() - 1);
 }
 
 void AppendDocumentPath(std::string* out, const ResourcePath& doc, Direction dir) {

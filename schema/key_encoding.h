@@ -76,6 +76,9 @@ void AppendEscaped(std::string* out, std::string_view s, uint8_t terminator);
 // The prefix shared by every document directly in a collection: each segment
 // of the collection path followed by 00 02.
 void AppendCollectionPrefix(std::string* out, const ResourcePath& collection);
+// The same prefix for the collection holding document `doc`, without
+// copying its path to drop the id.
+void AppendParentCollectionPrefix(std::string* out, const ResourcePath& doc);
 // A full document path (the collection prefix, then the id and 00 01).
 void AppendDocumentPath(std::string* out, const ResourcePath& doc, Direction dir = Direction::kAscending);
 
