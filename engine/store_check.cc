@@ -9,6 +9,7 @@
 #include "engine/index_entries.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
+#include "engine/rocksdb_crc32c.h"
 #include "engine/store.h"
 #include "schema/document_codec.h"
 
@@ -258,6 +259,7 @@ Status Store::Compact() {
 
 StatusOr<Stats> Store::GetStats() {
   Stats stats;
+  stats.checksums = RocksDbCrc32cImplementation();
   for (const auto& id : RegisteredCollections()) {
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(id, false));
     CollectionStats cs;

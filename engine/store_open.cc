@@ -9,6 +9,7 @@
 #include "engine/insert_hint.h"
 #include "engine/keys.h"
 #include "engine/rocks_status.h"
+#include "engine/rocksdb_crc32c.h"
 #include "engine/store.h"
 
 namespace hearth::engine {
@@ -25,6 +26,7 @@ std::string RegistrationOf(const CollectionDef& def) {
 }  // namespace
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options, const std::string& path) {
+  HEARTH_RETURN_IF_ERROR(CheckRocksDbCrc32c());
   std::unique_ptr<Store> store(new Store(options));
   HEARTH_RETURN_IF_ERROR(store->OpenDb(path));
   HEARTH_RETURN_IF_ERROR(store->LoadFormat());

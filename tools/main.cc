@@ -380,7 +380,8 @@ int CmdStats(const Globals& g, bool json) {
              ",\"sst_bytes\":" + std::to_string(c.live_sst_bytes) + ",\"memtable_bytes\":" +
              std::to_string(c.memtable_bytes) + ",\"estimated_keys\":" + std::to_string(c.estimated_keys) + "}";
     }
-    out += "],\"change_log_records\":" + std::to_string(st->change_log_records) + "}";
+    out += "],\"change_log_records\":" + std::to_string(st->change_log_records) +
+           ",\"checksums\":" + hearth::schema::PlainValueJson(hearth::Value::String(st->checksums)) + "}";
     std::cout << out << "\n";
     return 0;
   }
@@ -408,6 +409,7 @@ int CmdStats(const Globals& g, bool json) {
     std::printf("%-64s %14llu %14llu %12llu\n", c.name.c_str(), static_cast<unsigned long long>(c.live_sst_bytes),
                 static_cast<unsigned long long>(c.memtable_bytes), static_cast<unsigned long long>(c.estimated_keys));
   std::printf("\nchange log records: %llu\n", static_cast<unsigned long long>(st->change_log_records));
+  std::printf("checksums: CRC32C by %s\n", st->checksums.c_str());
   return 0;
 }
 
