@@ -2,7 +2,9 @@
 // no checksum of ours, no change log: the ceiling of what hearth's engine
 // could do. Configured as hearth's documents column family is (LZ4 above,
 // zstd at the bottom, 16 KiB blocks, the same block cache), without hearth's
-// trained dictionaries.
+// trained dictionaries. In the runner's process it shares hearth's hardware
+// CRC32C for its WAL (engine/rocksdb_crc32c.h): the ceiling as a RocksDB
+// built for this CPU would have it, not Debian's portable one.
 #include <rapidjson/document.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
