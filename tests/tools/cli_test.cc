@@ -48,6 +48,10 @@ TEST_F(Cli, GenImportCheckExportRoundTrip) {
   EXPECT_EQ(Hearth("export snapshots").out, exp.out);
   CommandResult stats = Hearth("stats --json");
   EXPECT_NE(stats.out.find(R"("id":"snapshots","time_series":true,"documents":600)"), std::string::npos) << stats.out;
+  // The hearth binary's RocksDB checksums its WAL with the hardware CRC32C
+  // (engine/rocksdb_crc32c.h), as the test binary's does.
+  EXPECT_NE(stats.out.find(R"("checksums":"ISA-L")"), std::string::npos) << stats.out;
+  EXPECT_NE(Hearth("stats").out.find("checksums: CRC32C by ISA-L\n"), std::string::npos);
 }
 
 TEST_F(Cli, PutGetDeleteInBothJsonForms) {
