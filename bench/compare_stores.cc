@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   bool smoke = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--smoke"; });
   WorkloadOptions o = smoke ? WorkloadOptions::Smoke() : WorkloadOptions{};
   bool keep = false;
+  bool ingest_alone = false;
   std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
   size_t cache_mb = 64;
   int64_t dictionary_kb = -1;  // hearth's default
@@ -94,12 +95,20 @@ int main(int argc, char** argv) {
                  "machine's noise falls on both), and check the first store's latest and range medians are within "
                  "10% of it; no mixed load or retention (the two hold different spans)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--ingest-alone", ingest_alone,
+               "after the comparison, close its stores and ingest the same snapshots again into a fresh store of "
+               "each kind, one at a time (\"ingest alone\": each writer with the machine to itself; in the "
+               "interleaved ingest every store's flushes and compactions slow the others too); as long again as "
+               "the ingest, not with --scale-reference-hours");
   app.add_option("--dir", dir, "where the stores are made (default: a fresh directory under $TMPDIR, removed after)");
   app.add_flag("--keep", keep, "keep the stores' directories");
   app.add_option("--json", json_file, "write the results as JSON");
   app.add_option("--markdown", markdown_file, "write the results as a markdown table");
   app.add_option("--plots", plots_dir, "draw throughput and latency plots (PNG, gnuplot) into this directory");
   CLI11_PARSE(app, argc, argv);
+  if (scale_hours > 0 && ingest_alone)
+    return Fail(Status::InvalidArgument(
+        "--ingest-alone compares stores holding the same snapshots; a scale run's two stores hold different spans"));
   if (scale_hours > 0) {
     if ((mixed_opt->count() > 0 && o.mixed_hours > 0) || (retention_opt->count() > 0 && o.retention_days > 0))
       return Fail(Status::InvalidArgument(
@@ -165,6 +174,19 @@ int main(int argc, char** argv) {
   for (auto& s : owned) {
     Status closed = s->Close();
     if (run.ok() && !closed.ok()) run = closed;
+  }
+  const std::vector<std::string> names = StoreNames(stores_arg);
+  for (size_t i = 0; ingest_alone && run.ok() && i < names.size(); i++) {
+    const std::string alone_dir = dir + "/alone-" + names[i];
+    auto s = OpenStoreNamed(names[i], alone_dir, cache_mb << 20, hearth_dictionary);
+    if (!s.ok()) {
+      run = s.status();
+      break;
+    }
+    run = c.IngestAlone(i, s->get());
+    Status closed = (*s)->Close();
+    if (run.ok() && !closed.ok()) run = closed;
+    if (!keep) std::filesystem::remove_all(alone_dir, ec);
   }
   if (temporary && !keep) std::filesystem::remove_all(dir, ec);
   if (!run.ok()) return Fail(run);

@@ -95,6 +95,48 @@ TEST(Comparison, EveryStoreAnswersEveryWorkloadAlike) {
 
 // A workload asked zero times is left out: no row of zeros, no target
 // judged on nothing, no retention run when none is asked for.
+// Each store's ingest again into a fresh store of its kind, alone: every
+// snapshot reaches it (what the fresh store holds says so), reported as its
+// own row; a store of another kind is refused.
+TEST(Comparison, IngestAloneWritesEverySnapshotIntoAFreshStoreOfEachKind) {
+  TempDir dir;
+  auto stores = OpenAll(dir.path());
+  ASSERT_EQ(stores.size(), 3u);
+  WorkloadOptions o = Tiny();
+  o.latest_queries = o.range_queries = o.at_time_queries = o.aggregation_queries = 0;
+  o.mixed_hours = o.retention_days = 0;
+  compare::Comparison c(Pointers(stores), o);
+  ASSERT_TRUE(c.Ingest().ok());
+  EXPECT_EQ(c.result().Find("ingest alone"), nullptr);  // only when asked for
+  const std::vector<std::string> kinds = {"hearth", "rocksdb", "sqlite"};
+  for (size_t i = 0; i < kinds.size(); i++) {
+    auto fresh = compare::OpenStoreNamed(kinds[i], dir.path() + "/alone-" + kinds[i], 8 << 20);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_EQ(c.IngestAlone((i + 1) % kinds.size(), fresh->get()).code(), StatusCode::kInvalidArgument);
+    ASSERT_TRUE(c.IngestAlone(i, fresh->get()).ok()) << kinds[i];
+    // The fresh store holds the series the compared one does.
+    auto fresh_reader = (*fresh)->NewReader();
+    auto reader = stores[i]->NewReader();
+    ASSERT_TRUE(fresh_reader.ok() && reader.ok());
+    const std::string m = tools::SnapshotGenerator::MonitorId(3);
+    ReadResult a, b;
+    const int64_t end = o.start_seconds + int64_t{o.hours} * 3600;
+    ASSERT_TRUE((*fresh_reader)->Range(m, o.start_seconds, end, &a).ok());
+    ASSERT_TRUE((*reader)->Range(m, o.start_seconds, end, &b).ok());
+    EXPECT_EQ(a.documents(), 80u) << kinds[i];
+    std::string why;
+    EXPECT_TRUE(compare::SameAnswer(a, b, &why)) << kinds[i] << ": " << why;
+    ASSERT_TRUE((*fresh)->Close().ok());
+  }
+  const WorkloadResult* alone = c.result().Find("ingest alone");
+  ASSERT_NE(alone, nullptr);
+  ASSERT_EQ(alone->stores.size(), 3u);
+  for (const Measure& m : alone->stores) {
+    EXPECT_EQ(m.operations, 480u) << m.store;
+    EXPECT_GT(m.seconds, 0) << m.store;
+  }
+}
+
 TEST(Comparison, WorkloadsAskedZeroTimesAreLeftOut) {
   TempDir dir;
   auto stores = OpenAll(dir.path());

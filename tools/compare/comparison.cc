@@ -31,6 +31,16 @@ class Batches {
   size_t batch_size_;
 };
 
+// The snapshots every store ingests: `o.hours` of `o.monitors` from `t0`.
+tools::GeneratorOptions IngestedSnapshots(const WorkloadOptions& o, int64_t t0) {
+  tools::GeneratorOptions g;
+  g.monitors = o.monitors;
+  g.hours = o.hours;
+  g.seed = o.seed;
+  g.start = Timestamp{t0, 0};
+  return g;
+}
+
 }  // namespace
 
 WorkloadOptions WorkloadOptions::Smoke() {
@@ -117,12 +127,7 @@ Status Comparison::Ingest() {
   WorkloadResult& cpu = Add("ingest CPU", WorkloadResult::Kind::kThroughput,
                             "snapshots per CPU-second of the writing thread (wall time aside)");
   for (size_t s = 0; s < stores_.size(); s++) cpu.stores[s].measured = stores_[s]->writes_on_calling_thread();
-  tools::GeneratorOptions g;
-  g.monitors = options_.monitors;
-  g.hours = options_.hours;
-  g.seed = options_.seed;
-  g.start = Timestamp{t0_, 0};
-  Batches batches(g, options_.batch_size);
+  Batches batches(IngestedSnapshots(options_, t0_), options_.batch_size);
   const uint64_t total = uint64_t(options_.monitors) * uint64_t(options_.hours);
   SnapshotBatch b;
   std::vector<uint64_t> json_bytes(stores_.size());  // what each store was given
@@ -408,6 +413,30 @@ Status Comparison::Retention() {
     const std::string m = tools::SnapshotGenerator::MonitorId(i * options_.monitors / sample);
     HEARTH_RETURN_IF_ERROR(Verify(w, "the snapshots of " + m + " left after retention",
                                   [&](SnapshotReader& r, ReadResult* out) { return r.Range(m, t0_, t_end_, out); }));
+  }
+  return Status::OK();
+}
+
+Status Comparison::IngestAlone(size_t index, SnapshotStore* fresh) {
+  if (index >= stores_.size() || fresh->name() != stores_[index]->name())
+    return Status::InvalidArgument("ingest alone: store " + std::to_string(index) + " is not a " + fresh->name());
+  if (alone_ == nullptr)
+    alone_ = &Add("ingest alone", WorkloadResult::Kind::kThroughput,
+                  "the same batches into a fresh store of each kind, one store after another, the others closed");
+  Measure& m = alone_->stores[index];
+  Batches batches(IngestedSnapshots(options_, t0_), options_.batch_size);
+  const uint64_t total = uint64_t(options_.monitors) * uint64_t(options_.hours);
+  uint64_t done = 0;
+  SnapshotBatch b;
+  while (batches.Next(&b)) {
+    fresh->Prepare(b);
+    Stopwatch sw;
+    Status st = fresh->Ingest(b);
+    m.seconds += sw.Seconds();
+    if (!st.ok()) return st.WithContext(fresh->name() + " ingest alone");
+    m.operations += fresh->Kept(b).size();
+    done += b.size();
+    Progress("ingest alone: " + fresh->name(), done, total);
   }
   return Status::OK();
 }

@@ -113,6 +113,13 @@ class Comparison {
   Status Retention();
   // All of the above in order.
   Status RunAll();
+  // Ingests the same batches again into `fresh`, a new, empty store of the
+  // kind of compared store `index`, timed as Ingest times them: the "ingest
+  // alone" row (no target reads it). The caller closes the compared stores
+  // first and each fresh store before opening the next, so no other store's
+  // writes or background work share the machine with it; in the interleaved
+  // ingest each store's flushes and compactions also slow the others.
+  Status IngestAlone(size_t index, SnapshotStore* fresh);
 
   const ComparisonResult& result() const { return result_; }
   ComparisonResult& result() { return result_; }
@@ -135,6 +142,7 @@ class Comparison {
   ProgressFn progress_;
   ComparisonResult result_;
   int64_t t0_ = 0, t_end_ = 0;  // the snapshots' span [t0, t_end)
+  WorkloadResult* alone_ = nullptr;  // "ingest alone", once IngestAlone ran
   bool warm_ = false;
 };
 
