@@ -1,7 +1,8 @@
 // RocksDB's CRC32C in hardware.
 //
-// RocksDB checksums every WAL record and every SST block with CRC32C through
-// one exported function, rocksdb::crc32c::Extend. Debian builds RocksDB
+// RocksDB checksums every WAL and MANIFEST record with CRC32C through one
+// exported function, rocksdb::crc32c::Extend (SST blocks use XXH3, RocksDB
+// 7.8's default for format version 5). Debian builds RocksDB
 // portable, so that function is a table-driven software loop (~1.3 GB/s on
 // this machine; RocksDB's LOG says "Fast CRC32 supported: Not supported on
 // x86"): about a tenth of a snapshot's write, all of it in the WAL. hearth
@@ -10,7 +11,8 @@
 // reach that definition instead. The checksums are the same bits, so stores
 // move freely between programs with and without it (tests/engine/
 // rocksdb_crc32c_test.cc checks the function against RocksDB's own test
-// vectors, and CI checks a store with the stock `sst_dump` and `ldb`).
+// vectors and a bitwise CRC32C, and has Debian's stock `ldb`, with its own
+// CRC32C, read the WAL and MANIFEST of a store written with this one).
 #pragma once
 
 #include <string_view>

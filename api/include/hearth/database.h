@@ -198,8 +198,8 @@ struct Stats {
   // Records in the change log: one per write or batch (a batch of many
   // documents is one record), one per partition retention deleted from.
   uint64_t change_log_records = 0;
-  // What computes RocksDB's CRC32C checksums (WAL records, SST blocks) in
-  // this process: "ISA-L" (hardware, hearth's) or "RocksDB" (its own).
+  // What computes RocksDB's CRC32C checksums (of WAL and MANIFEST records)
+  // in this process: "ISA-L" (hardware, hearth's) or "RocksDB" (its own).
   std::string checksums;
 };
 
