@@ -138,7 +138,8 @@ int main(int argc, char** argv) {
       dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt;
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
-  for (const std::string& name : StoreNames(stores_arg)) {
+  const std::vector<std::string> names = StoreNames(stores_arg);
+  for (const std::string& name : names) {
     auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20, hearth_dictionary);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
@@ -175,7 +176,6 @@ int main(int argc, char** argv) {
     Status closed = s->Close();
     if (run.ok() && !closed.ok()) run = closed;
   }
-  const std::vector<std::string> names = StoreNames(stores_arg);
   for (size_t i = 0; ingest_alone && run.ok() && i < names.size(); i++) {
     const std::string alone_dir = dir + "/alone-" + names[i];
     auto s = OpenStoreNamed(names[i], alone_dir, cache_mb << 20, hearth_dictionary);

@@ -41,6 +41,27 @@ tools::GeneratorOptions IngestedSnapshots(const WorkloadOptions& o, int64_t t0) 
   return g;
 }
 
+// Hands `b` to `store` (prepared untimed) and adds the write's time and the
+// snapshots the store kept to `wall`, and to `cpu` with the calling thread's
+// CPU time when given. Returns the write's status; a failed write's time
+// counts, its snapshots do not. `*json_bytes`, when given, grows by the
+// plain JSON of the kept snapshots.
+Status TimedIngest(SnapshotStore& store, const SnapshotBatch& b, Measure& wall, Measure* cpu = nullptr,
+                   uint64_t* json_bytes = nullptr) {
+  store.Prepare(b);
+  const double cpu0 = cpu != nullptr ? ThreadCpuSeconds() : 0;
+  Stopwatch sw;
+  Status st = store.Ingest(b);
+  wall.seconds += sw.Seconds();
+  if (cpu != nullptr) cpu->seconds += ThreadCpuSeconds() - cpu0;
+  if (!st.ok()) return st;
+  const SnapshotBatch& kept = store.Kept(b);
+  wall.operations += kept.size();
+  if (cpu != nullptr) cpu->operations += kept.size();
+  if (json_bytes != nullptr) *json_bytes += kept.json_bytes;
+  return st;
+}
+
 }  // namespace
 
 WorkloadOptions WorkloadOptions::Smoke() {
@@ -135,17 +156,8 @@ Status Comparison::Ingest() {
   while (batches.Next(&b)) {
     for (size_t j = 0; j < stores_.size(); j++) {
       const size_t s = (turn + j) % stores_.size();
-      stores_[s]->Prepare(b);
-      const double cpu0 = ThreadCpuSeconds();
-      Stopwatch sw;
-      Status st = stores_[s]->Ingest(b);
-      ingest.stores[s].seconds += sw.Seconds();
-      cpu.stores[s].seconds += ThreadCpuSeconds() - cpu0;
-      const SnapshotBatch& kept = stores_[s]->Kept(b);
-      cpu.stores[s].operations += kept.size();
+      Status st = TimedIngest(*stores_[s], b, ingest.stores[s], &cpu.stores[s], &json_bytes[s]);
       if (!st.ok()) return st.WithContext(stores_[s]->name() + " ingest");
-      ingest.stores[s].operations += kept.size();
-      json_bytes[s] += kept.json_bytes;
     }
     turn++;
     result_.snapshots += b.size();
@@ -362,12 +374,8 @@ Status Comparison::MixedLoad() {
     while (started.load() < rs.size()) std::this_thread::yield();
     Status written;
     for (const SnapshotBatch& b : batches) {
-      stores_[s]->Prepare(b);
-      Stopwatch sw;
-      written = stores_[s]->Ingest(b);
-      writes.stores[s].seconds += sw.Seconds();
+      written = TimedIngest(*stores_[s], b, writes.stores[s]);
       if (!written.ok()) break;
-      writes.stores[s].operations += stores_[s]->Kept(b).size();
     }
     done = true;
     for (std::thread& t : threads) t.join();
@@ -423,18 +431,13 @@ Status Comparison::IngestAlone(size_t index, SnapshotStore* fresh) {
   if (alone_ == nullptr)
     alone_ = &Add("ingest alone", WorkloadResult::Kind::kThroughput,
                   "the same batches into a fresh store of each kind, one store after another, the others closed");
-  Measure& m = alone_->stores[index];
   Batches batches(IngestedSnapshots(options_, t0_), options_.batch_size);
   const uint64_t total = uint64_t(options_.monitors) * uint64_t(options_.hours);
   uint64_t done = 0;
   SnapshotBatch b;
   while (batches.Next(&b)) {
-    fresh->Prepare(b);
-    Stopwatch sw;
-    Status st = fresh->Ingest(b);
-    m.seconds += sw.Seconds();
+    Status st = TimedIngest(*fresh, b, alone_->stores[index]);
     if (!st.ok()) return st.WithContext(fresh->name() + " ingest alone");
-    m.operations += fresh->Kept(b).size();
     done += b.size();
     Progress("ingest alone: " + fresh->name(), done, total);
   }
