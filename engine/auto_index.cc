@@ -1,6 +1,8 @@
 #include "engine/auto_index.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include "schema/key_encoding.h"
 
@@ -21,6 +23,13 @@ AutoIndexConfig::AutoIndexConfig(const schema::IndexConfig& config, const std::s
   // Longest paths first, so the first prefix match is the nearest ancestor.
   std::sort(overrides_.begin(), overrides_.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [path, modes] : overrides_)
+    if (path.size() == 1 && !modes.any() && !HasOverrideBelow(path)) exempt_top_level_.push_back(path[0]);
+  std::sort(exempt_top_level_.begin(), exempt_top_level_.end());
+}
+
+bool AutoIndexConfig::Exempts(std::string_view name) const {
+  return std::binary_search(exempt_top_level_.begin(), exempt_top_level_.end(), name, std::less<>());
 }
 
 AutoModes AutoIndexConfig::ModesFor(const std::vector<std::string>& field) const {
@@ -108,15 +117,25 @@ struct Emitter {
 void AppendAutoEntries(const AutoIndexConfig& config, const schema::DocumentPath& path, const MapValue& fields,
                        std::vector<std::string>* keys) {
   if (!config.enabled()) return;
-  auto segs = path.path.segments();
-  segs.pop_back();
-  Emitter e{config, path, schema::ResourcePath(std::move(segs)), {}, {}, keys};
-  schema::AppendEscaped(&e.id_suffix, path.id(), 1);
-  schema::AppendDocumentPath(&e.path_suffix, path.path);
+  // Made for the first field that may have entries: a document whose fields
+  // are all exempted (the snapshots' case) costs a lookup per field.
+  std::optional<Emitter> e;
   std::vector<std::string> field;
+  // The fields and the exempted names are both in byte order: one merge.
+  const std::vector<std::string>& exempt = config.exempt_top_level();
+  auto x = exempt.begin();
   for (const auto& [k, v] : fields) {
+    while (x != exempt.end() && *x < k) ++x;
+    if (x != exempt.end() && *x == k) continue;
+    if (!e) {
+      auto segs = path.path.segments();
+      segs.pop_back();
+      e.emplace(config, path, schema::ResourcePath(std::move(segs)), std::string(), std::string(), keys);
+      schema::AppendEscaped(&e->id_suffix, path.id(), 1);
+      schema::AppendDocumentPath(&e->path_suffix, path.path);
+    }
     field.assign(1, k);
-    e.Field(field, v);
+    e->Field(field, v);
   }
 }
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hearth/value.h"
@@ -50,12 +51,19 @@ class AutoIndexConfig {
   // Whether an override names a field inside `field` (and so may index a
   // subfield of an exempted map).
   bool HasOverrideBelow(const std::vector<std::string>& field) const;
+  // Whether the top-level field `name` and everything inside it have no
+  // automatic entries (an override exempts it and none names a subfield):
+  // the write path skips such a field without walking or copying it.
+  bool Exempts(std::string_view name) const;
+  // Those names, in byte order.
+  const std::vector<std::string>& exempt_top_level() const { return exempt_top_level_; }
   // A canonical description; a change means the entries must be rebuilt.
   std::string Fingerprint() const;
 
  private:
   bool enabled_ = false;
   std::vector<std::pair<std::vector<std::string>, AutoModes>> overrides_;
+  std::vector<std::string> exempt_top_level_;  // sorted
 };
 
 // The start of the keys of one field's entries of one kind.

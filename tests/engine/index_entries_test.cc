@@ -211,5 +211,31 @@ TEST(AutoEntries, AnExemptedMapHidesItsSubfieldsUnlessAnOverrideNamesOne) {
   EXPECT_EQ(AutoFields(R"({"collectionGroup":"other","fieldPath":"m","indexes":[]})", doc).size(), 9u);
 }
 
+TEST(AutoEntries, EveryFieldExemptedMeansNoEntriesAndOnlyWholeSubtreesAreSkipped) {
+  auto config_of = [](const std::string& overrides_json) {
+    auto cfg = schema::ParseIndexConfig(R"({"indexes":[],"fieldOverrides":[)" + overrides_json + "]}", "test");
+    EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+    return AutoIndexConfig(*cfg, "c", true);
+  };
+  const AutoIndexConfig c = config_of(R"({"collectionGroup":"c","fieldPath":"x","indexes":[]},
+      {"collectionGroup":"c","fieldPath":"m","indexes":[]},
+      {"collectionGroup":"c","fieldPath":"m.deep.y","indexes":[{"order":"ASCENDING","queryScope":"COLLECTION"}]},
+      {"collectionGroup":"c","fieldPath":"a","indexes":[{"arrayConfig":"CONTAINS","queryScope":"COLLECTION"}]},
+      {"collectionGroup":"c","fieldPath":"n.z","indexes":[]},
+      {"collectionGroup":"other","fieldPath":"o","indexes":[]})");
+  EXPECT_TRUE(c.Exempts("x"));
+  EXPECT_FALSE(c.Exempts("m"));  // exempted, but m.deep.y is indexed
+  EXPECT_FALSE(c.Exempts("a"));  // indexed (array-contains)
+  EXPECT_FALSE(c.Exempts("n"));  // only a subfield is exempted
+  EXPECT_FALSE(c.Exempts("o"));  // another group's override
+  EXPECT_FALSE(c.Exempts("y"));  // no override: indexed by default
+  // A document made only of exempted fields has no entries at all.
+  const MapValue doc{{"x", Value::Integer(1)}, {"m", Value::Map({{"keep", Value::Integer(2)}})}};
+  EXPECT_TRUE(AutoFields(R"({"collectionGroup":"c","fieldPath":"x","indexes":[]},
+                            {"collectionGroup":"c","fieldPath":"m","indexes":[]})",
+                         doc)
+                  .empty());
+}
+
 }  // namespace
 }  // namespace hearth::engine
