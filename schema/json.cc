@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "schema/ascii_blocks.h"
 #include "schema/base64.h"
 #include "schema/path.h"
 #include "schema/time_format.h"
@@ -514,24 +515,20 @@ constexpr std::array<uint8_t, 256> kEscapeExtra = [] {
   return t;
 }();
 
-// Whether any of the 8 bytes in `w` is below 0x20, '"' or '\\' (word-at-a-
-// time tests: a byte's high bit survives only where the test holds).
-bool MayNeedEscape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
-}
-
 size_t QuotedSize(std::string_view s) {
   size_t n = 2 + s.size();
   size_t i = 0;
-  // Prose rarely needs escapes: skip clean 8-byte words, count the rest.
-  for (; i + 8 <= s.size(); i += 8) {
+  // Prose rarely needs escapes: skip clean blocks and 8-byte words, count the rest.
+  while (i + 8 <= s.size()) {
+    if (i + kAsciiBlockBytes <= s.size() && PlainJsonBlock(s.data() + i)) {
+      i += kAsciiBlockBytes;
+      continue;
+    }
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    if (!MayNeedEscape(w)) continue;
-    for (size_t j = i; j < i + 8; j++) n += kEscapeExtra[static_cast<unsigned char>(s[j])];
+    if (MayNeedJsonEscape(w))
+      for (size_t j = i; j < i + 8; j++) n += kEscapeExtra[static_cast<unsigned char>(s[j])];
+    i += 8;
   }
   for (; i < s.size(); i++) n += kEscapeExtra[static_cast<unsigned char>(s[i])];
   return n;
@@ -541,10 +538,14 @@ size_t QuotedSizeIfUtf8(std::string_view s) {
   size_t n = 2 + s.size();
   size_t i = 0;
   while (i < s.size()) {
+    if (i + kAsciiBlockBytes <= s.size() && PlainJsonBlock(s.data() + i)) {
+      i += kAsciiBlockBytes;  // valid, and written as it is
+      continue;
+    }
     uint64_t w;
     if (i + 8 <= s.size() && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080ULL) == 0)) {
       // Eight ASCII bytes: valid; escapes counted as QuotedSize does.
-      if (MayNeedEscape(w))
+      if (MayNeedJsonEscape(w))
         for (size_t j = i; j < i + 8; j++) n += kEscapeExtra[static_cast<unsigned char>(s[j])];
       i += 8;
       continue;

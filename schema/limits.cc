@@ -1,5 +1,6 @@
 #include "schema/limits.h"
 
+#include <array>
 #include <cmath>
 
 #include "schema/json.h"
@@ -67,12 +68,13 @@ namespace {
 // ("m.x[0]") only when there is an error to report.
 class Where {
  public:
-  void PushKey(const std::string* k) { segs_.push_back({k, 0}); }
-  void PushIndex(size_t i) { segs_.push_back({nullptr, i}); }
-  void Pop() { segs_.pop_back(); }
+  void PushKey(const std::string* k) { segs_[size_++] = {k, 0}; }
+  void PushIndex(size_t i) { segs_[size_++] = {nullptr, i}; }
+  void Pop() { size_--; }
   std::string Text() const {
     std::string w;
-    for (const auto& s : segs_) {
+    for (size_t i = 0; i < size_; i++) {
+      const Seg& s = segs_[i];
       if (s.key) {
         if (!w.empty()) w += '.';
         w += *s.key;
@@ -88,7 +90,11 @@ class Where {
     const std::string* key;
     size_t index;
   };
-  std::vector<Seg> segs_;
+  // A value at depth d is d + 1 segments deep, and ValidateValue refuses a
+  // map or array before its children would pass the nesting limit: no
+  // allocation for the path of every value checked.
+  std::array<Seg, kMaxNestingDepth + 1> segs_;
+  size_t size_ = 0;
 };
 
 Status Bad(const Where& where, const std::string& why) {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "schema/ascii_blocks.h"
+
 namespace hearth::schema {
 
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
@@ -37,7 +39,11 @@ bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
-    // ASCII runs 8 bytes at a time.
+    // ASCII runs a block, then 8 bytes, at a time.
+    if (i + kAsciiBlockBytes <= n && AsciiBlock(s.data() + i)) {
+      i += kAsciiBlockBytes;
+      continue;
+    }
     uint64_t w;
     if (i + 8 <= n && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080ULL) == 0)) {
       i += 8;

@@ -188,11 +188,12 @@ TEST(PlainJson, DocumentSizeIsTheLengthOfTheWrittenJson) {
   EXPECT_EQ(PlainDocumentJsonSize({}), 2u);
 }
 
-// Strings are counted a word at a time: an escape at any offset of a word,
-// in the tail, or none at all must count the same as the written JSON.
+// Strings are counted a 16-byte block, then a word, at a time: an escape at
+// any offset of a block or a word, in the tail, or none at all must count the
+// same as the written JSON (lengths past three blocks).
 TEST(PlainJson, SizeCountsAnEscapeAtEveryOffset) {
   for (const char* special : {"\"", "\\", "\n", "\x01", "\x1f", " ", "\x7f", "\xc3\xa9"}) {
-    for (size_t len = 0; len < 20; len++) {
+    for (size_t len = 0; len < 50; len++) {
       for (size_t at = 0; at <= len; at++) {
         std::string text(len, 'a');
         text.insert(at, special);
@@ -208,7 +209,7 @@ TEST(PlainJson, SizeCountsAnEscapeAtEveryOffset) {
 TEST(PlainJson, OnePassUtf8AndEscapeCountAgreeWithTheSeparateChecks) {
   for (const char* special : {"\"", "\n", "\x01", " ", "\xc3\xa9", "\xf0\x9f\x94\xa5", "\xc0\x80", "\xe2\x82",
                               "\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
-    for (size_t len = 0; len < 20; len++) {
+    for (size_t len = 0; len < 50; len++) {
       for (size_t at = 0; at <= len; at++) {
         std::string text(len, 'a');
         text.insert(at, special);

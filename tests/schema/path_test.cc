@@ -50,9 +50,10 @@ TEST(Path, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("h\xc3\xa9llo \xf0\x9f\x94\xa5"));
   EXPECT_FALSE(IsValidUtf8("\xc0\x80"));      // overlong
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
-  // ASCII is skipped a word at a time: a bad or multibyte sequence at any
-  // offset, and one cut by the end of a word, are still judged.
-  for (size_t len = 0; len < 20; len++) {
+  // ASCII is skipped a 16-byte block, then a word, at a time: a bad or
+  // multibyte sequence at any offset, and one cut by the end of a block or a
+  // word, are still judged.
+  for (size_t len = 0; len < 50; len++) {
     for (size_t at = 0; at <= len; at++) {
       std::string text(len, 'a');
       EXPECT_TRUE(IsValidUtf8(std::string(text).insert(at, "\xc3\xa9"))) << len << " " << at;

@@ -1,0 +1,58 @@
+// Tests on whole blocks of bytes for the string scans of every write: each
+// string is checked for valid UTF-8 and measured as escaped JSON, and most
+// of a document's bytes are plain ASCII prose that needs neither a decode
+// nor an escape. 16 bytes at a time with SSE2 (every x86-64 has it), two
+// 8-byte words at a time elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace hearth::schema {
+
+constexpr size_t kAsciiBlockBytes = 16;
+
+// Whether any of the 8 bytes in `w` is below 0x20, '"' or '\\' (word-at-a-
+// time tests: a byte's high bit survives only where the test holds).
+inline bool MayNeedJsonEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+// Whether the 16 bytes at `p` are all ASCII (below 0x80).
+inline bool AsciiBlock(const char* p) {
+#if defined(__SSE2__)
+  return _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0;
+#else
+  uint64_t a, b;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  return ((a | b) & 0x8080808080808080ULL) == 0;
+#endif
+}
+
+// Whether the 16 bytes at `p` are ASCII from 0x20 up, none '"' or '\\':
+// written into JSON as they are.
+inline bool PlainJsonBlock(const char* p) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed compare: bytes from 0x80 up are negative, so "below 0x20" too.
+  const __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return _mm_movemask_epi8(special) == 0;
+#else
+  uint64_t a, b;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  return ((a | b) & 0x8080808080808080ULL) == 0 && !MayNeedJsonEscape(a) && !MayNeedJsonEscape(b);
+#endif
+}
+
+}  // namespace hearth::schema
