@@ -86,6 +86,10 @@ struct Touched {
   schema::DocumentPath path;
   std::string path_str;
   std::string name_key;  // encoded path: the plain primary key / the name CF key
+  // The primary key the path's id spells (keys.h, self-named), when the
+  // lookup computed it; empty when it did not. Equal to the new primary key
+  // whenever the written fields agree with the id (IsSelfNamed).
+  std::string self_pk;
   bool had = false;
   std::string old_pk;
   std::string old_bytes;
@@ -286,8 +290,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         s = rocksdb::Status::NotFound();
       } else {
         s = db_->Get(ro, t.coll->docs, *self_pk, &t.old_bytes);
-        if (s.ok()) t.old_pk = std::move(*self_pk);
+        if (s.ok()) t.old_pk = *self_pk;
       }
+      t.self_pk = std::move(*self_pk);
     } else if (t.coll->time_series()) {
       s = db_->Get(ro, t.coll->names, t.name_key, &t.old_pk);
       if (s.ok()) {
@@ -409,6 +414,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     const CollectionState& c = *t.coll;
     auto& delta = deltas[c.def.id];
     std::string pk;
+    bool self_named = false;  // time series: the id spells the written partition and time
     new_entries.clear();
     if (t.has) {
       const MapValue& fields = *t.fields;
@@ -424,7 +430,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         auto time = fields.find(ts.time_field);
         t.partition = part == fields.end() ? nullptr : &part->second;
         t.time = time == fields.end() ? nullptr : &time->second;
-        HEARTH_ASSIGN_OR_RETURN(pk, TimeSeriesPrimaryKey(ts, t.path, t.partition, t.time));
+        self_named = t.partition != nullptr && t.time != nullptr && IsSelfNamed(t.path.id(), *t.partition, *t.time);
+        if (self_named && !t.self_pk.empty()) {
+          pk = std::move(t.self_pk);  // the same key, already built for the lookup
+        } else {
+          HEARTH_ASSIGN_OR_RETURN(pk, TimeSeriesPrimaryKey(ts, t.path, t.partition, t.time));
+        }
       } else {
         pk = t.name_key;
       }
@@ -440,7 +451,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       }
       if (c.time_series()) {
         t.new_pk = pk;
-        if (!c.other_ids && !IsSelfNamed(t.path.id(), *t.partition, *t.time)) {
+        if (!c.other_ids && !self_named) {
           c.other_ids = true;  // from now on, lookups go through the names
           wb.Put(meta_, meta::Ids(c.def.id), meta::kOtherIds);
         }
