@@ -101,10 +101,16 @@ Status Bad(const Where& where, const std::string& why) {
   return Status::InvalidArgument("field " + where.Text() + ": " + why);
 }
 
-// A map key's part of both sizes (its string; quoted, escaped, and a colon).
-void AddKeySizes(const std::string& k, DocumentSizes& sizes) {
+// Checks a map key as ValidateFieldName does and adds its part of both
+// sizes (its string; quoted, escaped, and a colon). Its UTF-8 is checked by
+// the scan that measures it; ValidateFieldName runs only to name a problem.
+Status CheckKey(const std::string& k, DocumentSizes& sizes) {
+  const size_t quoted = QuotedJsonSizeIfUtf8(k);  // 0: not UTF-8
+  if (quoted == 0 || k.empty() || k.size() > kMaxFieldNameBytes || IsReservedName(k))
+    HEARTH_RETURN_IF_ERROR(ValidateFieldName(k));
   sizes.storage += k.size() + 1;
-  sizes.plain_json += QuotedJsonSize(k) + 1;
+  sizes.plain_json += quoted + 1;
+  return Status::OK();
 }
 
 // Checks `v` and adds its storage and plain JSON sizes to `sizes`.
@@ -150,9 +156,8 @@ Status ValidateValue(const Value& v, int depth, Where& where, DocumentSizes& siz
       sizes.plain_json += JsonPunctuationSize(m.size());
       for (const auto& [k, e] : m) {
         where.PushKey(&k);
-        Status s = ValidateFieldName(k);
+        Status s = CheckKey(k, sizes);
         if (!s.ok()) return s.WithContext("field " + where.Text());
-        AddKeySizes(k, sizes);
         HEARTH_RETURN_IF_ERROR(ValidateValue(e, depth + 1, where, sizes));
         where.Pop();
       }
@@ -174,9 +179,8 @@ Status ValidateDocument(const DocumentPath& path, const MapValue& fields, Docume
   measured.storage = DocumentOverheadSize(path);
   measured.plain_json = JsonPunctuationSize(fields.size());
   for (const auto& [k, v] : fields) {
-    Status s = ValidateFieldName(k);
+    Status s = CheckKey(k, measured);
     if (!s.ok()) return s.WithContext("document " + path.ToString());
-    AddKeySizes(k, measured);
     where.PushKey(&k);
     s = ValidateValue(v, 0, where, measured);
     if (!s.ok()) return s.WithContext("document " + path.ToString());

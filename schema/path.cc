@@ -60,11 +60,9 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-namespace {
-bool IsReserved(std::string_view s) {
+bool IsReservedName(std::string_view s) {
   return s.size() >= 4 && s.substr(0, 2) == "__" && s.substr(s.size() - 2) == "__";
 }
-}  // namespace
 
 Status ValidateId(std::string_view id, std::string_view what) {
   auto bad = [&](std::string_view why) {
@@ -77,7 +75,7 @@ Status ValidateId(std::string_view id, std::string_view what) {
   if (!IsValidUtf8(id)) return bad("is not valid UTF-8");
   if (id.find('/') != std::string_view::npos) return bad("contains '/'");
   if (id == "." || id == "..") return bad("may not be \".\" or \"..\"");
-  if (IsReserved(id)) return bad("matches the reserved pattern __.*__");
+  if (IsReservedName(id)) return bad("matches the reserved pattern __.*__");
   return Status::OK();
 }
 
@@ -180,7 +178,7 @@ Status ValidateFieldName(std::string_view name) {
     return Status::InvalidArgument("field name \"" + std::string(name.substr(0, 80)) +
                                    "...\" is longer than 1,500 bytes");
   if (!IsValidUtf8(name)) return Status::InvalidArgument("field name is not valid UTF-8");
-  if (IsReserved(name))
+  if (IsReservedName(name))
     return Status::InvalidArgument("field name \"" + std::string(name) + "\" matches the reserved pattern __.*__");
   return Status::OK();
 }

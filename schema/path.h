@@ -92,5 +92,7 @@ void SetField(MapValue* fields, const FieldPath& path, Value v);
 
 // Checks a field name (one segment of a field path).
 Status ValidateFieldName(std::string_view name);
+// Whether a name matches the pattern Firestore reserves, __.*__.
+bool IsReservedName(std::string_view name);
 
 }  // namespace hearth::schema

@@ -78,5 +78,37 @@ TEST(Limits, RejectsReservedNamesArraysInArraysAndBadStrings) {
   EXPECT_NE(s.message().find("m.x[0]"), std::string::npos);
 }
 
+// Field names are checked in the scan that measures them: each rule still
+// refuses its names, top-level or nested, with ValidateFieldName's words,
+// and the names next to the rules' edges pass.
+TEST(Limits, EveryFieldNameRuleHoldsAtEveryDepth) {
+  const std::pair<std::string, std::string> bad[] = {
+      {"", "empty"},
+      {std::string(kMaxFieldNameBytes + 1, 'n'), "1,500"},
+      {"bad\xc3", "UTF-8"},
+      {"ok-then-\xff-bad-past-a-block", "UTF-8"},
+      {"__reserved__", "reserved"},
+      {"____", "reserved"}};
+  for (const auto& [name, why] : bad) {
+    for (bool nested : {false, true}) {
+      MapValue doc{{name, Value::Null()}};
+      if (nested) doc = MapValue{{"m", Value::Map(doc)}};
+      Status s = ValidateDocument(Doc("c/d"), doc);
+      ASSERT_FALSE(s.ok()) << name.substr(0, 40) << (nested ? " nested" : "");
+      EXPECT_NE(s.message().find(why), std::string::npos) << s.message().substr(0, 200);
+      if (nested) {
+        EXPECT_NE(s.message().find("field m"), std::string::npos) << s.message().substr(0, 200);
+      }
+    }
+  }
+  for (const std::string& name : {std::string(kMaxFieldNameBytes, 'n'), std::string("__x"), std::string("x__"),
+                                   std::string("___"), std::string("h\xc3\xa9"), std::string("\"\\\n")}) {
+    DocumentSizes sizes;
+    ASSERT_TRUE(ValidateDocument(Doc("c/d"), {{"m", Value::Map({{name, Value::Null()}})}}, &sizes).ok())
+        << name.substr(0, 40);
+    EXPECT_EQ(sizes.plain_json, PlainDocumentJsonSize({{"m", Value::Map({{name, Value::Null()}})}})) << name;
+  }
+}
+
 }  // namespace
 }  // namespace hearth::schema
