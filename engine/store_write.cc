@@ -12,6 +12,7 @@
 #include "engine/index_entries.h"
 #include "engine/keys.h"
 #include "engine/ledger_journal.h"
+#include "engine/perf_counters_off.h"
 #include "engine/rocks_status.h"
 #include "engine/sorted_write_batch.h"
 #include "engine/store.h"
@@ -519,7 +520,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   wb.AppendTo(&rwb);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
-  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &rwb), "writing a batch of " + std::to_string(batch.size())));
+  rocksdb::Status written;
+  {
+    PerfCountersOff off;
+    written = db_->Write(wo, &rwb);
+  }
+  HEARTH_RETURN_IF_ERROR(FromRocks(written, "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
   if (!journal.empty()) {
     journal_next_++;
