@@ -103,18 +103,24 @@ class BodyWriter {
     return 0;
   }
 
+  // A slot for the payload size of the map or array being measured.
+  size_t NewSlot() {
+    // One allocation for a typical document's maps and arrays, not one per doubling.
+    if (sizes_.capacity() == 0) sizes_.reserve(32);
+    sizes_.push_back(0);
+    return sizes_.size() - 1;
+  }
+
   size_t Measure(const Value& v) {
     if (v.type() == Value::Type::kArray) {
-      size_t slot = sizes_.size();
-      sizes_.push_back(0);
+      const size_t slot = NewSlot();
       size_t a = 0;
       for (const auto& e : v.array()) a += DelimitedSize(kArrayValues, Measure(e));
       sizes_[slot] = a;
       return DelimitedSize(value::kArray, a);
     }
     if (v.type() == Value::Type::kMap) {
-      size_t slot = sizes_.size();
-      sizes_.push_back(0);
+      const size_t slot = NewSlot();
       size_t m = MeasureEntries(v.map());
       sizes_[slot] = m;
       return DelimitedSize(value::kMap, m);
