@@ -40,7 +40,11 @@ bool ParseRetired(std::string_view key, std::string_view* id, std::string_view* 
   return true;
 }
 std::string Ledger(std::string_view id, std::string_view partition_prefix) {
-  return std::string(kLedgerPrefix) + std::string(id) + "/" + std::string(partition_prefix);
+  std::string k;
+  // Room for a day too (LedgerDay): one allocation per key, written on every time-series write.
+  k.reserve(kLedgerPrefix.size() + id.size() + 1 + partition_prefix.size() + schema::kEncodedTimestampBytes);
+  k.append(kLedgerPrefix).append(id).append(1, '/').append(partition_prefix);
+  return k;
 }
 std::string LedgerDay(std::string_view id, std::string_view partition_prefix, int64_t day_start_seconds) {
   std::string k = Ledger(id, partition_prefix);
