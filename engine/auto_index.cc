@@ -1,7 +1,6 @@
 #include "engine/auto_index.h"
 
 #include <algorithm>
-#include <functional>
 #include <optional>
 
 #include "schema/key_encoding.h"
@@ -28,9 +27,6 @@ AutoIndexConfig::AutoIndexConfig(const schema::IndexConfig& config, const std::s
   std::sort(exempt_top_level_.begin(), exempt_top_level_.end());
 }
 
-bool AutoIndexConfig::Exempts(std::string_view name) const {
-  return std::binary_search(exempt_top_level_.begin(), exempt_top_level_.end(), name, std::less<>());
-}
 
 AutoModes AutoIndexConfig::ModesFor(const std::vector<std::string>& field) const {
   for (const auto& [path, modes] : overrides_)

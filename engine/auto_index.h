@@ -15,7 +15,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "hearth/value.h"
@@ -51,11 +50,9 @@ class AutoIndexConfig {
   // Whether an override names a field inside `field` (and so may index a
   // subfield of an exempted map).
   bool HasOverrideBelow(const std::vector<std::string>& field) const;
-  // Whether the top-level field `name` and everything inside it have no
-  // automatic entries (an override exempts it and none names a subfield):
-  // the write path skips such a field without walking or copying it.
-  bool Exempts(std::string_view name) const;
-  // Those names, in byte order.
+  // The top-level fields that, with everything inside them, have no
+  // automatic entries (an override exempts each and none names a subfield),
+  // in byte order: the write path skips them without walking or copying them.
   const std::vector<std::string>& exempt_top_level() const { return exempt_top_level_; }
   // A canonical description; a change means the entries must be rebuilt.
   std::string Fingerprint() const;

@@ -223,12 +223,9 @@ TEST(AutoEntries, EveryFieldExemptedMeansNoEntriesAndOnlyWholeSubtreesAreSkipped
       {"collectionGroup":"c","fieldPath":"a","indexes":[{"arrayConfig":"CONTAINS","queryScope":"COLLECTION"}]},
       {"collectionGroup":"c","fieldPath":"n.z","indexes":[]},
       {"collectionGroup":"other","fieldPath":"o","indexes":[]})");
-  EXPECT_TRUE(c.Exempts("x"));
-  EXPECT_FALSE(c.Exempts("m"));  // exempted, but m.deep.y is indexed
-  EXPECT_FALSE(c.Exempts("a"));  // indexed (array-contains)
-  EXPECT_FALSE(c.Exempts("n"));  // only a subfield is exempted
-  EXPECT_FALSE(c.Exempts("o"));  // another group's override
-  EXPECT_FALSE(c.Exempts("y"));  // no override: indexed by default
+  // Only x: m is exempted but m.deep.y is indexed, a is indexed (array-contains),
+  // only a subfield of n is exempted, o is another group's, y has no override.
+  EXPECT_EQ(c.exempt_top_level(), std::vector<std::string>{"x"});
   // A document made only of exempted fields has no entries at all.
   const MapValue doc{{"x", Value::Integer(1)}, {"m", Value::Map({{"keep", Value::Integer(2)}})}};
   EXPECT_TRUE(AutoFields(R"({"collectionGroup":"c","fieldPath":"x","indexes":[]},
