@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -54,5 +55,56 @@ inline bool PlainJsonBlock(const char* p) {
   return ((a | b) & 0x8080808080808080ULL) == 0 && !MayNeedJsonEscape(a) && !MayNeedJsonEscape(b);
 #endif
 }
+
+namespace internal {
+
+inline uint64_t Load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+inline uint64_t Load4(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+// The block and word tests of AllAscii (kJson false) or AllPlainJson (true).
+template <bool kJson>
+bool PlainBlock(const char* p) {
+  return kJson ? PlainJsonBlock(p) : AsciiBlock(p);
+}
+template <bool kJson>
+bool PlainWord(uint64_t w) {
+  return (w & 0x8080808080808080ULL) == 0 && (!kJson || !MayNeedJsonEscape(w));
+}
+
+template <bool kJson>
+bool AllPlain(std::string_view s) {
+  const char* p = s.data();
+  const size_t n = s.size();
+  if (n >= kAsciiBlockBytes) {
+    size_t i = 0;
+    for (; i + kAsciiBlockBytes <= n; i += kAsciiBlockBytes)
+      if (!PlainBlock<kJson>(p + i)) return false;
+    return i == n || PlainBlock<kJson>(p + n - kAsciiBlockBytes);
+  }
+  if (n >= 8) return PlainWord<kJson>(Load8(p)) && PlainWord<kJson>(Load8(p + n - 8));
+  if (n >= 4) return PlainWord<kJson>(Load4(p) | Load4(p + n - 4) << 32);
+  uint64_t w = 0x2020202020202020ULL;  // spaces: plain in both senses
+  for (size_t i = 0; i < n; i++) w = (w << 8) | static_cast<unsigned char>(p[i]);
+  return PlainWord<kJson>(w);
+}
+
+}  // namespace internal
+
+// Whole strings, the common case of every scan: true when every byte of `s`
+// passes AsciiBlock's / PlainJsonBlock's test. Strings of 4 bytes and more
+// are read in blocks or words, the last one overlapping the one before, so
+// nothing outside `s` is read and no byte is tested one at a time; a false
+// answer sends the caller to its byte-by-byte scan.
+inline bool AllAscii(std::string_view s) { return internal::AllPlain<false>(s); }
+inline bool AllPlainJson(std::string_view s) { return internal::AllPlain<true>(s); }
 
 }  // namespace hearth::schema

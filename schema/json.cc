@@ -517,6 +517,7 @@ constexpr std::array<uint8_t, 256> kEscapeExtra = [] {
 
 size_t QuotedSize(std::string_view s) {
   size_t n = 2 + s.size();
+  if (AllPlainJson(s)) return n;
   size_t i = 0;
   // Prose rarely needs escapes: skip clean blocks and 8-byte words, count the rest.
   while (i + 8 <= s.size()) {
@@ -536,6 +537,7 @@ size_t QuotedSize(std::string_view s) {
 
 size_t QuotedSizeIfUtf8(std::string_view s) {
   size_t n = 2 + s.size();
+  if (AllPlainJson(s)) return n;
   size_t i = 0;
   while (i < s.size()) {
     if (i + kAsciiBlockBytes <= s.size() && PlainJsonBlock(s.data() + i)) {

@@ -36,6 +36,7 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 }
 
 bool IsValidUtf8(std::string_view s) {
+  if (AllAscii(s)) return true;
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
