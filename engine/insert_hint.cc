@@ -37,6 +37,21 @@ size_t CollectionPathLength(std::string_view k, std::string_view* rest, uint8_t*
   return length;
 }
 
+// Where "_{digits[.digits]}" ends `id` (the position of its underscore), or
+// npos when it does not.
+size_t DecimalSuffix(std::string_view id) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t i = id.size();
+  while (i > 0 && digit(id[i - 1])) i--;
+  if (i == id.size()) return std::string_view::npos;
+  if (i > 0 && id[i - 1] == '.') {
+    const size_t point = --i;
+    while (i > 0 && digit(id[i - 1])) i--;
+    if (i == point) return std::string_view::npos;
+  }
+  return i > 0 && id[i - 1] == '_' ? i - 1 : std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view DocumentHintPrefix(std::string_view k) {
@@ -73,11 +88,19 @@ std::string_view LedgerHintPrefix(std::string_view k) {
 }
 
 std::string_view NameHintPrefix(std::string_view k) {
-  // Collection segments end 00 02, the document's id ends 00 01.
-  std::string_view rest;
-  uint8_t terminator;
-  const size_t segment_end = CollectionPathLength(k, &rest, &terminator);
-  return terminator == 1 && rest.empty() && segment_end > 0 ? k.substr(0, segment_end) : std::string_view();
+  // Collection segments end 00 02, the document's id ends 00 01. A zero
+  // byte inside a segment is escaped as 00 FF, so the id starts after the
+  // last 00 02: found from the end, without decoding the collection path.
+  const size_t n = k.size();
+  if (n < 4 || k[n - 2] != '\0' || k[n - 1] != '\1') return {};
+  size_t segment_end = n - 2;
+  while (segment_end >= 2 && !(k[segment_end - 2] == '\0' && k[segment_end - 1] == '\2')) segment_end--;
+  if (segment_end < 2) return {};
+  // An id shaped like a self-named one, "{partition}_{digits[.digits]}",
+  // hints by its partition: a partition's next name lands right after its
+  // last one, not somewhere among every other partition's.
+  const size_t underscore = DecimalSuffix(k.substr(segment_end, k.size() - 2 - segment_end));
+  return k.substr(0, underscore == std::string_view::npos ? segment_end : segment_end + underscore + 1);
 }
 
 std::shared_ptr<const rocksdb::SliceTransform> NewDocumentInsertHint() {

@@ -70,12 +70,23 @@ TEST(InsertHint, LedgerKeysHintByPartitionOtherMetaKeysNot) {
   EXPECT_TRUE(LedgerHintPrefix(std::string(meta::kFormatVersion)).empty());
 }
 
-TEST(InsertHint, NamesHintByTheirCollection) {
+TEST(InsertHint, NamesHintByTheirCollectionSelfNamedOnesByPartition) {
   auto name = [](const std::string& path) { return PlainDocumentKey(*schema::ParseDocumentPath(path)); };
   std::string snapshots;
   schema::AppendCollectionPrefix(&snapshots, schema::ParseCollectionPath("snapshots")->path);
-  EXPECT_EQ(NameHintPrefix(name("snapshots/mon-1_3600")), snapshots);
   EXPECT_EQ(NameHintPrefix(name("snapshots/\x01\x02")), snapshots);
+  EXPECT_EQ(NameHintPrefix(name(std::string("snapshots/a\0\x02_1", 15))), snapshots + std::string("a\0\xff\x02_", 5));
+  EXPECT_EQ(NameHintPrefix(name("snapshots/mon-1_36OO")), snapshots);  // letters O
+  EXPECT_EQ(NameHintPrefix(name("snapshots/mon-1_")), snapshots);
+  EXPECT_EQ(NameHintPrefix(name("snapshots/mon-1_1.")), snapshots);
+  EXPECT_EQ(NameHintPrefix(name("snapshots/mon-1_.5")), snapshots);
+  // "{partition}_{digits[.digits]}" (the self-named shape): every name of a
+  // partition shares its hint, and the hint ends at the underscore.
+  auto hint = [&](const std::string& path) { return std::string(NameHintPrefix(name(path))); };
+  EXPECT_EQ(hint("snapshots/mon-1_1700000000"), snapshots + "mon-1_");
+  EXPECT_EQ(hint("snapshots/mon-1_1700003600.5"), snapshots + "mon-1_");
+  EXPECT_EQ(hint("snapshots/mon-2_1700000000"), snapshots + "mon-2_");
+  EXPECT_EQ(hint("snapshots/a_b_1700000000"), snapshots + "a_b_");
   // A subcollection's documents hint by their own parent path, not the root's.
   std::string nested;
   schema::AppendCollectionPrefix(&nested, schema::ParseCollectionPath("users/u1/snapshots")->path);
