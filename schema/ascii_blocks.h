@@ -26,10 +26,25 @@ inline bool MayNeedJsonEscape(uint64_t w) {
   return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
 }
 
+#if defined(__SSE2__)
+namespace internal {
+// Lanes with the high bit set where a byte of the 16 at `p` fails AsciiBlock's
+// test (kJson false) or PlainJsonBlock's (true).
+template <bool kJson>
+[[gnu::always_inline]] inline __m128i FailingLanes(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  if constexpr (!kJson) return v;
+  // Signed compare: bytes from 0x80 up are negative, so "below 0x20" too.
+  return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+}  // namespace internal
+#endif
+
 // Whether the 16 bytes at `p` are all ASCII (below 0x80).
 inline bool AsciiBlock(const char* p) {
 #if defined(__SSE2__)
-  return _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0;
+  return _mm_movemask_epi8(internal::FailingLanes<false>(p)) == 0;
 #else
   uint64_t a, b;
   std::memcpy(&a, p, 8);
@@ -42,12 +57,7 @@ inline bool AsciiBlock(const char* p) {
 // written into JSON as they are.
 inline bool PlainJsonBlock(const char* p) {
 #if defined(__SSE2__)
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  // Signed compare: bytes from 0x80 up are negative, so "below 0x20" too.
-  const __m128i special = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-  return _mm_movemask_epi8(special) == 0;
+  return _mm_movemask_epi8(internal::FailingLanes<true>(p)) == 0;
 #else
   uint64_t a, b;
   std::memcpy(&a, p, 8);
@@ -70,13 +80,9 @@ inline uint64_t Load4(const char* p) {
   return w;
 }
 
-// The block and word tests of AllAscii (kJson false) or AllPlainJson (true).
+// The word test of AllAscii (kJson false) or AllPlainJson (true).
 template <bool kJson>
-bool PlainBlock(const char* p) {
-  return kJson ? PlainJsonBlock(p) : AsciiBlock(p);
-}
-template <bool kJson>
-bool PlainWord(uint64_t w) {
+[[gnu::always_inline]] inline bool PlainWord(uint64_t w) {
   return (w & 0x8080808080808080ULL) == 0 && (!kJson || !MayNeedJsonEscape(w));
 }
 
@@ -85,10 +91,19 @@ bool AllPlain(std::string_view s) {
   const char* p = s.data();
   const size_t n = s.size();
   if (n >= kAsciiBlockBytes) {
+#if defined(__SSE2__)
+    // Every block's failing lanes gathered, one test at the end: no branch
+    // per block (nearly every string passes).
+    __m128i failing = FailingLanes<kJson>(p + n - kAsciiBlockBytes);
+    for (size_t i = 0; i + kAsciiBlockBytes <= n; i += kAsciiBlockBytes)
+      failing = _mm_or_si128(failing, FailingLanes<kJson>(p + i));
+    return _mm_movemask_epi8(failing) == 0;
+#else
     size_t i = 0;
     for (; i + kAsciiBlockBytes <= n; i += kAsciiBlockBytes)
-      if (!PlainBlock<kJson>(p + i)) return false;
-    return i == n || PlainBlock<kJson>(p + n - kAsciiBlockBytes);
+      if (!(kJson ? PlainJsonBlock(p + i) : AsciiBlock(p + i))) return false;
+    return i == n || (kJson ? PlainJsonBlock(p + n - kAsciiBlockBytes) : AsciiBlock(p + n - kAsciiBlockBytes));
+#endif
   }
   if (n >= 8) return PlainWord<kJson>(Load8(p)) && PlainWord<kJson>(Load8(p + n - 8));
   if (n >= 4) return PlainWord<kJson>(Load4(p) | Load4(p + n - 4) << 32);
