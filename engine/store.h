@@ -25,6 +25,7 @@
 #include "hearth/options.h"
 #include "engine/auto_index.h"
 #include "engine/collection_counters.h"
+#include "engine/buffer_pool.h"
 #include "engine/latest_documents.h"
 #include "engine/retired_spans.h"
 #include "engine/sorted_write_batch.h"
@@ -227,6 +228,10 @@ class Store {
   // megabyte-sized buffer per batch costs page faults and regrowth copies.
   SortedWriteBatch write_ops_;
   rocksdb::WriteBatch write_batch_;
+  // The documents' encoded fields and stored forms, buffers reused from
+  // batch to batch (engine/buffer_pool.h; thread-safe: fields are encoded
+  // before write_mu_ is taken).
+  BufferPool document_buffers_{size_t{16} << 20};
   // The ledger journal's stored records are [journal_first_, journal_next_);
   // journal_sums_ is what they add up to, by ledger key (guarded by write_mu_).
   uint64_t journal_first_ = 1;

@@ -114,7 +114,7 @@ struct Touched {
   // Time series, once encoded: the new primary key and stored value, and
   // the partition and time fields of *fields (found once; nullptr: absent).
   std::string new_pk;
-  std::string new_bytes;
+  std::string* new_bytes = nullptr;  // a buffer of the batch's lease
   const Value* partition = nullptr;
   const Value* time = nullptr;
 };
@@ -248,7 +248,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   // The documents that sets and creates write: checked, measured and their
   // fields encoded before the lock (nearly all of a write's own work; other
   // writers wait only for the rest).
-  std::vector<std::string> encoded_fields(batch.size());
+  BufferPool::Lease encoded_fields = document_buffers_.Take(batch.size());
   for (size_t i = 0; i < batch.size(); i++) {
     const auto kind = batch.ops()[i].kind;
     if (kind != WriteBatch::Kind::kSet && kind != WriteBatch::Kind::kCreate) continue;
@@ -259,6 +259,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
 
   std::lock_guard lock(write_mu_);
   if (closed_) return Status::FailedPrecondition("the store is closed");
+  // The stored forms, one buffer per document written (at most one per op).
+  BufferPool::Lease stored = document_buffers_.Take(batch.size());
+  size_t stored_used = 0;
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
   std::unordered_map<std::string, size_t> by_path;
   rocksdb::ReadOptions ro;
@@ -421,10 +424,14 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       const MapValue& fields = *t.fields;
       HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
       const Timestamp created = t.had ? t.old_create : commit;
-      t.new_bytes = t.encoded_op ? schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit,
-                                                                          c.compression, t.json_size)
-                                 : schema::EncodeStoredDocument(fields, created, commit, c.compression, t.json_size);
-      const std::string& bytes = t.new_bytes;  // lives until the batch is written: borrowed below
+      t.new_bytes = &stored[stored_used++];
+      if (t.encoded_op) {
+        schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit, c.compression, t.json_size,
+                                               t.new_bytes);
+      } else {
+        *t.new_bytes = schema::EncodeStoredDocument(fields, created, commit, c.compression, t.json_size);
+      }
+      const std::string& bytes = *t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
         auto part = fields.find(ts.partition_field);
@@ -538,7 +545,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   for (Touched& t : touched) {
     if (!t.written || !t.coll->time_series()) continue;
     if (t.has) {
-      latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(t.new_bytes));
+      latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(*t.new_bytes));
       NotifySeries(SeriesChange{t.coll->def.id, *t.partition, t.time->timestamp()});  // both checked by the key
     }
     if (!t.had || (t.has && t.old_pk == t.new_pk)) continue;

@@ -86,40 +86,46 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
 
 namespace {
 
-// The stored form of the body that append_body(std::string*) appends.
+// The stored form of the body that append_body(std::string*) appends,
+// into *out (replacing what it held, keeping its capacity).
 template <typename AppendBody>
-std::string EncodeStored(const Compression& compression, uint64_t json_size, AppendBody append_body) {
+void EncodeStored(const Compression& compression, uint64_t json_size, AppendBody append_body, std::string* out) {
+  out->clear();
   if (const Codec codec = compression.written(); codec != Codec::kNone) {
     std::string body;
     append_body(&body);
     std::string payload;
     const Dictionary* dict = codec == Codec::kZstdDictionary ? compression.dictionary.get() : nullptr;
-    if (Compress(codec, dict, body, &payload).ok() && payload.size() < body.size())
-      return WrapStoredPayload(kDocumentFormatVersion, codec, dict ? dict->id() : 0, payload, json_size);
-    return WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
+    if (Compress(codec, dict, body, &payload).ok() && payload.size() < body.size()) {
+      *out = WrapStoredPayload(kDocumentFormatVersion, codec, dict ? dict->id() : 0, payload, json_size);
+    } else {
+      *out = WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, body, json_size);
+    }
+    return;
   }
   // Uncompressed: the body is encoded in place after the header (one copy
   // fewer than WrapStoredPayload, same bytes).
-  std::string out;
-  const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, json_size, &out);
-  append_body(&out);
-  SealStored(kDocumentFormatVersion, checksum_at, &out);
-  return out;
+  const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, json_size, out);
+  append_body(out);
+  SealStored(kDocumentFormatVersion, checksum_at, out);
 }
 
 }  // namespace
 
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression, uint64_t json_size) {
-  return EncodeStored(compression, json_size,
-                      [&](std::string* out) { EncodeDocumentBody(fields, create_time, update_time, out); });
+  std::string out;
+  EncodeStored(
+      compression, json_size, [&](std::string* body) { EncodeDocumentBody(fields, create_time, update_time, body); },
+      &out);
+  return out;
 }
 
-std::string EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time,
-                                           Timestamp update_time, const Compression& compression, uint64_t json_size) {
-  return EncodeStored(compression, json_size, [&](std::string* out) {
-    EncodeDocumentBodyFromFields(encoded_fields, create_time, update_time, out);
-  });
+void EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
+                                    const Compression& compression, uint64_t json_size, std::string* out) {
+  EncodeStored(
+      compression, json_size,
+      [&](std::string* body) { EncodeDocumentBodyFromFields(encoded_fields, create_time, update_time, body); }, out);
 }
 
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {

@@ -65,10 +65,11 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
 std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, Timestamp update_time,
                                  const Compression& compression, uint64_t plain_json_size);
 // The same bytes from the fields encoded beforehand by EncodeDocumentFields
-// (document_body.h), as the write path does before it takes its lock.
-std::string EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time,
-                                           Timestamp update_time, const Compression& compression,
-                                           uint64_t plain_json_size);
+// (document_body.h), as the write path does before it takes its lock, into
+// *out: what it held is replaced, its capacity reused (the write path's
+// buffers come from engine/buffer_pool.h).
+void EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
+                                    const Compression& compression, uint64_t plain_json_size, std::string* out);
 
 // The top-level `names` of `fields` alone: a document's projection.
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names);
