@@ -2,6 +2,7 @@
 // document it touches, then writes documents, removed and added index
 // entries, name entries, counters and change records in one RocksDB
 // WriteBatch, so a crash leaves the old state or the new one.
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -115,6 +116,8 @@ struct Touched {
   // the partition and time fields of *fields (found once; nullptr: absent).
   std::string new_pk;
   std::string* new_bytes = nullptr;  // a buffer of the batch's lease
+  std::string_view new_partition;    // of new_pk (TimeSeriesPartitionOf), once committed
+  bool newest_of_partition = false;  // no document of the batch is newer in its partition
   const Value* partition = nullptr;
   const Value* time = nullptr;
 };
@@ -541,11 +544,34 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     MaybeFoldLedgerJournal();
   }
   // Keep each partition's newest document exact, and tell time-series
-  // listeners (query caches, rollups) what changed.
+  // listeners (query caches, rollups) what changed. Only the batch's newest
+  // document of each partition is offered to latest_: the others would be
+  // replaced at once (a batch of 5 hours of each monitor paid 5 copies and
+  // frees of 3 KB for one kept).
+  // Grouped by a hash of the partition, then by primary key: a partition's
+  // documents are one run whatever the hash (a partition prefixes its keys),
+  // and comparing integers costs less than comparing the prefixes.
+  struct Newest {
+    size_t hash;
+    Touched* t;
+  };
+  std::vector<Newest> by_partition;
+  for (Touched& t : touched) {
+    if (!t.written || !t.has || !t.coll->time_series()) continue;
+    t.new_partition = TimeSeriesPartitionOf(t.new_pk, t.path.id());
+    by_partition.push_back(Newest{std::hash<std::string_view>()(t.new_partition), &t});
+  }
+  std::sort(by_partition.begin(), by_partition.end(), [](const Newest& a, const Newest& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.t->new_pk < b.t->new_pk;
+  });
+  for (size_t i = 0; i < by_partition.size(); i++)
+    by_partition[i].t->newest_of_partition =
+        i + 1 == by_partition.size() || by_partition[i + 1].t->new_partition != by_partition[i].t->new_partition;
   for (Touched& t : touched) {
     if (!t.written || !t.coll->time_series()) continue;
     if (t.has) {
-      latest_.Wrote(TimeSeriesPartitionOf(t.new_pk, t.path.id()), t.new_pk, std::move(*t.new_bytes));
+      if (t.newest_of_partition)
+        latest_.Wrote(t.new_partition, t.new_pk, std::move(*t.new_bytes));
       NotifySeries(SeriesChange{t.coll->def.id, *t.partition, t.time->timestamp()});  // both checked by the key
     }
     if (!t.had || (t.has && t.old_pk == t.new_pk)) continue;

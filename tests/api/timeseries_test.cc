@@ -554,13 +554,26 @@ TEST_P(TimeSeriesTest, LatestStaysExactThroughEveryKindOfChange) {
   expect("retention of everything", std::nullopt);
   Store(Snap("m1", kT0 + 4 * 3600, 4));
   expect("stored after retention", 4 * 3600);
+  // One batch holding several documents of the partition, the newest neither
+  // first nor last, and a neighbour's: the newest of them is the newest.
+  auto batch_of = [&](std::initializer_list<int> hours) {
+    WriteBatch b;
+    for (int h : hours) b.Set("snapshots/m1_" + std::to_string(kT0 + h * 3600), Snap("m1", kT0 + h * 3600, h));
+    b.Set("snapshots/m10_" + std::to_string(kT0 + 20 * 3600), Snap("m10", kT0 + 20 * 3600));
+    return db_->Write(b).status();
+  };
+  ASSERT_TRUE(batch_of({6, 9, 7}).ok());
+  expect("a batch of three", 9 * 3600);
+  EXPECT_EQ(revenue("m1"), 9);
+  ASSERT_TRUE(batch_of({8, 5}).ok());
+  expect("a batch older than the newest", 9 * 3600);
   auto check = db_->Check();
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check->ok()) << check->problems[0];
   ts_.reset();
   Reopen();
   OpenSeries(o);
-  if (GetParam() == Backend::kOnDisk) expect("reopened", 4 * 3600);
+  if (GetParam() == Backend::kOnDisk) expect("reopened", 9 * 3600);
 }
 
 TEST_P(TimeSeriesTest, LatestIsNeverOlderThanAnAcknowledgedWrite) {
