@@ -96,9 +96,9 @@ std::string PrepareSnapshotStore(const Options& o, const tools::GeneratorOptions
 }
 
 ScratchDir::ScratchDir(const std::string& name) {
-  path_ = compare::ScratchPath("hearth-bench-" + name);
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
+  auto made = compare::MakeScratchDir("hearth-bench-" + name);
+  CheckOk(made.status());
+  path_ = *made;
 }
 
 ScratchDir::~ScratchDir() {

@@ -127,7 +127,11 @@ int main(int argc, char** argv) {
   }
 
   const bool temporary = dir.empty();
-  if (temporary) dir = ScratchPath("hearth-compare");
+  if (temporary) {
+    auto scratch = MakeScratchDir("hearth-compare");
+    if (!scratch.ok()) return Fail(scratch.status());
+    dir = *scratch;
+  }
   std::error_code ec;
   if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir, ec))
     return Fail(Status::InvalidArgument("--dir " + dir + " is not empty; give an empty or new directory"));

@@ -70,13 +70,22 @@ int RunDemo(const Globals& g, const DemoArgs& a, const std::string& command) {
     return Fail(s);
 
   const bool temporary = a.peers_dir.empty();
-  const std::string peers_dir = temporary ? compare::ScratchPath("hearth-demo-peers") : a.peers_dir;
+  std::string peers_dir = a.peers_dir;
+  if (temporary) {
+    auto scratch = compare::MakeScratchDir("hearth-demo-peers");
+    if (!scratch.ok()) return Fail(scratch.status());
+    peers_dir = *scratch;
+  }
   std::vector<std::unique_ptr<compare::SnapshotStore>> peers;
   std::vector<compare::SnapshotStore*> stores = {hearth_store->get()};
   for (const std::string& name : compare::StoreNames(a.compare)) {
     if (name == "hearth") continue;
     auto s = compare::OpenStoreNamed(name, peers_dir + "/" + name, a.cache_mb << 20);
-    if (!s.ok()) return Fail(s.status());
+    if (!s.ok()) {
+      std::error_code ec;
+      if (temporary) fs::remove_all(peers_dir, ec);
+      return Fail(s.status());
+    }
     stores.push_back(s->get());
     peers.push_back(std::move(*s));
   }

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <thread>
@@ -47,9 +49,13 @@ std::optional<uint64_t> DeviceReadBytes() {
   return std::nullopt;
 }
 
-std::string ScratchPath(const std::string& name) {
+StatusOr<std::string> MakeScratchDir(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
-  return std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + "-" + std::to_string(::getpid());
+  const std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + "-XXXXXX";
+  std::string path = pattern;
+  if (::mkdtemp(path.data()) == nullptr)
+    return Status::Unavailable("cannot make a scratch directory " + pattern + ": " + std::strerror(errno));
+  return path;
 }
 
 double Percentile(std::vector<double> v, double p) {

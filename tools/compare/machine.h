@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "hearth/status.h"
+
 namespace hearth::compare {
 
 // "2 cores, 23.4 GiB, <cpu model>"
@@ -22,9 +24,12 @@ double Percentile(std::vector<double> samples, double p);
 // read(). nullopt where the kernel does not say.
 std::optional<uint64_t> DeviceReadBytes();
 
-// "$TMPDIR/<name>-<pid>" (/tmp when TMPDIR is unset or empty): a path for
-// this process's scratch files.
-std::string ScratchPath(const std::string& name);
+// Makes a new, empty directory "$TMPDIR/<name>-XXXXXX" (mkdtemp; /tmp when
+// TMPDIR is unset or empty) for this process's scratch files. Never one that
+// exists: a run killed before it cleaned up leaves its directory behind, and
+// a name built from the process id alone was reused by a later process,
+// which then found a store already there.
+StatusOr<std::string> MakeScratchDir(const std::string& name);
 
 // CPU seconds the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID):
 // what a thread's own work cost, whatever else shared the cores meanwhile.
