@@ -12,6 +12,7 @@
 #include "engine/collection_counters.h"
 #include "engine/index_entries.h"
 #include "engine/keys.h"
+#include "engine/ledger_changes.h"
 #include "engine/ledger_journal.h"
 #include "engine/perf_counters_off.h"
 #include "engine/rocks_status.h"
@@ -414,7 +415,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   SortedWriteBatch& wb = write_ops_;
   wb.Clear(kKeepBufferBytes);
   std::map<std::string, CounterDelta> deltas;  // by collection
-  std::map<std::string, CounterDelta> ledger;  // by series ledger key (time series)
+  LedgerChanges ledger;  // time series
   std::vector<Entry> new_entries;
   for (Touched& t : touched) {
     if (!t.written) continue;  // only checked
@@ -469,18 +470,21 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       }
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
-      delta.Add(+1, bytes);
-      if (t.had) delta.Add(-1, t.old_bytes);
+      CounterDelta added, removed;  // each counted once, for the collection and the ledger
+      added.Add(+1, bytes);
+      if (t.had) removed.Add(-1, t.old_bytes);
+      delta += added;
+      delta += removed;
       if (c.time_series()) {
-        ledger[LedgerKeyOf(c.def.id, pk, t.path.id())].Add(+1, bytes);
-        if (t.had) ledger[LedgerKeyOf(c.def.id, t.old_pk, t.path.id())].Add(-1, t.old_bytes);
+        ledger.For(c.def.id, t.new_pk, t.path.id()) += added;
+        if (t.had) ledger.For(c.def.id, t.old_pk, t.path.id()) += removed;
       }
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) {
         wb.Delete(c.names, t.name_key);
         if (c.projection) wb.Delete(c.projection, t.old_pk);
-        ledger[LedgerKeyOf(c.def.id, t.old_pk, t.path.id())].Add(-1, t.old_bytes);
+        ledger.For(c.def.id, t.old_pk, t.path.id()).Add(-1, t.old_bytes);
       }
       delta.Add(-1, t.old_bytes);
     }
@@ -501,7 +505,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
   }
   // The ledger's changes: one journal record for the batch (ledger_journal.h).
-  const std::string journal = EncodeLedgerJournal(ledger);
+  const std::string journal = EncodeLedgerJournal(ledger.by_key());
   if (!journal.empty()) wb.PutBorrowed(meta_, meta::LedgerJournal(journal_next_), journal);
   uint64_t seq = next_log_seq_;
   // The writes (checks change nothing and are not recorded).
@@ -539,7 +543,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   next_log_seq_ = seq;
   if (!journal.empty()) {
     journal_next_++;
-    for (const auto& [key, d] : ledger)
+    for (const auto& [key, d] : ledger.by_key())
       if (!d.zero()) journal_sums_[key] += d;
     MaybeFoldLedgerJournal();
   }
