@@ -113,10 +113,11 @@ struct Touched {
   // The set or create whose fields *fields are, unchanged since, when there
   // is one: its fields were encoded before the lock.
   std::optional<size_t> encoded_op;
-  // Time series, once encoded: the new primary key and stored value, and
-  // the partition and time fields of *fields (found once; nullptr: absent).
+  // Once encoded: the new primary key (a plain collection's is name_key) and
+  // stored value (a buffer of the batch's lease), and, time series, the
+  // partition and time fields of *fields (found once; nullptr: absent).
   std::string new_pk;
-  std::string* new_bytes = nullptr;  // a buffer of the batch's lease
+  std::string* new_bytes = nullptr;
   std::string_view new_partition;    // of new_pk (TimeSeriesPartitionOf), once committed
   bool newest_of_partition = false;  // no document of the batch is newer in its partition
   const Value* partition = nullptr;
@@ -267,17 +268,18 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   BufferPool::Lease stored = document_buffers_.Take(batch.size());
   size_t stored_used = 0;
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
-  std::unordered_map<std::string, size_t> by_path;
+  std::unordered_map<std::string_view, size_t> by_path;  // views of Touched::path_str
   rocksdb::ReadOptions ro;
 
   auto touch = [&](size_t i) -> StatusOr<Touched*> {
-    std::string ps = paths[i].ToString();
-    auto it = by_path.find(ps);
+    std::string path_str = paths[i].ToString();
+    auto it = by_path.find(path_str);
     if (it != by_path.end()) return &touched[it->second];
     Touched t;
+    t.path_str = std::move(path_str);
+    const std::string& ps = t.path_str;  // until t moves into touched
     t.coll = colls[i];
     t.path = paths[i];
-    t.path_str = ps;
     t.name_key = PlainDocumentKey(t.path);
     rocksdb::Status s;
     // While every stored document is self-named (keys.h), a self-named path's
@@ -325,8 +327,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
                     &t.old_entries);
     }
     t.has = t.had;
-    by_path.emplace(ps, touched.size());
     touched.push_back(std::move(t));
+    by_path.emplace(touched.back().path_str, touched.size() - 1);
     return &touched.back();
   };
   // Makes t->owned hold the current fields, for an update to merge into.
@@ -421,7 +423,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (!t.written) continue;  // only checked
     const CollectionState& c = *t.coll;
     auto& delta = deltas[c.def.id];
-    std::string pk;
+    std::string& pk = t.new_pk;
     bool self_named = false;  // time series: the id spells the written partition and time
     new_entries.clear();
     if (t.has) {
@@ -462,7 +464,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         if (t.had && t.old_pk != pk) wb.Delete(c.projection, t.old_pk);
       }
       if (c.time_series()) {
-        t.new_pk = pk;
         if (!c.other_ids && !self_named) {
           c.other_ids = true;  // from now on, lookups go through the names
           wb.Put(meta_, meta::Ids(c.def.id), meta::kOtherIds);
