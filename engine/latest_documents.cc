@@ -1,6 +1,19 @@
 #include "engine/latest_documents.h"
 
+#include <atomic>
+
 namespace hearth::engine {
+
+namespace {
+
+// A stored value as the table holds it: a string made non-const, so that
+// Wrote may rewrite one no reader holds.
+std::shared_ptr<const std::string> MakeValue(std::string value) {
+  return std::make_shared<std::string>(std::move(value));
+}
+std::shared_ptr<const std::string> MakeValue(std::string_view value) { return MakeValue(std::string(value)); }
+
+}  // namespace
 
 LatestDocuments::LatestDocuments(size_t capacity_bytes, size_t shards) : capacity_(capacity_bytes) {
   if (shards == 0) shards = 1;
@@ -42,13 +55,13 @@ void LatestDocuments::Install(std::string_view partition_prefix, uint64_t genera
                               std::string stored) {
   if (!enabled()) return;
   const Place p = PlaceOf(partition_prefix);
-  auto value = std::make_shared<const std::string>(std::move(stored));
+  std::shared_ptr<const std::string> value = MakeValue(std::move(stored));
   std::lock_guard lock(p.shard->mu);
   if (p.shard->generations[p.bucket] != generation) return;  // a write came in between
   p.shard->PutLocked(partition_prefix, Entry{std::move(pk), std::move(value)});
 }
 
-void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string& pk, std::string&& stored) {
+void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string& pk, std::string_view stored) {
   if (!enabled()) return;
   const Place p = PlaceOf(partition_prefix);
   Shard& s = *p.shard;
@@ -60,9 +73,20 @@ void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string
   if (it == s.slots.end() || pk < it->second.entry.pk) return;
   // Replaced in place: the partition keeps its slot and its place in the LRU
   // order (a write is not a read).
-  s.bytes -= Cost(it->first, it->second.entry);
-  it->second.entry = Entry{pk, std::make_shared<const std::string>(std::move(stored))};
-  s.bytes += Cost(it->first, it->second.entry);
+  Entry& e = it->second.entry;
+  s.bytes -= Cost(it->first, e);
+  e.pk = pk;
+  if (e.stored.use_count() == 1) {
+    // No reader holds the old value, and none can take it: readers copy an
+    // entry only under s.mu, held here. The fence orders the last reader's
+    // reads (its release of the count) before this write. Every value is
+    // made a non-const string (MakeValue), so writing to it is allowed.
+    std::atomic_thread_fence(std::memory_order_acquire);
+    const_cast<std::string&>(*e.stored).assign(stored);
+  } else {
+    e.stored = MakeValue(stored);
+  }
+  s.bytes += Cost(it->first, e);
   while (s.bytes > s.capacity && !s.lru.empty()) s.EraseLocked(s.slots.find(s.lru.back()));
 }
 

@@ -57,9 +57,10 @@ class LatestDocuments {
   void Install(std::string_view partition_prefix, uint64_t generation, std::string pk, std::string stored);
 
   // The write path, after commit (callers serialize these):
-  // document `pk` of the partition now holds `stored` (taken only when the
-  // table knows the partition).
-  void Wrote(std::string_view partition_prefix, const std::string& pk, std::string&& stored);
+  // document `pk` of the partition now holds `stored` (recorded only when the
+  // table knows the partition; copied into the value it replaces when no
+  // reader holds that one, so a write allocates nothing).
+  void Wrote(std::string_view partition_prefix, const std::string& pk, std::string_view stored);
   // document `pk` of the partition is gone (deleted, or moved to another key).
   void Removed(std::string_view partition_prefix, std::string_view pk);
   // every document of the partition with a key in [begin, end) is gone.

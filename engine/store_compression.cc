@@ -207,7 +207,7 @@ StatusOr<RecompressReport::Collection> Store::RecompressCollection(const Collect
     wo.sync = options_.sync_writes;
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "recompressing " + c.def.id));
     for (Rewrite& r : chunk)
-      if (r.written && !r.partition.empty()) latest_.Wrote(r.partition, r.key, std::move(r.new_bytes));
+      if (r.written && !r.partition.empty()) latest_.Wrote(r.partition, r.key, r.new_bytes);
     chunk.clear();
     return Status::OK();
   };

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -53,6 +54,28 @@ TEST(LatestDocuments, AWriteReplacesTheEntryOnlyWithANewerDocument) {
   t.Wrote(Prefix("m1"), Key("m1", 60), "v60");
   EXPECT_EQ(Newest(t, "m1"), "v60");
   EXPECT_EQ(Newest(t, "m10"), "(unknown)");  // a neighbouring partition
+}
+
+// A value a reader holds never changes under it: the write makes a new one.
+// A value no one holds is rewritten in place (a write allocates nothing).
+TEST(LatestDocuments, AWriteRewritesAValueInPlaceOnlyWhenNoReaderHoldsIt) {
+  LatestDocuments t(1 << 20);
+  t.Install(Prefix("m1"), t.Generation(Prefix("m1")), Key("m1", 50), std::string(100, 'a'));
+  std::optional<LatestDocuments::Entry> held = t.Get(Prefix("m1"));
+  ASSERT_TRUE(held);
+  const std::string* first = held->stored.get();
+  t.Wrote(Prefix("m1"), Key("m1", 60), std::string(100, 'b'));
+  EXPECT_EQ(*held->stored, std::string(100, 'a'));  // unchanged for its reader
+  EXPECT_EQ(held->pk, Key("m1", 50));
+  const std::string* second = t.Get(Prefix("m1"))->stored.get();
+  EXPECT_NE(second, first);
+  held.reset();
+  t.Wrote(Prefix("m1"), Key("m1", 70), std::string(100, 'c'));
+  auto now = t.Get(Prefix("m1"));
+  EXPECT_EQ(now->stored.get(), second);  // no one held it: the same value, rewritten
+  EXPECT_EQ(*now->stored, std::string(100, 'c'));
+  EXPECT_EQ(now->pk, Key("m1", 70));
+  EXPECT_EQ(t.bytes(), Prefix("m1").size() + Key("m1", 70).size() + 100 + 64);
 }
 
 TEST(LatestDocuments, RemovingTheNewestDocumentForgetsThePartition) {
