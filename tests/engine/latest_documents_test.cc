@@ -169,7 +169,7 @@ TEST(LatestDocuments, ReadersNeverSeeAnOlderDocumentThanTheWriterWrote) {
     t.Install(Prefix(id), t.Generation(Prefix(id)), Key(id, 0), "0");
   }
   std::atomic<bool> done{false};
-  std::atomic<int> stale{0};
+  std::atomic<int> stale{0}, torn{0};
   std::vector<std::thread> readers;
   for (int r = 0; r < 3; r++)
     readers.emplace_back([&, r] {
@@ -177,7 +177,14 @@ TEST(LatestDocuments, ReadersNeverSeeAnOlderDocumentThanTheWriterWrote) {
         const int m = i % kMonitors;
         const int before = written[m].load();
         auto e = t.Get(Prefix("m" + std::to_string(m)));
-        if (e && std::stoi(*e->stored) < before) stale++;
+        if (!e) continue;
+        const std::string seen = *e->stored;
+        if (std::stoi(seen) < before) stale++;
+        // What a reader holds is one document, and stays it while held
+        // (a write rewrites a value in place only when no one holds it).
+        if (e->pk != Key("m" + std::to_string(m), std::stoi(seen))) torn++;
+        std::this_thread::yield();
+        if (*e->stored != seen) torn++;
       }
     });
   for (int w = 1; w <= kWrites; w++) {
@@ -189,6 +196,7 @@ TEST(LatestDocuments, ReadersNeverSeeAnOlderDocumentThanTheWriterWrote) {
   done = true;
   for (auto& th : readers) th.join();
   EXPECT_EQ(stale.load(), 0);
+  EXPECT_EQ(torn.load(), 0);
   for (int m = 0; m < kMonitors; m++) EXPECT_EQ(Newest(t, "m" + std::to_string(m)), std::to_string(written[m].load()));
 }
 
