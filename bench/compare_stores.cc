@@ -137,6 +137,15 @@ int main(int argc, char** argv) {
     return Fail(Status::InvalidArgument("--dir " + dir + " is not empty; give an empty or new directory"));
   std::filesystem::create_directories(dir, ec);
   if (ec) return Fail(Status::InvalidArgument("cannot create --dir " + dir + ": " + ec.message()));
+  // A temporary directory goes on every way out, a refusal too (a store that
+  // cannot open); declared before the stores, so they close first.
+  struct RemovedOnExit {
+    std::string dir;
+    ~RemovedOnExit() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } scratch{temporary && !keep ? dir : std::string()};
 
   const std::optional<size_t> hearth_dictionary =
       dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt;
