@@ -152,11 +152,16 @@ bool TimeSeriesTimeOf(std::string_view pk, size_t partition_size, Timestamp* tim
   return true;
 }
 
-std::string LedgerKeyOf(std::string_view collection_id, std::string_view pk, std::string_view id) {
-  std::string_view partition = TimeSeriesPartitionOf(pk, id);
+std::optional<int64_t> LedgerDayOf(std::string_view pk, std::string_view partition) {
   Timestamp t;
-  if (partition.empty() || !TimeSeriesTimeOf(pk, partition.size(), &t)) return {};
-  return meta::LedgerDay(collection_id, partition, DayStart(t.seconds));
+  if (partition.empty() || !TimeSeriesTimeOf(pk, partition.size(), &t)) return std::nullopt;
+  return DayStart(t.seconds);
+}
+
+std::string LedgerKeyOf(std::string_view collection_id, std::string_view pk, std::string_view id) {
+  const std::string_view partition = TimeSeriesPartitionOf(pk, id);
+  const std::optional<int64_t> day = LedgerDayOf(pk, partition);
+  return day ? meta::LedgerDay(collection_id, partition, *day) : std::string();
 }
 
 bool DocumentPathFromKey(std::string_view key, bool time_series, schema::ResourcePath* out) {

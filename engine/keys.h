@@ -189,6 +189,10 @@ bool TimeSeriesTimeOf(std::string_view pk, size_t partition_size, Timestamp* tim
 // `pk` (whose id is `id`) of collection `collection_id`; empty when `pk` is
 // not such a key.
 std::string LedgerKeyOf(std::string_view collection_id, std::string_view pk, std::string_view id);
+// LedgerKeyOf's day: the start of the UTC day of time-series document `pk`,
+// whose partition prefix is `partition` (TimeSeriesPartitionOf); nullopt
+// when `partition` is empty or no time follows it in `pk`.
+std::optional<int64_t> LedgerDayOf(std::string_view pk, std::string_view partition);
 
 // Recovers the document path from a primary key of the collection at
 // `collection` (time series or plain).

@@ -4,14 +4,12 @@
 
 namespace hearth::engine {
 
-CounterDelta& LedgerChanges::For(std::string_view collection_id, std::string_view pk, std::string_view id) {
-  const std::string_view partition = TimeSeriesPartitionOf(pk, id);
-  Timestamp t;
-  if (partition.empty() || !TimeSeriesTimeOf(pk, partition.size(), &t)) return by_key_[std::string()];  // as LedgerKeyOf
-  const int64_t day = DayStart(t.seconds);
-  auto [it, added] = last_day_.try_emplace(partition, day, nullptr);
-  if (added || it->second.first != day) {
-    it->second = {day, &by_key_[meta::LedgerDay(collection_id, partition, day)]};
+CounterDelta& LedgerChanges::For(std::string_view collection_id, std::string_view pk, std::string_view partition) {
+  const std::optional<int64_t> day = LedgerDayOf(pk, partition);
+  if (!day) return by_key_[std::string()];  // LedgerKeyOf's empty key
+  auto [it, added] = last_day_.try_emplace(partition, *day, nullptr);
+  if (added || it->second.first != *day) {
+    it->second = {*day, &by_key_[meta::LedgerDay(collection_id, partition, *day)]};
   }
   return *it->second.second;
 }

@@ -22,15 +22,17 @@ namespace hearth::engine {
 
 class LedgerChanges {
  public:
-  // The entry of time-series document `pk` (whose id is `id`) of collection
-  // `collection_id`: LedgerKeyOf's key. `pk` must outlive this object.
-  CounterDelta& For(std::string_view collection_id, std::string_view pk, std::string_view id);
+  // The entry of time-series document `pk` of collection `collection_id`,
+  // whose partition prefix is `partition` (TimeSeriesPartitionOf, which the
+  // caller has at hand): LedgerKeyOf's key. `partition` must outlive this
+  // object.
+  CounterDelta& For(std::string_view collection_id, std::string_view pk, std::string_view partition);
 
   const std::map<std::string, CounterDelta>& by_key() const { return by_key_; }
 
  private:
   std::map<std::string, CounterDelta> by_key_;
-  // By partition prefix (a view into a `pk`): the last day counted, and its entry.
+  // By partition prefix: the last day counted, and its entry.
   std::unordered_map<std::string_view, std::pair<int64_t, CounterDelta*>> last_day_;
 };
 

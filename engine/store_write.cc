@@ -118,7 +118,7 @@ struct Touched {
   // partition and time fields of *fields (found once; nullptr: absent).
   std::string new_pk;
   std::string* new_bytes = nullptr;
-  std::string_view new_partition;    // of new_pk (TimeSeriesPartitionOf), once committed
+  std::string_view new_partition;    // time series: new_pk's partition prefix (TimeSeriesPartitionOf)
   bool newest_of_partition = false;  // no document of the batch is newer in its partition
   const Value* partition = nullptr;
   const Value* time = nullptr;
@@ -477,15 +477,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       delta += added;
       delta += removed;
       if (c.time_series()) {
-        ledger.For(c.def.id, t.new_pk, t.path.id()) += added;
-        if (t.had) ledger.For(c.def.id, t.old_pk, t.path.id()) += removed;
+        t.new_partition = TimeSeriesPartitionOf(t.new_pk, t.path.id());
+        ledger.For(c.def.id, t.new_pk, t.new_partition) += added;
+        if (t.had) ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path.id())) += removed;
       }
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) {
         wb.Delete(c.names, t.name_key);
         if (c.projection) wb.Delete(c.projection, t.old_pk);
-        ledger.For(c.def.id, t.old_pk, t.path.id()).Add(-1, t.old_bytes);
+        ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path.id())).Add(-1, t.old_bytes);
       }
       delta.Add(-1, t.old_bytes);
     }
@@ -563,7 +564,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   std::vector<Newest> by_partition;
   for (Touched& t : touched) {
     if (!t.written || !t.has || !t.coll->time_series()) continue;
-    t.new_partition = TimeSeriesPartitionOf(t.new_pk, t.path.id());
     by_partition.push_back(Newest{std::hash<std::string_view>()(t.new_partition), &t});
   }
   std::sort(by_partition.begin(), by_partition.end(), [](const Newest& a, const Newest& b) {

@@ -33,7 +33,7 @@ TEST(LedgerChanges, EachDocumentCountsIntoItsPartitionAndDaysKey) {
     for (int64_t h : hours) {
       std::string id;
       const std::string_view pk = Pk(keys, monitor, kDay0 + h * 3600, &id);
-      changes.For("snapshots", pk, id).documents += 1;
+      changes.For("snapshots", pk, TimeSeriesPartitionOf(pk, id)).documents += 1;
       expected[LedgerKeyOf("snapshots", pk, id)] += 1;
     }
   }
@@ -44,7 +44,7 @@ TEST(LedgerChanges, EachDocumentCountsIntoItsPartitionAndDaysKey) {
 
 TEST(LedgerChanges, AKeyThatIsNoTimeSeriesKeyCountsWhereLedgerKeyOfPutsIt) {
   LedgerChanges changes;
-  changes.For("snapshots", "not a key", "x").documents += 1;
+  changes.For("snapshots", "not a key", TimeSeriesPartitionOf("not a key", "x")).documents += 1;
   ASSERT_EQ(changes.by_key().size(), 1u);
   EXPECT_EQ(changes.by_key().begin()->first, LedgerKeyOf("snapshots", "not a key", "x"));
 }
