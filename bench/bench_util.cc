@@ -95,15 +95,16 @@ std::string PrepareSnapshotStore(const Options& o, const tools::GeneratorOptions
   return copy;
 }
 
-ScratchDir::ScratchDir(const std::string& name) {
+namespace {
+
+std::string MadeScratchDir(const std::string& name) {
   auto made = compare::MakeScratchDir("hearth-bench-" + name);
   CheckOk(made.status());
-  path_ = *made;
+  return *made;
 }
 
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
+}  // namespace
+
+ScratchDir::ScratchDir(const std::string& name) : path_(MadeScratchDir(name)) {}
 
 }  // namespace hearth::bench

@@ -53,11 +53,11 @@ void ReadEverySnapshot(TimeSeries& ts, int monitors, int64_t t0, int64_t t_end);
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& name);
-  ~ScratchDir();
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
+  compare::RemovedAtExit removed_{path_};
 };
 
 // A store holding the generated snapshots of `g` (written in batches of

@@ -138,14 +138,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Fail(Status::InvalidArgument("cannot create --dir " + dir + ": " + ec.message()));
   // A temporary directory goes on every way out, a refusal too (a store that
-  // cannot open); declared before the stores, so they close first.
-  struct RemovedOnExit {
-    std::string dir;
-    ~RemovedOnExit() {
-      std::error_code ignored;
-      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
-    }
-  } scratch{temporary && !keep ? dir : std::string()};
+  // cannot open).
+  const RemovedAtExit scratch(temporary && !keep ? dir : std::string());
 
   const std::optional<size_t> hearth_dictionary =
       dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt;
@@ -201,7 +195,6 @@ int main(int argc, char** argv) {
     if (run.ok() && !closed.ok()) run = closed;
     if (!keep) std::filesystem::remove_all(alone_dir, ec);
   }
-  if (temporary && !keep) std::filesystem::remove_all(dir, ec);
   if (!run.ok()) return Fail(run);
 
   const ComparisonResult& r = c.result();

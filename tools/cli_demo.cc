@@ -76,16 +76,15 @@ int RunDemo(const Globals& g, const DemoArgs& a, const std::string& command) {
     if (!scratch.ok()) return Fail(scratch.status());
     peers_dir = *scratch;
   }
+  // The temporary peers' directory goes on every way out, a peer that cannot
+  // open too.
+  const compare::RemovedAtExit peers_scratch(temporary && !a.keep_peers ? peers_dir : std::string());
   std::vector<std::unique_ptr<compare::SnapshotStore>> peers;
   std::vector<compare::SnapshotStore*> stores = {hearth_store->get()};
   for (const std::string& name : compare::StoreNames(a.compare)) {
     if (name == "hearth") continue;
     auto s = compare::OpenStoreNamed(name, peers_dir + "/" + name, a.cache_mb << 20);
-    if (!s.ok()) {
-      std::error_code ec;
-      if (temporary) fs::remove_all(peers_dir, ec);
-      return Fail(s.status());
-    }
+    if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
     peers.push_back(std::move(*s));
   }
@@ -147,8 +146,6 @@ int RunDemo(const Globals& g, const DemoArgs& a, const std::string& command) {
   }
   Status closed = (*hearth_store)->Close();
   if (run.ok() && !closed.ok()) run = closed;
-  std::error_code ec;
-  if (temporary && !a.keep_peers) fs::remove_all(peers_dir, ec);
   progress.Done();
   if (!run.ok()) return Fail(run);
 

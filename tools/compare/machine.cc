@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -56,6 +57,11 @@ StatusOr<std::string> MakeScratchDir(const std::string& name) {
   if (::mkdtemp(path.data()) == nullptr)
     return Status::Unavailable("cannot make a scratch directory " + pattern + ": " + std::strerror(errno));
   return path;
+}
+
+RemovedAtExit::~RemovedAtExit() {
+  std::error_code ignored;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
 }
 
 double Percentile(std::vector<double> v, double p) {

@@ -31,6 +31,20 @@ std::optional<uint64_t> DeviceReadBytes();
 // which then found a store already there.
 StatusOr<std::string> MakeScratchDir(const std::string& name);
 
+// Removes directory `path` and everything in it when it goes out of scope,
+// whichever way the scope is left (an empty path: nothing). Declared before
+// the stores inside the directory, it outlives them, so they close first.
+class RemovedAtExit {
+ public:
+  explicit RemovedAtExit(std::string path) : path_(std::move(path)) {}
+  ~RemovedAtExit();
+  RemovedAtExit(const RemovedAtExit&) = delete;
+  RemovedAtExit& operator=(const RemovedAtExit&) = delete;
+
+ private:
+  std::string path_;
+};
+
 // CPU seconds the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID):
 // what a thread's own work cost, whatever else shared the cores meanwhile.
 double ThreadCpuSeconds();
