@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   std::string stores_arg = "hearth,rocksdb,sqlite", dir, json_file, markdown_file, plots_dir;
   size_t cache_mb = 64;
   int64_t dictionary_kb = -1;  // hearth's default
+  int64_t write_helpers = -1;  // hearth's default
   int scale_hours = 0;
   app.add_flag("--smoke", smoke, "a small run (20 monitors x 200 hours, a few queries): what CI runs");
   const char* emulator = std::getenv("FIRESTORE_EMULATOR_HOST");
@@ -88,6 +89,10 @@ int main(int argc, char** argv) {
   app.add_option("--hearth-sst-dictionary-kb", dictionary_kb,
                  "hearth's zstd dictionary per SST file at the bottommost level, KiB (0: none; default: hearth's "
                  "default, Options::document_sst_dictionary_bytes)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--hearth-write-helpers", write_helpers,
+                 "threads besides the writer's own that check and encode hearth's batches (0: none; default: "
+                 "hearth's default, Options::write_helper_threads)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--scale-reference-hours", scale_hours,
                  "a scale run: add a second store of the first store's kind holding only the newest this many hours "
@@ -141,13 +146,14 @@ int main(int argc, char** argv) {
   // cannot open).
   const RemovedAtExit scratch(temporary && !keep ? dir : std::string());
 
-  const std::optional<size_t> hearth_dictionary =
-      dictionary_kb >= 0 ? std::optional<size_t>(size_t(dictionary_kb) << 10) : std::nullopt;
+  HearthSettings hearth;
+  if (dictionary_kb >= 0) hearth.sst_dictionary_bytes = size_t(dictionary_kb) << 10;
+  if (write_helpers >= 0) hearth.write_helper_threads = size_t(write_helpers);
   std::vector<std::unique_ptr<SnapshotStore>> owned;
   std::vector<SnapshotStore*> stores;
   const std::vector<std::string> names = StoreNames(stores_arg);
   for (const std::string& name : names) {
-    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20, hearth_dictionary);
+    auto s = OpenStoreNamed(name, dir + "/" + name, cache_mb << 20, hearth);
     if (!s.ok()) return Fail(s.status());
     stores.push_back(s->get());
     owned.push_back(std::move(*s));
@@ -157,7 +163,7 @@ int main(int argc, char** argv) {
   if (scale_hours > 0) {
     const std::string kind = stores[0]->name();
     scale_reference = kind + "-newest-" + std::to_string(scale_hours) + "h";
-    auto s = OpenStoreNamed(kind, dir + "/" + scale_reference, cache_mb << 20, hearth_dictionary);
+    auto s = OpenStoreNamed(kind, dir + "/" + scale_reference, cache_mb << 20, hearth);
     if (!s.ok()) return Fail(s.status());
     owned.push_back(NewestOnly(std::move(*s), o.start_seconds + int64_t{o.hours - scale_hours} * 3600, scale_reference));
     stores.push_back(owned.back().get());
@@ -185,7 +191,7 @@ int main(int argc, char** argv) {
   }
   for (size_t i = 0; ingest_alone && run.ok() && i < names.size(); i++) {
     const std::string alone_dir = dir + "/alone-" + names[i];
-    auto s = OpenStoreNamed(names[i], alone_dir, cache_mb << 20, hearth_dictionary);
+    auto s = OpenStoreNamed(names[i], alone_dir, cache_mb << 20, hearth);
     if (!s.ok()) {
       run = s.status();
       break;

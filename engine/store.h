@@ -29,6 +29,7 @@
 #include "engine/latest_documents.h"
 #include "engine/retired_spans.h"
 #include "engine/sorted_write_batch.h"
+#include "engine/work_sharing.h"
 #include "hearth/status.h"
 #include "schema/document_codec.h"
 #include "schema/index_config.h"
@@ -67,6 +68,12 @@ struct CollectionState {
   // Guarded by the store's write mutex.
   mutable schema::Compression compression;
   mutable std::vector<std::string> dictionary_samples;
+  // zstd-dict before its first dictionary: each document written is a
+  // sample, and the one that completes the samples changes the codec of the
+  // documents after it.
+  bool SamplingForDictionary() const {
+    return compression.codec == schema::Codec::kZstdDictionary && !compression.dictionary;
+  }
   // Time series: false while every stored document is self-named (keys.h),
   // so a self-named path's document can only be at its SelfNamedPrimaryKey.
   // Loaded from meta::Ids; the first write of another id makes it true for
@@ -232,6 +239,12 @@ class Store {
   // batch to batch (engine/buffer_pool.h; thread-safe: fields are encoded
   // before write_mu_ is taken).
   BufferPool document_buffers_{size_t{16} << 20};
+  // Share a batch's per-operation steps (engine/work_sharing.h): parsing
+  // paths this many operations at a time, and checking and encoding
+  // documents this many at a time (~10 us each).
+  static constexpr size_t kOperationsPerChunk = 64;
+  static constexpr size_t kDocumentsPerChunk = 16;
+  WorkSharing encode_helpers_{options_.write_helper_threads, Options::kWriteHelperThreadName};
   // The ledger journal's stored records are [journal_first_, journal_next_);
   // journal_sums_ is what they add up to, by ledger key (guarded by write_mu_).
   uint64_t journal_first_ = 1;

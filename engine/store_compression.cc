@@ -93,7 +93,7 @@ Status Store::InstallTrainedDictionary(const CollectionState& c, std::string byt
 }
 
 Status Store::SampleForDictionary(const CollectionState& c, const MapValue& fields) {
-  if (c.compression.codec != schema::Codec::kZstdDictionary || c.compression.dictionary) return Status::OK();
+  if (!c.SamplingForDictionary()) return Status::OK();
   schema::EncodeDocumentBody(fields, {}, {}, &c.dictionary_samples.emplace_back());
   if (c.dictionary_samples.size() < options_.dictionary_training_documents) return Status::OK();
   std::vector<std::string> samples = std::move(c.dictionary_samples);

@@ -3,6 +3,7 @@
 // entries, name entries, counters and change records in one RocksDB
 // WriteBatch, so a crash leaves the old state or the new one.
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -86,8 +87,8 @@ struct EntryHash {
 // One document touched by a batch: its state before the batch and now.
 struct Touched {
   const CollectionState* coll = nullptr;
-  schema::DocumentPath path;
-  std::string path_str;
+  const schema::DocumentPath* path = nullptr;  // the batch's parsed path
+  std::string_view path_str;                   // and its text, both alive for the batch
   std::string name_key;  // encoded path: the plain primary key / the name CF key
   // The primary key the path's id spells (keys.h, self-named), when the
   // lookup computed it; empty when it did not. Equal to the new primary key
@@ -162,8 +163,9 @@ Status CheckPrecondition(const Touched& t, const WriteBatch::Op& op) {
     code = StatusCode::kFailedPrecondition;
   }
   if (code == StatusCode::kOk) return Status::OK();
-  if (check) return Status(StatusCode::kAborted, "document " + t.path_str + " changed since it was read: it " + why);
-  return Status(code, "document " + t.path_str + " " + why);
+  const std::string what = "document " + std::string(t.path_str);
+  if (check) return Status(StatusCode::kAborted, what + " changed since it was read: it " + why);
+  return Status(code, what + " " + why);
 }
 
 }  // namespace
@@ -202,19 +204,37 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
 
 StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* transform_results) {
   if (closed_) return Status::FailedPrecondition("the store is closed");
-  // Checks that need no lock: paths, collections, document limits.
-  std::vector<schema::DocumentPath> paths;
+  // Checks that need no lock: paths, collections, document limits. Each
+  // operation's own steps are shared with the helper threads (they touch
+  // nothing shared); where several operations fail, the first in batch
+  // order names the error, as one thread would find it.
+  const size_t n = batch.size();
+  std::vector<schema::DocumentPath> paths(n);
+  std::vector<std::string> path_strs(n);
   std::vector<const CollectionState*> colls;
-  std::vector<schema::DocumentSizes> sizes(batch.size());
-  paths.reserve(batch.size());
-  colls.reserve(batch.size());
+  std::vector<schema::DocumentSizes> sizes(n);
+  colls.reserve(n);
+  std::vector<Status> bad_path(n);
+  std::vector<uint8_t> marked(n, 0);  // fields carry the original system's compression markers
+  encode_helpers_.Run(n, kOperationsPerChunk, [&](size_t i) {
+    const auto& op = batch.ops()[i];
+    if (auto p = schema::ParseDocumentPath(op.path); p.ok()) {
+      paths[i] = std::move(*p);
+      path_strs[i] = paths[i].ToString();
+    } else {
+      bad_path[i] = p.status();
+    }
+    for (const auto& [k, v] : op.fields) {
+      if (!schema::IsCompressedMarker(v)) continue;
+      marked[i] = 1;
+      break;
+    }
+  });
   // Documents that carried the original system's compressed fields, expanded.
   std::map<size_t, MapValue> expanded;
-  for (size_t i = 0; i < batch.size(); i++) {
+  for (size_t i = 0; i < n; i++) {
+    if (!marked[i]) continue;
     const auto& op = batch.ops()[i];
-    bool marked = false;
-    for (const auto& [k, v] : op.fields) marked |= schema::IsCompressedMarker(v);
-    if (!marked) continue;
     MapValue copy = op.fields;
     HEARTH_RETURN_IF_ERROR(schema::ExpandCompressedFields(&copy).WithContext("document " + op.path));
     expanded.emplace(i, std::move(copy));
@@ -226,9 +246,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   // Each write's transformed field paths, parsed; sized only once a write
   // has transforms (most batches have none).
   std::vector<std::vector<schema::FieldPath>> transform_paths;
-  for (size_t i = 0; i < batch.size(); i++) {
+  for (size_t i = 0; i < n; i++) {
     const auto& op = batch.ops()[i];
-    HEARTH_ASSIGN_OR_RETURN(schema::DocumentPath p, schema::ParseDocumentPath(op.path));
+    HEARTH_RETURN_IF_ERROR(std::move(bad_path[i]));
+    const schema::DocumentPath& p = paths[i];
     if (!op.transforms.empty()) {
       if (op.kind == WriteBatch::Kind::kDelete || op.kind == WriteBatch::Kind::kCheck)
         return Status::InvalidArgument("document " + op.path + ": a delete or a check takes no field transforms");
@@ -242,25 +263,40 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       // exist (nullptr here) holds no document.
       auto c = ResolveCollection(p.collection_id(), false);
       if (!c.ok() && c.status().code() != StatusCode::kNotFound) return c.status();
-      paths.push_back(std::move(p));
       colls.push_back(c.ok() ? *c : nullptr);
       continue;
     }
     HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, ResolveCollection(p.collection_id(), true));
-    paths.push_back(std::move(p));
     colls.push_back(c);
   }
-  // The documents that sets and creates write: checked, measured and their
-  // fields encoded before the lock (nearly all of a write's own work; other
-  // writers wait only for the rest).
-  BufferPool::Lease encoded_fields = document_buffers_.Take(batch.size());
-  for (size_t i = 0; i < batch.size(); i++) {
+  // The documents that sets and creates write: checked, measured, their
+  // fields encoded and their index entries made before the lock (nearly all
+  // of a write's own work; other writers wait only for the rest), shared
+  // with the helper threads.
+  BufferPool::Lease encoded_fields = document_buffers_.Take(n);
+  std::vector<std::vector<Entry>> entries_of(n);  // of the fields as written
+  std::vector<size_t> documents;
+  for (size_t i = 0; i < n; i++) {
     const auto kind = batch.ops()[i].kind;
-    if (kind != WriteBatch::Kind::kSet && kind != WriteBatch::Kind::kCreate) continue;
-    HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(paths[i], fields_of(i), &sizes[i]));
-    HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(colls[i]->def, paths[i], fields_of(i)));
-    schema::EncodeDocumentFields(fields_of(i), &encoded_fields[i]);
+    if (kind == WriteBatch::Kind::kSet || kind == WriteBatch::Kind::kCreate) documents.push_back(i);
   }
+  std::vector<Status> failed(documents.size());
+  std::atomic<bool> any_failed{false};
+  encode_helpers_.Run(documents.size(), kDocumentsPerChunk, [&](size_t d) {
+    const size_t i = documents[d];
+    const MapValue& fields = fields_of(i);
+    Status s = schema::ValidateDocument(paths[i], fields, &sizes[i]);
+    if (s.ok()) s = CheckDeclaredTypes(colls[i]->def, paths[i], fields);
+    if (!s.ok()) {
+      failed[d] = std::move(s);
+      any_failed.store(true, std::memory_order_relaxed);
+      return;
+    }
+    schema::EncodeDocumentFields(fields, &encoded_fields[i]);
+    AppendEntries(*colls[i], paths[i], MapFieldSource(fields), fields, &entries_of[i]);
+  });
+  if (any_failed.load(std::memory_order_relaxed))
+    for (Status& s : failed) HEARTH_RETURN_IF_ERROR(std::move(s));
 
   std::lock_guard lock(write_mu_);
   if (closed_) return Status::FailedPrecondition("the store is closed");
@@ -268,19 +304,18 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   BufferPool::Lease stored = document_buffers_.Take(batch.size());
   size_t stored_used = 0;
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
-  std::unordered_map<std::string_view, size_t> by_path;  // views of Touched::path_str
+  std::unordered_map<std::string_view, size_t> by_path;  // views of path_strs
   rocksdb::ReadOptions ro;
 
   auto touch = [&](size_t i) -> StatusOr<Touched*> {
-    std::string path_str = paths[i].ToString();
-    auto it = by_path.find(path_str);
+    auto it = by_path.find(path_strs[i]);
     if (it != by_path.end()) return &touched[it->second];
     Touched t;
-    t.path_str = std::move(path_str);
-    const std::string& ps = t.path_str;  // until t moves into touched
+    t.path_str = path_strs[i];
+    const std::string& ps = path_strs[i];
     t.coll = colls[i];
-    t.path = paths[i];
-    t.name_key = PlainDocumentKey(t.path);
+    t.path = &paths[i];
+    t.name_key = PlainDocumentKey(paths[i]);
     rocksdb::Status s;
     // While every stored document is self-named (keys.h), a self-named path's
     // document can only be at its own primary key, and none is there when
@@ -288,9 +323,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     // needs no read at all.
     std::optional<std::string> self_pk;
     if (t.coll->time_series() && !t.coll->other_ids)
-      self_pk = SelfNamedPrimaryKey(*t.coll->def.time_series, t.path);
+      self_pk = SelfNamedPrimaryKey(*t.coll->def.time_series, *t.path);
     if (self_pk) {
-      const std::string_view partition = TimeSeriesPartitionOf(*self_pk, t.path.id());
+      const std::string_view partition = TimeSeriesPartitionOf(*self_pk, t.path->id());
       std::optional<LatestDocuments::Entry> newest = latest_.Get(partition);
       if (!newest && latest_.HasRoom(partition)) {
         HEARTH_RETURN_IF_ERROR(LearnNewest(*t.coll, partition));
@@ -323,7 +358,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       t.old_create = sd.create_time();
       t.old_update = sd.update_time();
       if (t.coll->time_series()) t.old_partition = sd.Field(t.coll->def.time_series->partition_field);
-      AppendEntries(*t.coll, t.path, StoredFieldSource(sd), t.coll->auto_config.enabled() ? sd.Fields() : MapValue{},
+      AppendEntries(*t.coll, *t.path, StoredFieldSource(sd), t.coll->auto_config.enabled() ? sd.Fields() : MapValue{},
                     &t.old_entries);
     }
     t.has = t.had;
@@ -354,7 +389,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     const auto& op = batch.ops()[i];
     if (colls[i] == nullptr) {  // a check in a collection that does not exist
       Touched missing;
-      missing.path_str = paths[i].ToString();
+      missing.path_str = path_strs[i];
       HEARTH_RETURN_IF_ERROR(CheckPrecondition(missing, op));
       continue;
     }
@@ -364,7 +399,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     t->written = true;
     switch (op.kind) {
       case WriteBatch::Kind::kCreate:
-        if (t->has) return Status::AlreadyExists("document " + t->path_str + " already exists");
+        if (t->has) return Status::AlreadyExists("document " + std::string(t->path_str) + " already exists");
         [[fallthrough]];
       case WriteBatch::Kind::kSet:
         t->has = true;
@@ -375,7 +410,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       case WriteBatch::Kind::kUpdate:
       case WriteBatch::Kind::kMerge: {
         if (!t->has && op.kind == WriteBatch::Kind::kUpdate)
-          return Status::NotFound("document " + t->path_str +
+          return Status::NotFound("document " + std::string(t->path_str) +
                                   " does not exist; update needs an existing document (set creates one)");
         if (t->has) {
           HEARTH_RETURN_IF_ERROR(own_fields(t));
@@ -385,10 +420,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
           t->encoded_op.reset();
           t->has = true;
         }
-        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, fields_of(i), op.update_mask).WithContext("document " + t->path_str));
+        HEARTH_RETURN_IF_ERROR(ApplyUpdate(&t->owned, fields_of(i), op.update_mask).WithContext("document " + std::string(t->path_str)));
         schema::DocumentSizes updated;
-        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned, &updated));
-        HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->owned));
+        HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(*t->path, t->owned, &updated));
+        HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, *t->path, t->owned));
         t->json_size = updated.plain_json;
         break;
       }
@@ -407,8 +442,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       if (transform_results != nullptr) transform_results->push_back(std::move(r));
     }
     schema::DocumentSizes transformed;
-    HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(t->path, t->owned, &transformed));
-    HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, t->path, t->owned));
+    HEARTH_RETURN_IF_ERROR(schema::ValidateDocument(*t->path, t->owned, &transformed));
+    HEARTH_RETURN_IF_ERROR(CheckDeclaredTypes(t->coll->def, *t->path, t->owned));
     t->json_size = transformed.plain_json;
   }
 
@@ -419,6 +454,31 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   std::map<std::string, CounterDelta> deltas;  // by collection
   LedgerChanges ledger;  // time series
   std::vector<Entry> new_entries;
+  // The stored forms, each document on its own: shared with the helper
+  // threads, but for a collection sampling for its first dictionary, whose
+  // documents are sampled and stored in batch order (a sample can change the
+  // codec of the documents after it).
+  auto store_form = [&](Touched& t) {
+    const Timestamp created = t.had ? t.old_create : commit;
+    if (t.encoded_op) {
+      schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit, t.coll->compression,
+                                             t.json_size, t.new_bytes);
+    } else {
+      *t.new_bytes = schema::EncodeStoredDocument(*t.fields, created, commit, t.coll->compression, t.json_size);
+    }
+  };
+  std::vector<Touched*> to_store;
+  for (Touched& t : touched) {
+    if (!t.written || !t.has) continue;
+    t.new_bytes = &stored[stored_used++];
+    if (!t.coll->SamplingForDictionary()) {
+      to_store.push_back(&t);
+      continue;
+    }
+    HEARTH_RETURN_IF_ERROR(SampleForDictionary(*t.coll, *t.fields));
+    store_form(t);
+  }
+  encode_helpers_.Run(to_store.size(), kDocumentsPerChunk, [&](size_t k) { store_form(*to_store[k]); });
   for (Touched& t : touched) {
     if (!t.written) continue;  // only checked
     const CollectionState& c = *t.coll;
@@ -428,15 +488,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     new_entries.clear();
     if (t.has) {
       const MapValue& fields = *t.fields;
-      HEARTH_RETURN_IF_ERROR(SampleForDictionary(c, fields));
       const Timestamp created = t.had ? t.old_create : commit;
-      t.new_bytes = &stored[stored_used++];
-      if (t.encoded_op) {
-        schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit, c.compression, t.json_size,
-                                               t.new_bytes);
-      } else {
-        *t.new_bytes = schema::EncodeStoredDocument(fields, created, commit, c.compression, t.json_size);
-      }
       const std::string& bytes = *t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
@@ -444,11 +496,11 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         auto time = fields.find(ts.time_field);
         t.partition = part == fields.end() ? nullptr : &part->second;
         t.time = time == fields.end() ? nullptr : &time->second;
-        self_named = t.partition != nullptr && t.time != nullptr && IsSelfNamed(t.path.id(), *t.partition, *t.time);
+        self_named = t.partition != nullptr && t.time != nullptr && IsSelfNamed(t.path->id(), *t.partition, *t.time);
         if (self_named && !t.self_pk.empty()) {
           pk = std::move(t.self_pk);  // the same key, already built for the lookup
         } else {
-          HEARTH_ASSIGN_OR_RETURN(pk, TimeSeriesPrimaryKey(ts, t.path, t.partition, t.time));
+          HEARTH_ASSIGN_OR_RETURN(pk, TimeSeriesPrimaryKey(ts, *t.path, t.partition, t.time));
         }
       } else {
         pk = t.name_key;
@@ -470,23 +522,27 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         }
       }
       if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
-      AppendEntries(c, t.path, MapFieldSource(fields), fields, &new_entries);
+      if (t.encoded_op) {
+        new_entries.swap(entries_of[*t.encoded_op]);  // made with the fields, before the lock
+      } else {
+        AppendEntries(c, *t.path, MapFieldSource(fields), fields, &new_entries);
+      }
       CounterDelta added, removed;  // each counted once, for the collection and the ledger
       added.Add(+1, bytes);
       if (t.had) removed.Add(-1, t.old_bytes);
       delta += added;
       delta += removed;
       if (c.time_series()) {
-        t.new_partition = TimeSeriesPartitionOf(t.new_pk, t.path.id());
+        t.new_partition = TimeSeriesPartitionOf(t.new_pk, t.path->id());
         ledger.For(c.def.id, t.new_pk, t.new_partition) += added;
-        if (t.had) ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path.id())) += removed;
+        if (t.had) ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path->id())) += removed;
       }
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) {
         wb.Delete(c.names, t.name_key);
         if (c.projection) wb.Delete(c.projection, t.old_pk);
-        ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path.id())).Add(-1, t.old_bytes);
+        ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path->id())).Add(-1, t.old_bytes);
       }
       delta.Add(-1, t.old_bytes);
     }
@@ -522,10 +578,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     // One record per batch (keys.h, op 5); a single write keeps op 1 or 2.
     std::string record;
     if (writes.size() == 1) {
-      record = ChangeRecord(op_of(writes[0]), commit, paths[writes[0]].ToString());
+      record = ChangeRecord(op_of(writes[0]), commit, path_strs[writes[0]]);
     } else {
       record = ChangeRecord(ChangeOp::kBatch, commit, {});
-      for (size_t i : writes) AppendBatchChange(&record, op_of(i), paths[i].ToString());
+      for (size_t i : writes) AppendBatchChange(&record, op_of(i), path_strs[i]);
     }
     wb.Put(log_, LogKey(seq++), record);
   }
@@ -581,7 +637,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     }
     if (!t.had || (t.has && t.old_pk == t.new_pk)) continue;
     // The old version is gone from its key (deleted, or moved).
-    const std::string_view old_partition = TimeSeriesPartitionOf(t.old_pk, t.path.id());
+    const std::string_view old_partition = TimeSeriesPartitionOf(t.old_pk, t.path->id());
     latest_.Removed(old_partition, t.old_pk);
     Timestamp old_time;
     if (t.old_partition && TimeSeriesTimeOf(t.old_pk, old_partition.size(), &old_time))

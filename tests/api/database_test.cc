@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "schema/time_format.h"
 #include "tests/test_util.h"
 
 namespace hearth::testing {
@@ -149,6 +150,51 @@ TEST_P(DatabaseContract, AFailingBatchWritesNothing) {
   EXPECT_EQ(r2.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r2.status().message().find("monitors/d"), std::string::npos);
   EXPECT_EQ(db_->Get("monitors/c").status().code(), StatusCode::kNotFound);
+}
+
+// A batch large enough to be shared with helper threads (Options::
+// write_helper_threads) is checked as one thread would: the first bad
+// document in batch order names the error, whichever thread found which,
+// and nothing is written; a good batch is written whole.
+TEST_P(DatabaseContract, ALargeBatchReportsItsFirstBadDocumentWithAnyNumberOfHelpers) {
+  for (size_t helpers : {0, 1, 3}) {
+    SCOPED_TRACE("helpers " + std::to_string(helpers));
+    Options o;
+    o.write_helper_threads = helpers;
+    Reopen(o);
+    const std::string tag = "h" + std::to_string(helpers) + "_";
+    auto snapshot_path = [&](int i) { return "snapshots/" + tag + "m_" + std::to_string(1767225600 + 3600 * i); };
+    auto snapshot_at = [&](int i) {
+      return Snapshot(tag + "m", schema::FormatRfc3339(Timestamp{1767225600 + 3600 * int64_t{i}, 0}), i);
+    };
+    for (int round = 0; round < 5; round++) {
+      WriteBatch bad;
+      for (int i = 0; i < 400; i++) {
+        if (i == 150 + round) {
+          bad.Set(snapshot_path(i), Fields(R"({"monitor_id":"m","timestamp":"not a time"})"));  // declared a timestamp
+        } else if (i == 300 - round) {
+          bad.Set(snapshot_path(i), Fields(R"({"__bad__":1})"));  // a reserved field name
+        } else {
+          bad.Set(snapshot_path(i), snapshot_at(i));
+        }
+      }
+      auto r = db_->Write(bad);
+      ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(r.status().message().find(snapshot_path(150 + round)), std::string::npos) << r.status().ToString();
+      EXPECT_EQ(ScanPaths("snapshots").size(), 0u);
+    }
+    WriteBatch good;
+    for (int i = 0; i < 400; i++) good.Set(snapshot_path(i), snapshot_at(i));
+    ASSERT_TRUE(db_->Write(good).ok());
+    std::vector<std::string> paths = ScanPaths("snapshots");
+    ASSERT_EQ(paths.size(), 400u);
+    for (int i : {0, 17, 399}) {
+      auto d = db_->Get(snapshot_path(i));
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      EXPECT_EQ(d->fields.at("financial_metrics").map().at("revenue").AsDouble(), i);
+    }
+    for (int i = 0; i < 400; i++) ASSERT_TRUE(db_->Delete(snapshot_path(i)).ok());
+  }
 }
 
 TEST_P(DatabaseContract, ABatchSeesItsOwnEarlierWrites) {

@@ -250,6 +250,34 @@ class LossyStore : public SnapshotStore {
   std::unique_ptr<SnapshotStore> inner_;
 };
 
+// hearth's write helpers work for its writes, so their CPU counts in its
+// "ingest CPU": the store reports it, and only with helpers.
+TEST(Comparison, HearthReportsTheCpuOfItsWriteHelpers) {
+  for (size_t helpers : {0, 1}) {
+    TempDir dir;
+    compare::HearthSettings settings;
+    settings.write_helper_threads = helpers;
+    auto store = compare::OpenStoreNamed("hearth", dir.path() + "/hearth", 8 << 20, settings);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    tools::GeneratorOptions g;
+    g.monitors = 50;
+    g.hours = 8;
+    tools::SnapshotGenerator gen(g);
+    compare::SnapshotBatch batch;
+    for (MapValue m; gen.Next(&m);) batch.Add(std::move(m));
+    const double before = (*store)->WriteHelperCpuSeconds();
+    (*store)->Prepare(batch);
+    ASSERT_TRUE((*store)->Ingest(batch).ok());
+    const double used = (*store)->WriteHelperCpuSeconds() - before;
+    if (helpers == 0) {
+      EXPECT_EQ(used, 0.0);
+    } else {
+      EXPECT_GT(used, 0.0);  // 400 documents, 25 chunks: the helper takes some
+    }
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+}
+
 TEST(Comparison, AStoreThatAnswersDifferentlyIsCaughtAndNotCompared) {
   TempDir dir;
   auto hearth_store = compare::OpenStoreNamed("hearth", dir.path() + "/hearth", 8 << 20);

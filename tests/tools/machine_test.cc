@@ -1,11 +1,14 @@
 #include "tools/compare/machine.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
 namespace hearth::compare {
 namespace {
@@ -47,6 +50,28 @@ TEST(ScratchDir, SaysWhyWhenItCannot) {
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("/nonexistent/hearth-scratch/run-XXXXXX"), std::string::npos)
       << d.status().ToString();
+}
+
+
+// The CPU of threads found by name: a named thread that spins for a while
+// is counted (with its time on the CPU, not its wall time), other names not.
+TEST(NamedThreadsCpuSeconds, CountsTheThreadsOfThatName) {
+  std::promise<void> spun, finish;
+  std::thread worker([&] {
+    pthread_setname_np(pthread_self(), "cpu-test-spin");
+    const double start = ThreadCpuSeconds();
+    volatile uint64_t x = 0;
+    while (ThreadCpuSeconds() - start < 0.05) x = x + 1;
+    spun.set_value();
+    finish.get_future().wait();
+  });
+  spun.get_future().wait();
+  const double counted = NamedThreadsCpuSeconds("cpu-test-spin");
+  finish.set_value();
+  worker.join();
+  EXPECT_GE(counted, 0.045);
+  EXPECT_LT(counted, 5.0);
+  EXPECT_EQ(NamedThreadsCpuSeconds("no-such-thread"), 0.0);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include "tools/compare/hearth_store.h"
 
+#include "tools/compare/machine.h"
+
 namespace hearth::compare {
 
 namespace {
@@ -68,6 +70,8 @@ void HearthStore::Prepare(const SnapshotBatch& b) {
 
 Status HearthStore::Ingest(const SnapshotBatch&) { return db_->Write(batch_).status(); }
 
+double HearthStore::WriteHelperCpuSeconds() const { return NamedThreadsCpuSeconds(Options::kWriteHelperThreadName); }
+
 Status HearthStore::Settle() { return db_->Compact(); }
 
 Status HearthStore::DeleteBefore(int64_t cutoff) { return ts_->DeleteBefore(Timestamp{cutoff, 0}).status(); }
@@ -87,10 +91,11 @@ Status HearthStore::Close() {
 }
 
 StatusOr<std::unique_ptr<HearthStore>> HearthStore::Open(const std::string& dir, size_t cache_bytes,
-                                                         std::optional<size_t> sst_dictionary_bytes) {
+                                                         const HearthSettings& settings) {
   Options o;
   o.block_cache_bytes = cache_bytes;
-  if (sst_dictionary_bytes) o.document_sst_dictionary_bytes = *sst_dictionary_bytes;
+  if (settings.sst_dictionary_bytes) o.document_sst_dictionary_bytes = *settings.sst_dictionary_bytes;
+  if (settings.write_helper_threads) o.write_helper_threads = *settings.write_helper_threads;
   HEARTH_ASSIGN_OR_RETURN(auto db, Database::Open(o, dir));
   TimeSeriesOptions t;
   t.collection = kCollection;
@@ -101,8 +106,8 @@ StatusOr<std::unique_ptr<HearthStore>> HearthStore::Open(const std::string& dir,
 }
 
 StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes,
-                                                         std::optional<size_t> sst_dictionary_bytes) {
-  HEARTH_ASSIGN_OR_RETURN(auto s, HearthStore::Open(dir, cache_bytes, sst_dictionary_bytes));
+                                                         const HearthSettings& settings) {
+  HEARTH_ASSIGN_OR_RETURN(auto s, HearthStore::Open(dir, cache_bytes, settings));
   return std::unique_ptr<SnapshotStore>(std::move(s));
 }
 

@@ -18,7 +18,7 @@ class HearthStore : public SnapshotStore {
   // Opens (creating) the store in `dir` with a block cache of `cache_bytes`.
   // `sst_dictionary_bytes` overrides Options::document_sst_dictionary_bytes.
   static StatusOr<std::unique_ptr<HearthStore>> Open(const std::string& dir, size_t cache_bytes,
-                                                     std::optional<size_t> sst_dictionary_bytes = std::nullopt);
+                                                     const HearthSettings& settings = {});
   ~HearthStore() override;
 
   Database* database() { return db_.get(); }
@@ -28,6 +28,7 @@ class HearthStore : public SnapshotStore {
   const std::string& dir() const override { return dir_; }
   void Prepare(const SnapshotBatch& b) override;
   Status Ingest(const SnapshotBatch&) override;
+  double WriteHelperCpuSeconds() const override;
   Status Settle() override;
   Status DeleteBefore(int64_t cutoff) override;
   StatusOr<std::unique_ptr<SnapshotReader>> NewReader() override;

@@ -36,6 +36,21 @@ double ThreadCpuSeconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
+double NamedThreadsCpuSeconds(std::string_view name) {
+  namespace fs = std::filesystem;
+  double seconds = 0;
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string thread_name;
+    if (!std::getline(comm, thread_name) || thread_name != name) continue;
+    std::ifstream schedstat(task.path() / "schedstat");
+    uint64_t run_ns = 0;
+    if (schedstat >> run_ns) seconds += static_cast<double>(run_ns) * 1e-9;
+  }
+  return seconds;
+}
+
 std::optional<uint64_t> DeviceReadBytes() {
   std::ifstream io("/proc/self/io");
   for (std::string line; std::getline(io, line);)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hearth/status.h"
@@ -48,6 +49,11 @@ class RemovedAtExit {
 // CPU seconds the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID):
 // what a thread's own work cost, whatever else shared the cores meanwhile.
 double ThreadCpuSeconds();
+
+// CPU seconds used so far by this process's threads named `name` (their
+// /proc/self/task/*/comm), from the kernel's per-thread run time
+// (schedstat, nanoseconds); 0 when none is running.
+double NamedThreadsCpuSeconds(std::string_view name);
 
 // Wall-clock seconds since construction.
 class Stopwatch {

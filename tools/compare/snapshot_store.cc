@@ -153,9 +153,8 @@ std::vector<std::string> StoreNames(const std::string& list) {
 }
 
 StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,
-                                                        size_t cache_bytes,
-                                                        std::optional<size_t> hearth_sst_dictionary_bytes) {
-  if (name == "hearth") return OpenHearthStore(dir, cache_bytes, hearth_sst_dictionary_bytes);
+                                                        size_t cache_bytes, const HearthSettings& hearth) {
+  if (name == "hearth") return OpenHearthStore(dir, cache_bytes, hearth);
   if (name == "rocksdb") return OpenRocksDbStore(dir, cache_bytes);
   if (name == "sqlite") return OpenSqliteStore(dir, cache_bytes);
   if (name == "hearth-rest") return OpenHearthRestStore(dir, cache_bytes);

@@ -104,6 +104,10 @@ class SnapshotStore {
   // False where Ingest hands the work to another thread or process (a
   // server), so the calling thread's CPU time is not what a write costs.
   virtual bool writes_on_calling_thread() const { return true; }
+  // CPU seconds the store's own helper threads for writes have used so far
+  // (hearth's write helpers, Options::write_helper_threads): counted with
+  // the calling thread's as what a write costs.
+  virtual double WriteHelperCpuSeconds() const { return 0; }
   // Untimed work before Ingest(batch): what a caller does anyway to build its
   // write (hearth: the WriteBatch of document paths and fields).
   virtual void Prepare(const SnapshotBatch&) {}
@@ -127,10 +131,16 @@ uint64_t DirectoryBytes(const std::string& dir);
 // hearth embedded: Database::Write for batches, TimeSeries for reads (its
 // query cache off, so repeated questions are answered again), Aggregator's
 // monthly rollup for the summary.
-// `sst_dictionary_bytes`: Options::document_sst_dictionary_bytes (nullopt:
-// hearth's default), for measuring what the dictionaries cost a read.
+// Settings of the compared hearth; each nullopt keeps hearth's default.
+struct HearthSettings {
+  // Options::document_sst_dictionary_bytes, for measuring what the
+  // dictionaries cost a read.
+  std::optional<size_t> sst_dictionary_bytes;
+  // Options::write_helper_threads, for measuring what the helpers bring.
+  std::optional<size_t> write_helper_threads;
+};
 StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes,
-                                                         std::optional<size_t> sst_dictionary_bytes = std::nullopt);
+                                                         const HearthSettings& settings = {});
 // RocksDB with key = monitor id, NUL, big-endian seconds; value = the JSON.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes);
 // SQLite: snapshots(id TEXT PRIMARY KEY, monitor_id, timestamp, doc TEXT)
@@ -150,10 +160,9 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& d
 StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthRestStore(const std::string& dir, size_t cache_bytes);
 
 // One of the above by its name ("hearth", "rocksdb", "sqlite", "hearth-rest", "firestore");
-// INVALID_ARGUMENT naming the choices for any other. `hearth_sst_dictionary_bytes`
-// goes to OpenHearthStore (the other stores have no such setting).
-StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(
-    const std::string& name, const std::string& dir, size_t cache_bytes,
-    std::optional<size_t> hearth_sst_dictionary_bytes = std::nullopt);
+// INVALID_ARGUMENT naming the choices for any other. `hearth` goes to
+// OpenHearthStore (the other stores have no such settings).
+StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,
+                                                        size_t cache_bytes, const HearthSettings& hearth = {});
 
 }  // namespace hearth::compare
