@@ -184,6 +184,8 @@ int main(int argc, char** argv) {
   c.result().scale_reference = scale_reference;
   std::printf("machine: %s\ncommand: %s\nworkload: %d monitors x %d hourly snapshots, batches of %zu, %s\n",
               c.result().machine.c_str(), command.c_str(), o.monitors, o.hours, o.batch_size, dir.c_str());
+  if (std::find(names.begin(), names.end(), "hearth") != names.end())
+    std::printf("hearth: %zu write helper thread(s)\n", hearth.write_helper_threads.value_or(Options{}.write_helper_threads));
   Status run = c.RunAll();
   for (auto& s : owned) {
     Status closed = s->Close();
