@@ -3,7 +3,6 @@
 // entries, name entries, counters and change records in one RocksDB
 // WriteBatch, so a crash leaves the old state or the new one.
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
@@ -281,7 +280,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (kind == WriteBatch::Kind::kSet || kind == WriteBatch::Kind::kCreate) documents.push_back(i);
   }
   std::vector<Status> failed(documents.size());
-  std::atomic<bool> any_failed{false};
   encode_helpers_.Run(documents.size(), kDocumentsPerChunk, [&](size_t d) {
     const size_t i = documents[d];
     const MapValue& fields = fields_of(i);
@@ -289,14 +287,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (s.ok()) s = CheckDeclaredTypes(colls[i]->def, paths[i], fields);
     if (!s.ok()) {
       failed[d] = std::move(s);
-      any_failed.store(true, std::memory_order_relaxed);
       return;
     }
     schema::EncodeDocumentFields(fields, &encoded_fields[i]);
     AppendEntries(*colls[i], paths[i], MapFieldSource(fields), fields, &entries_of[i]);
   });
-  if (any_failed.load(std::memory_order_relaxed))
-    for (Status& s : failed) HEARTH_RETURN_IF_ERROR(std::move(s));
+  for (Status& s : failed) HEARTH_RETURN_IF_ERROR(std::move(s));
 
   std::lock_guard lock(write_mu_);
   if (closed_) return Status::FailedPrecondition("the store is closed");

@@ -132,8 +132,9 @@ struct Options {
   // document on its own; about half of what a snapshot costs to write).
   // Batches of at most 16 documents are not shared, and the helpers sleep
   // between batches. On 2 cores, beside raw RocksDB in the same run, one
-  // helper raised ingest of 500-snapshot batches by 4-15% for 7-10% more
-  // CPU per snapshot (bench/README.md "Session 21"); with more cores than
+  // helper raised ingest of 500-snapshot batches by 0-15% (most on small
+  // stores) for up to 10% more CPU per snapshot (bench/README.md "Session
+  // 21"); with more cores than
   // RocksDB's flushes and compactions keep busy, more helpers can help.
   // 0: the writer's thread does it all (on a one-core machine, choose 0).
   // Default: 1.
