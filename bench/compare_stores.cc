@@ -69,10 +69,10 @@ int main(int argc, char** argv) {
                                     "by GOOGLE_APPLICATION_CREDENTIALS, writing under hearth-compare/{run} and "
                                     "deleting it afterwards)")
                          ->capture_default_str();
-  app.add_option("--monitors", o.monitors, "monitors")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--hours", o.hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--monitors", o.monitors, "monitors")->capture_default_str()->check(tools::AtLeast(1));
+  app.add_option("--hours", o.hours, "hourly snapshots per monitor")->capture_default_str()->check(tools::AtLeast(1));
   app.add_option("--seed", o.seed, "generator seed")->capture_default_str();
-  app.add_option("--batch", o.batch_size, "snapshots per atomic write")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--batch", o.batch_size, "snapshots per atomic write")->capture_default_str()->check(tools::AtLeast(1));
   app.add_option("--latest", o.latest_queries, "latest queries (0: none)")->capture_default_str();
   app.add_option("--ranges", o.range_queries, "7-day range queries (30-day: half, 90-day: a quarter, at least one each; 0: none)")
       ->capture_default_str();
@@ -89,17 +89,17 @@ int main(int argc, char** argv) {
   app.add_option("--hearth-sst-dictionary-kb", dictionary_kb,
                  "hearth's zstd dictionary per SST file at the bottommost level, KiB (0: none; default: hearth's "
                  "default, Options::document_sst_dictionary_bytes)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tools::AtLeast(0));
   app.add_option("--hearth-write-helpers", write_helpers,
                  "threads besides the writer's own that check and encode hearth's batches (0: none; default: "
                  "hearth's default, Options::write_helper_threads)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tools::AtLeast(0));
   app.add_option("--scale-reference-hours", scale_hours,
                  "a scale run: add a second store of the first store's kind holding only the newest this many hours "
                  "of the same snapshots, ask both the same questions about those hours (interleaved, so the "
                  "machine's noise falls on both), and check the first store's latest and range medians are within "
                  "10% of it; no mixed load or retention (the two hold different spans)")
-      ->check(CLI::PositiveNumber);
+      ->check(tools::AtLeast(1));
   app.add_flag("--ingest-alone", ingest_alone,
                "after the comparison, close its stores and ingest the same snapshots again into a fresh store of "
                "each kind, one at a time (\"ingest alone\": each writer with the machine to itself; in the "

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -62,6 +63,19 @@ StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create, bool a
   auto progress = std::make_shared<ProgressLine>(!g.quiet);
   o.progress = [progress](const Progress& p) { progress->Show(p.task, p.done, p.total); };
   return Database::Open(o, g.db);
+}
+
+CLI::Validator AtLeast(int64_t min) {
+  const std::string want = "a whole number of at least " + std::to_string(min);
+  return CLI::Validator(
+      [min, want](std::string& text) -> std::string {
+        int64_t v = 0;
+        const char* end = text.data() + text.size();
+        auto [p, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc() || p != end || v < min) return "must be " + want + ", not '" + text + "'";
+        return {};
+      },
+      min == 1 ? "POSITIVE" : min == 0 ? "NONNEGATIVE" : "AT LEAST " + std::to_string(min));
 }
 
 StatusOr<std::string> ReadAll(const std::string& file) {

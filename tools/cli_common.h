@@ -53,6 +53,11 @@ class LineWriter {
 // Opens the store of --db (creating it when `create`), with progress.
 // `allow_undeclared_collections`: Options::allow_undeclared_collections.
 StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create, bool allow_undeclared_collections = false);
+// A check for a whole-number option of at least `min`, whose message says
+// so ("--monitors: must be a whole number of at least 1, not 0"). CLI11's
+// PositiveNumber and NonNegativeNumber write their bound out as DBL_MAX in
+// full, 300 digits.
+CLI::Validator AtLeast(int64_t min);
 // A file's contents; "-" is stdin.
 StatusOr<std::string> ReadAll(const std::string& file);
 // An RFC 3339 time given to `flag`.

@@ -186,7 +186,7 @@ Command AddDemoCommand(CLI::App& app, const Globals& g, const std::string& comma
       "aggregation queries, apply retention to the oldest 30 days, and print a summary next to the same workload on "
       "SQLite measured in the same run (ratios). Every answer is checked against SQLite's. Replaces a previous demo "
       "store in --db; refuses other data there unless --replace");
-  demo->add_option("--monitors", a->monitors, "monitors")->capture_default_str()->check(CLI::PositiveNumber);
+  demo->add_option("--monitors", a->monitors, "monitors")->capture_default_str()->check(AtLeast(1));
   demo->add_option("--days", a->days, "days of hourly snapshots per monitor")
       ->capture_default_str()
       ->check(CLI::Range(2, 3650));

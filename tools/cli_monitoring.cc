@@ -106,7 +106,7 @@ std::vector<Command> AddMonitoringCommands(CLI::App& app, const Globals& g) {
   auto* list = monitors->add_subcommand("list", "a user's monitors, newest first, as JSON lines");
   list->add_option("--user", a->user, "the user")->required();
   list->add_option("--status", a->status, "only monitors with this status: active, paused, deleted, error");
-  list->add_option("--limit", a->limit, "at most this many")->capture_default_str()->check(CLI::PositiveNumber);
+  list->add_option("--limit", a->limit, "at most this many")->capture_default_str()->check(AtLeast(1));
   out.push_back({list, Printing<std::vector<Monitor>>(g, [a](Monitoring& m) {
                    return m.ListMonitors(a->user, a->status.empty() ? std::nullopt : std::optional(a->status), a->limit);
                  })});
@@ -135,7 +135,7 @@ std::vector<Command> AddMonitoringCommands(CLI::App& app, const Globals& g) {
   auto* alist = alerts->add_subcommand("list", "a monitor's alerts, newest first, as JSON lines");
   alist->add_option("monitor", a->id, "monitor id")->required();
   alist->add_flag("--unread", a->unread, "only alerts not yet read");
-  alist->add_option("--limit", a->limit, "at most this many")->capture_default_str()->check(CLI::PositiveNumber);
+  alist->add_option("--limit", a->limit, "at most this many")->capture_default_str()->check(AtLeast(1));
   out.push_back({alist, Printing<std::vector<Alert>>(
                           g, [a](Monitoring& m) { return m.ListAlerts(a->id, a->unread, a->limit); })});
   auto* aget = alerts->add_subcommand("get", "print an alert");

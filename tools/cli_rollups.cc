@@ -119,7 +119,7 @@ std::vector<Command> AddRollupCommands(CLI::App& app, const Globals& g) {
       "monitor failed)");
   migrate->add_option("--monitor-id", a->monitor, "one monitor");
   migrate->add_flag("--all", a->all, "every monitor: each monitor document and every monitor with snapshots");
-  migrate->add_option("--days", a->days, "days before --end")->capture_default_str()->check(CLI::PositiveNumber);
+  migrate->add_option("--days", a->days, "days before --end")->capture_default_str()->check(AtLeast(1));
   migrate->add_option("--end", a->end, "end of the window (RFC 3339; default now)");
   migrate->add_flag("--dry-run", a->dry_run, "report exactly what would change, change nothing");
   out.push_back({migrate, [&g, a] {

@@ -474,7 +474,7 @@ int main(int argc, char** argv) {
   imp->add_option("collection", collection, "collection path, e.g. snapshots")->required();
   imp->add_option("file", file, "JSON lines file, or - for stdin")->required();
   imp->add_option("--id-field", id_field, "field holding each document's id");
-  imp->add_option("--batch-size", batch_size, "documents per atomic batch")->capture_default_str()->check(CLI::PositiveNumber);
+  imp->add_option("--batch-size", batch_size, "documents per atomic batch")->capture_default_str()->check(AtLeast(1));
 
   auto* exp = app.add_subcommand("export", "print a collection as JSON lines, each with its \"__name__\"");
   exp->add_option("collection", collection, "collection path")->required();
@@ -489,8 +489,8 @@ int main(int argc, char** argv) {
                     "array-contains-any is-null is-nan is-not-null is-not-nan. VALUE is JSON; a string compared "
                     "with a declared timestamp field is an RFC 3339 time");
   query->add_option("--order-by", qargs.order_by, "'FIELD [asc|desc]' (repeatable)");
-  query->add_option("--limit", qargs.limit, "at most N results")->check(CLI::NonNegativeNumber);
-  query->add_option("--offset", qargs.offset, "skip the first N results")->check(CLI::NonNegativeNumber);
+  query->add_option("--limit", qargs.limit, "at most N results")->check(AtLeast(0));
+  query->add_option("--offset", qargs.offset, "skip the first N results")->check(AtLeast(0));
   query->add_option("--start-at", qargs.start_at, "cursor VALUE[,VALUE...] on the ordering, inclusive");
   query->add_option("--start-after", qargs.start_after, "cursor VALUE[,VALUE...], exclusive");
   query->add_option("--end-at", qargs.end_at, "cursor VALUE[,VALUE...], inclusive");
@@ -515,14 +515,14 @@ int main(int argc, char** argv) {
   }
   s_range->add_option("--from", sargs.from, "start, inclusive (RFC 3339)")->required();
   s_range->add_option("--to", sargs.to, "end, exclusive (RFC 3339)")->required();
-  s_range->add_option("--limit", sargs.limit, "snapshots per page")->capture_default_str()->check(CLI::PositiveNumber);
+  s_range->add_option("--limit", sargs.limit, "snapshots per page")->capture_default_str()->check(AtLeast(1));
   s_range->add_option("--page-token", sargs.page_token, "the token printed on stderr by the previous page");
   s_range->add_flag("--asc", sargs.asc, "oldest first");
   s_at->add_option("--time", sargs.time, "the moment (RFC 3339)")->required();
   s_at->add_option("--tolerance-hours", sargs.tolerance_hours, "how far from --time a snapshot may be")
       ->capture_default_str();
   s_trend->add_option("--metric", sargs.metric, "a key of financial_metrics, or news_sentiment")->required();
-  s_trend->add_option("--days", sargs.days, "days before --end")->capture_default_str()->check(CLI::PositiveNumber);
+  s_trend->add_option("--days", sargs.days, "days before --end")->capture_default_str()->check(AtLeast(1));
   s_trend->add_option("--end", sargs.end, "end of the window (RFC 3339; default now)");
 
   RetentionArgs rargs;
@@ -532,9 +532,9 @@ int main(int argc, char** argv) {
       "entries, and documents past their TTL field");
   retention->add_option("--collection", rargs.collection, "time-series collection")->capture_default_str();
   retention->add_option("--days", rargs.days, "keep this many days (one-off; default: the stored policies)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   retention->add_option("--set-days", rargs.set_days, "store a policy for --collection: keep this many days; then apply it")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   retention->add_flag("--clear-policy", rargs.clear, "remove --collection's stored policy");
   retention->add_option("--monitor-id", rargs.monitor, "only this monitor (default: all)");
   retention->add_flag("--dry-run", rargs.dry_run, "count exactly what would be deleted, delete nothing");
@@ -569,8 +569,8 @@ int main(int argc, char** argv) {
   auto* gen = app.add_subcommand("gen", "generate a deterministic workload as JSON lines on stdout");
   auto* gen_snap = gen->add_subcommand("snapshots", "hourly monitoring snapshots, time-major");
   gen->require_subcommand(1);
-  gen_snap->add_option("--monitors", monitors, "number of monitors")->capture_default_str()->check(CLI::PositiveNumber);
-  gen_snap->add_option("--hours", hours, "hourly snapshots per monitor")->capture_default_str()->check(CLI::PositiveNumber);
+  gen_snap->add_option("--monitors", monitors, "number of monitors")->capture_default_str()->check(AtLeast(1));
+  gen_snap->add_option("--hours", hours, "hourly snapshots per monitor")->capture_default_str()->check(AtLeast(1));
   gen_snap->add_option("--seed", seed, "random seed")->capture_default_str();
   gen_snap->add_option("--start", start, "time of the first snapshot (RFC 3339; default 2026-01-01T00:00:00Z)");
   gen_snap->add_flag("--fresh-prose", fresh_prose,

@@ -57,6 +57,15 @@ TEST_F(CliDemo, BadArgumentsFailWithAMessage) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unknown store 'mysql'"), std::string::npos) << r.err;
   EXPECT_NE(Hearth("demo --days 0").exit_code, 0);
+  // A count below its least says what it must be, in a line a person reads.
+  for (const char* bad : {"0", "-3", "two", "1.5"}) {
+    r = Hearth(std::string("demo --monitors ") + bad);
+    EXPECT_NE(r.exit_code, 0) << bad;
+    EXPECT_NE(r.err.find(std::string("--monitors: must be a whole number of at least 1, not '") + bad + "'"),
+              std::string::npos)
+        << r.err;
+    EXPECT_LT(r.err.size(), 200u) << r.err;
+  }
 }
 
 }  // namespace
