@@ -62,6 +62,18 @@ void LatestDocuments::Install(std::string_view partition_prefix, uint64_t genera
 }
 
 void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string& pk, std::string_view stored) {
+  Replace(
+      partition_prefix, pk, [&](std::string& held) { held.assign(stored); }, [&] { return MakeValue(stored); });
+}
+
+void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string& pk, std::string* stored) {
+  Replace(
+      partition_prefix, pk, [&](std::string& held) { held.swap(*stored); },
+      [&] { return MakeValue(std::move(*stored)); });
+}
+
+template <typename Put, typename Make>
+void LatestDocuments::Replace(std::string_view partition_prefix, const std::string& pk, Put put, Make make) {
   if (!enabled()) return;
   const Place p = PlaceOf(partition_prefix);
   Shard& s = *p.shard;
@@ -82,9 +94,9 @@ void LatestDocuments::Wrote(std::string_view partition_prefix, const std::string
     // reads (its release of the count) before this write. Every value is
     // made a non-const string (MakeValue), so writing to it is allowed.
     std::atomic_thread_fence(std::memory_order_acquire);
-    const_cast<std::string&>(*e.stored).assign(stored);
+    put(const_cast<std::string&>(*e.stored));
   } else {
-    e.stored = MakeValue(stored);
+    e.stored = make();
   }
   s.bytes += Cost(it->first, e);
   while (s.bytes > s.capacity && !s.lru.empty()) s.EraseLocked(s.slots.find(s.lru.back()));

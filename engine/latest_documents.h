@@ -61,6 +61,13 @@ class LatestDocuments {
   // table knows the partition; copied into the value it replaces when no
   // reader holds that one, so a write allocates nothing).
   void Wrote(std::string_view partition_prefix, const std::string& pk, std::string_view stored);
+  // The same, taking the bytes of *stored instead of copying them. When the
+  // write is recorded, *stored is left holding the replaced value's bytes (no
+  // reader held them: the buffers are swapped) or nothing (a reader holds
+  // them); otherwise it is unchanged. The write path's stored forms are
+  // buffers it reuses: a swap saves copying 3 KB into a cold buffer per
+  // snapshot (LatestDocuments::Wrote was 5.6% of a write at 2.16 M).
+  void Wrote(std::string_view partition_prefix, const std::string& pk, std::string* stored);
   // document `pk` of the partition is gone (deleted, or moved to another key).
   void Removed(std::string_view partition_prefix, std::string_view pk);
   // every document of the partition with a key in [begin, end) is gone.
@@ -70,6 +77,10 @@ class LatestDocuments {
   size_t bytes() const;
 
  private:
+  // Wrote's common part: put(held) writes the new bytes into the replaced
+  // value when no reader holds it; make() makes a new value otherwise.
+  template <typename Put, typename Make>
+  void Replace(std::string_view partition_prefix, const std::string& pk, Put put, Make make);
   struct Slot {
     Entry entry;
     std::list<std::string>::iterator lru;  // position in lru (front = most recent)

@@ -628,7 +628,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (!t.written || !t.coll->time_series()) continue;
     if (t.has) {
       if (t.newest_of_partition)
-        latest_.Wrote(t.new_partition, t.new_pk, *t.new_bytes);
+        latest_.Wrote(t.new_partition, t.new_pk, t.new_bytes);  // takes the bytes: read no more below
       NotifySeries(SeriesChange{t.coll->def.id, *t.partition, t.time->timestamp()});  // both checked by the key
     }
     if (!t.had || (t.has && t.old_pk == t.new_pk)) continue;

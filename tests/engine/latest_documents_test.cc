@@ -78,6 +78,31 @@ TEST(LatestDocuments, AWriteRewritesAValueInPlaceOnlyWhenNoReaderHoldsIt) {
   EXPECT_EQ(t.bytes(), Prefix("m1").size() + Key("m1", 70).size() + 100 + 64);
 }
 
+// The write path hands its buffer over: taken by a swap when no reader
+// holds the replaced value (the caller gets that value's buffer back),
+// moved into a new value when one does (the reader's stays as it was).
+TEST(LatestDocuments, AWriteCanTakeTheCallersBytes) {
+  LatestDocuments t(1 << 20);
+  t.Install(Prefix("m1"), t.Generation(Prefix("m1")), Key("m1", 50), std::string(100, 'a'));
+  std::optional<LatestDocuments::Entry> held = t.Get(Prefix("m1"));
+  std::string bytes(100, 'b');
+  t.Wrote(Prefix("m1"), Key("m1", 60), &bytes);
+  EXPECT_EQ(*held->stored, std::string(100, 'a'));  // unchanged for its reader
+  EXPECT_EQ(*t.Get(Prefix("m1"))->stored, std::string(100, 'b'));
+  held.reset();
+  bytes.assign(100, 'c');
+  const char* given = bytes.data();
+  t.Wrote(Prefix("m1"), Key("m1", 70), &bytes);
+  auto now = t.Get(Prefix("m1"));
+  EXPECT_EQ(*now->stored, std::string(100, 'c'));
+  EXPECT_EQ(now->stored->data(), given);  // taken, not copied
+  EXPECT_EQ(bytes, std::string(100, 'b'));  // the replaced value's buffer, back to the caller
+  std::string older(10, 'd');
+  t.Wrote(Prefix("m1"), Key("m1", 65), &older);  // older: nothing taken
+  EXPECT_EQ(older, std::string(10, 'd'));
+  EXPECT_EQ(*t.Get(Prefix("m1"))->stored, std::string(100, 'c'));
+}
+
 TEST(LatestDocuments, RemovingTheNewestDocumentForgetsThePartition) {
   LatestDocuments t(1 << 20);
   t.Install(Prefix("m1"), t.Generation(Prefix("m1")), Key("m1", 50), "v50");
