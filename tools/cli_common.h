@@ -54,7 +54,7 @@ class LineWriter {
 // `allow_undeclared_collections`: Options::allow_undeclared_collections.
 StatusOr<std::unique_ptr<Database>> OpenDb(const Globals& g, bool create, bool allow_undeclared_collections = false);
 // A check for a whole-number option of at least `min`, whose message says
-// so ("--monitors: must be a whole number of at least 1, not 0"). CLI11's
+// so ("--monitors: must be a whole number of at least 1, not '0'"). CLI11's
 // PositiveNumber and NonNegativeNumber write their bound out as DBL_MAX in
 // full, 300 digits.
 CLI::Validator AtLeast(int64_t min);

@@ -43,9 +43,9 @@ tools::GeneratorOptions IngestedSnapshots(const WorkloadOptions& o, int64_t t0) 
 
 // Hands `b` to `store` (prepared untimed) and adds the write's time and the
 // snapshots the store kept to `wall`, and to `cpu` with the CPU time of the
-// calling thread and of the store's write helpers when given. Returns the write's status; a failed write's time
-// counts, its snapshots do not. `*json_bytes`, when given, grows by the
-// plain JSON of the kept snapshots.
+// calling thread and of the store's write helpers when given. Returns the
+// write's status; a failed write's time counts, its snapshots do not.
+// `*json_bytes`, when given, grows by the plain JSON of the kept snapshots.
 Status TimedIngest(SnapshotStore& store, const SnapshotBatch& b, Measure& wall, Measure* cpu = nullptr,
                    uint64_t* json_bytes = nullptr) {
   store.Prepare(b);

@@ -16,7 +16,7 @@ namespace hearth::compare {
 class HearthStore : public SnapshotStore {
  public:
   // Opens (creating) the store in `dir` with a block cache of `cache_bytes`.
-  // `sst_dictionary_bytes` overrides Options::document_sst_dictionary_bytes.
+  // `settings` override hearth's Options where given (HearthSettings).
   static StatusOr<std::unique_ptr<HearthStore>> Open(const std::string& dir, size_t cache_bytes,
                                                      const HearthSettings& settings = {});
   ~HearthStore() override;
