@@ -289,7 +289,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       failed[d] = std::move(s);
       return;
     }
-    schema::EncodeDocumentFields(fields, &encoded_fields[i]);
+    schema::BeginStoredDocument(fields, sizes[i].plain_json, &encoded_fields[i]);
     AppendEntries(*colls[i], paths[i], MapFieldSource(fields), fields, &entries_of[i]);
   });
   for (Status& s : failed) HEARTH_RETURN_IF_ERROR(std::move(s));
@@ -450,15 +450,18 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   std::map<std::string, CounterDelta> deltas;  // by collection
   LedgerChanges ledger;  // time series
   std::vector<Entry> new_entries;
-  // The stored forms, each document on its own: shared with the helper
+  // The stored forms, each document on its own. An uncompressed set or
+  // create was begun before the lock (BeginStoredDocument): its times and
+  // checksum finish it in place, here. The others (compressed, or fields
+  // changed under the lock) are encoded whole, shared with the helper
   // threads, but for a collection sampling for its first dictionary, whose
   // documents are sampled and stored in batch order (a sample can change the
   // codec of the documents after it).
   auto store_form = [&](Touched& t) {
     const Timestamp created = t.had ? t.old_create : commit;
     if (t.encoded_op) {
-      schema::EncodeStoredDocumentFromFields(encoded_fields[*t.encoded_op], created, commit, t.coll->compression,
-                                             t.json_size, t.new_bytes);
+      schema::EncodeStoredDocumentFromFields(schema::BegunFields(encoded_fields[*t.encoded_op]), created, commit,
+                                             t.coll->compression, t.json_size, t.new_bytes);
     } else {
       *t.new_bytes = schema::EncodeStoredDocument(*t.fields, created, commit, t.coll->compression, t.json_size);
     }
@@ -466,6 +469,11 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   std::vector<Touched*> to_store;
   for (Touched& t : touched) {
     if (!t.written || !t.has) continue;
+    if (t.encoded_op && t.coll->compression.written() == schema::Codec::kNone) {
+      t.new_bytes = &encoded_fields[*t.encoded_op];
+      schema::FinishStoredDocument(t.had ? t.old_create : commit, commit, t.new_bytes);
+      continue;
+    }
     t.new_bytes = &stored[stored_used++];
     if (!t.coll->SamplingForDictionary()) {
       to_store.push_back(&t);

@@ -411,19 +411,6 @@ Timestamp TopLevelTime(std::string_view b, uint32_t field) {
   return {};
 }
 
-// Appends the body's create and update times (they come first).
-void AppendTimes(Timestamp create_time, Timestamp update_time, size_t fields_size, std::string* out) {
-  BodyWriter w;
-  const size_t size = DelimitedSize(document::kCreateTime, TimestampSize(create_time)) +
-                      DelimitedSize(document::kUpdateTime, TimestampSize(update_time));
-  const size_t start = out->size();
-  out->reserve(start + size + fields_size);
-  out->resize(start + size);
-  uint8_t* p = reinterpret_cast<uint8_t*>(out->data() + start);
-  p = w.WriteTimestamp(document::kCreateTime, create_time, p);
-  w.WriteTimestamp(document::kUpdateTime, update_time, p);
-}
-
 // Appends the fields' part measured by `w` (fields_size bytes).
 void AppendFields(const MapValue& fields, BodyWriter& w, size_t fields_size, std::string* out) {
   const size_t start = out->size();
@@ -440,15 +427,26 @@ void EncodeDocumentFields(const MapValue& fields, std::string* out) {
 
 void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp update_time, std::string* out) {
   BodyWriter w;
-  const size_t fields_size = w.MeasureEntries(fields);
-  AppendTimes(create_time, update_time, fields_size, out);
-  AppendFields(fields, w, fields_size, out);
+  AppendFields(fields, w, w.MeasureEntries(fields), out);
+  AppendDocumentTimes(create_time, update_time, out);
 }
 
 void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
                                   std::string* out) {
-  AppendTimes(create_time, update_time, encoded_fields.size(), out);
+  out->reserve(out->size() + encoded_fields.size() + kMaxTimesBytes);
   out->append(encoded_fields);
+  AppendDocumentTimes(create_time, update_time, out);
+}
+
+void AppendDocumentTimes(Timestamp create_time, Timestamp update_time, std::string* out) {
+  BodyWriter w;
+  const size_t size = DelimitedSize(document::kCreateTime, TimestampSize(create_time)) +
+                      DelimitedSize(document::kUpdateTime, TimestampSize(update_time));
+  const size_t start = out->size();
+  out->resize(start + size);
+  uint8_t* p = reinterpret_cast<uint8_t*>(out->data() + start);
+  p = w.WriteTimestamp(document::kCreateTime, create_time, p);
+  w.WriteTimestamp(document::kUpdateTime, update_time, p);
 }
 
 Timestamp DocumentBody::create_time() const { return TopLevelTime(bytes_, document::kCreateTime); }

@@ -2,8 +2,8 @@
 // of Firestore's own google.firestore.v1.Document, written field by field
 // with protobuf's coded streams (no message objects are built).
 //
-//   Document  := create_time(3: Timestamp) update_time(4: Timestamp)
-//                fields(2: MapEntry)*          entries in key byte order
+//   Document  := fields(2: MapEntry)*          entries in key byte order
+//                create_time(3: Timestamp) update_time(4: Timestamp)
 //   MapEntry  := key(1: string) value(2: Value)
 //   Value     := one of boolean_value(1) integer_value(2, int64 varint)
 //                double_value(3, fixed64) reference_value(5) map_value(6: MapValue)
@@ -23,10 +23,18 @@
 // two snapshots is the same bytes in both: compression across snapshots
 // (RocksDB blocks, dictionaries) finds them. A field is
 // still read without decoding the others: entries are length-prefixed and
-// skipped. The times come first so reading them costs two varints.
+// skipped.
 //
-// DO NOT CHANGE the layout; it is stored. Decoding accepts any field order
-// and unknown fields are an error (hearth wrote every body it reads).
+// The times come last (written so since 2026-12-03; bodies written before
+// have them first, and are read alike): the fields, nearly all of a body,
+// are encoded before a write knows its commit time, straight into the
+// buffer that becomes the stored value, and the times are appended to it
+// under the write lock (document_codec.h, BeginStoredDocument). Reading a
+// time skips the top-level entries before it (a tag and a length each).
+//
+// DO NOT CHANGE the layout otherwise; it is stored. Decoding accepts any
+// field order and unknown fields are an error (hearth wrote every body it
+// reads).
 #pragma once
 
 #include <functional>
@@ -47,11 +55,15 @@ void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp
 // The same body in two steps, so the fields (nearly all of it) can be
 // encoded before the times are known (the write path does it off its lock):
 // EncodeDocumentFields appends the fields' part, EncodeDocumentBodyFromFields
-// appends the body made of the times and that part, byte for byte what
-// EncodeDocumentBody appends.
+// appends the body made of that part and the times, byte for byte what
+// EncodeDocumentBody appends; AppendDocumentTimes appends the times alone,
+// to a body's fields part already in place.
 void EncodeDocumentFields(const MapValue& fields, std::string* out);
 void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
                                   std::string* out);
+void AppendDocumentTimes(Timestamp create_time, Timestamp update_time, std::string* out);
+// The most bytes AppendDocumentTimes appends (two tagged Timestamps).
+constexpr size_t kMaxTimesBytes = 2 * (2 + 1 + 10 + 1 + 10);
 
 // A read-only view over body bytes (not copied; keep them alive). The bytes
 // are trusted to be well formed (checksummed); malformed input yields empty

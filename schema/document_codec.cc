@@ -128,6 +128,28 @@ void EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp c
       [&](std::string* body) { EncodeDocumentBodyFromFields(encoded_fields, create_time, update_time, body); }, out);
 }
 
+void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out) {
+  out->clear();
+  BeginStored(kDocumentFormatVersion, Codec::kNone, 0, plain_json_size, out);
+  EncodeDocumentFields(fields, out);
+  out->reserve(out->size() + kMaxTimesBytes);
+}
+
+std::string_view BegunFields(std::string_view begun) {
+  StoredHeader h;
+  size_t pos = 0;
+  ParseHeaderFields(begun, &h, &pos);  // hearth's own header: well formed
+  return begun.substr(pos + kChecksumBytes[kDocumentFormatVersion]);
+}
+
+void FinishStoredDocument(Timestamp create_time, Timestamp update_time, std::string* begun) {
+  StoredHeader h;
+  size_t checksum_at = 0;
+  ParseHeaderFields(*begun, &h, &checksum_at);
+  AppendDocumentTimes(create_time, update_time, begun);
+  SealStored(kDocumentFormatVersion, checksum_at, begun);
+}
+
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {
   MapValue kept;
   for (const std::string& n : names)

@@ -71,6 +71,19 @@ std::string EncodeStoredDocument(const MapValue& fields, Timestamp create_time, 
 void EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
                                     const Compression& compression, uint64_t plain_json_size, std::string* out);
 
+// The uncompressed stored form in two steps, as the write path makes it:
+// before its lock, BeginStoredDocument replaces *out with the header and
+// the fields (all but the times and the checksum; capacity reused); under
+// it, once the commit time is known, FinishStoredDocument appends the times
+// and fills in the checksum. The result is byte for byte
+// EncodeStoredDocument(fields, create_time, update_time, {}, plain_json_size):
+// no 3 KB copy from a fields buffer into the stored one.
+void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out);
+void FinishStoredDocument(Timestamp create_time, Timestamp update_time, std::string* begun);
+// The fields part of a value BeginStoredDocument made (what
+// EncodeDocumentFields appends), for storing it with a codec instead.
+std::string_view BegunFields(std::string_view begun);
+
 // The top-level `names` of `fields` alone: a document's projection.
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names);
 // The stored form (uncompressed, no JSON size) of that projection.

@@ -190,21 +190,61 @@ TEST(DocumentCodec, ADictionaryTheStoreLacksIsDataLossNamingIt) {
 }
 
 TEST(DocumentCodec, TheBodyIsFirestoresDocumentProtobuf) {
-  // {a: 1}, both times zero: create_time (field 3) and update_time (4) as
-  // empty Timestamps, then fields (2) as a map entry {key "a", value {integer_value 1}}.
+  // {a: 1}, both times zero: fields (2) as a map entry {key "a", value
+  // {integer_value 1}}, then create_time (field 3) and update_time (4) as
+  // empty Timestamps.
   std::string body;
   EncodeDocumentBody({{"a", Value::Integer(1)}}, {}, {}, &body);
-  EXPECT_EQ(body, std::string("\x1a\x00\x22\x00\x12\x07\x0a\x01"
-                              "a\x12\x02\x10\x01",
+  EXPECT_EQ(body, std::string("\x12\x07\x0a\x01"
+                              "a\x12\x02\x10\x01"
+                              "\x1a\x00\x22\x00",
                               13));
   // A string (field 17: a two-byte tag) and a timestamp (field 10).
   body.clear();
   EncodeDocumentBody({{"s", Value::String("hi")}, {"t", Value::Time({1, 2})}}, {5, 0}, {0, 6}, &body);
-  EXPECT_EQ(body, std::string("\x1a\x02\x08\x05"
-                              "\x22\x02\x10\x06"
-                              "\x12\x0a\x0a\x01s\x12\x05\x8a\x01\x02hi"
-                              "\x12\x0b\x0a\x01t\x12\x06\x52\x04\x08\x01\x10\x02",
+  EXPECT_EQ(body, std::string("\x12\x0a\x0a\x01s\x12\x05\x8a\x01\x02hi"
+                              "\x12\x0b\x0a\x01t\x12\x06\x52\x04\x08\x01\x10\x02"
+                              "\x1a\x02\x08\x05"
+                              "\x22\x02\x10\x06",
                               33));
+}
+
+TEST(DocumentCodec, BodiesWrittenWithTheTimesFirstReadAlike) {
+  // Bodies written before 2026-12-03 have the times first: the same
+  // document as the second body above.
+  const std::string old("\x1a\x02\x08\x05"
+                        "\x22\x02\x10\x06"
+                        "\x12\x0a\x0a\x01s\x12\x05\x8a\x01\x02hi"
+                        "\x12\x0b\x0a\x01t\x12\x06\x52\x04\x08\x01\x10\x02",
+                        33);
+  const std::string stored = WrapStoredPayload(kDocumentFormatVersion, Codec::kNone, 0, old, 20);
+  auto sd = StoredDocument::Parse(stored, "c/d", Verification::kFull);
+  ASSERT_TRUE(sd.ok()) << sd.status().ToString();
+  EXPECT_EQ(sd->create_time(), (Timestamp{5, 0}));
+  EXPECT_EQ(sd->update_time(), (Timestamp{0, 6}));
+  EXPECT_EQ(sd->Fields(), (MapValue{{"s", Value::String("hi")}, {"t", Value::Time({1, 2})}}));
+  EXPECT_EQ(sd->Field("t"), Value::Time({1, 2}));
+}
+
+TEST(DocumentCodec, AStoredDocumentBegunAndFinishedIsTheSameBytes) {
+  // One buffer for every seed, as the write path reuses its buffers.
+  std::string begun(5000, 'x');
+  for (uint64_t seed = 0; seed < 50; seed++) {
+    const MapValue m = RandomDocument(seed);
+    const Timestamp created{10 + int64_t(seed), 1}, updated{2000000000, int32_t(seed)};
+    const uint64_t json_size = 100 + seed * 1000;
+    BeginStoredDocument(m, json_size, &begun);
+    std::string fields;
+    EncodeDocumentFields(m, &fields);
+    EXPECT_EQ(BegunFields(begun), fields) << "seed " << seed;
+    FinishStoredDocument(created, updated, &begun);
+    EXPECT_EQ(begun, EncodeStoredDocument(m, created, updated, {}, json_size)) << "seed " << seed;
+    auto sd = StoredDocument::Parse(begun, "c/d", Verification::kFull);
+    ASSERT_TRUE(sd.ok()) << sd.status().ToString();
+    EXPECT_EQ(sd->create_time(), created);
+    EXPECT_EQ(sd->update_time(), updated);
+    EXPECT_EQ(PeekJsonSize(begun), json_size);
+  }
 }
 
 TEST(DocumentCodec, KeepsTheSignOfZeroAndTheExtremes) {
