@@ -4,6 +4,7 @@
 // WriteBatch, so a crash leaves the old state or the new one.
 #include <algorithm>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -273,6 +274,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   // of a write's own work; other writers wait only for the rest), shared
   // with the helper threads.
   BufferPool::Lease encoded_fields = document_buffers_.Take(n);
+  std::unique_ptr<schema::RunningChecksum[]> sums(new schema::RunningChecksum[n]);  // uninitialized: Begin sets each
   std::vector<std::vector<Entry>> entries_of(n);  // of the fields as written
   std::vector<size_t> documents;
   for (size_t i = 0; i < n; i++) {
@@ -289,7 +291,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       failed[d] = std::move(s);
       return;
     }
-    schema::BeginStoredDocument(fields, sizes[i].plain_json, &encoded_fields[i]);
+    schema::BeginStoredDocument(fields, sizes[i].plain_json, &encoded_fields[i], &sums[i]);
     AppendEntries(*colls[i], paths[i], MapFieldSource(fields), fields, &entries_of[i]);
   });
   for (Status& s : failed) HEARTH_RETURN_IF_ERROR(std::move(s));
@@ -471,7 +473,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (!t.written || !t.has) continue;
     if (t.encoded_op && t.coll->compression.written() == schema::Codec::kNone) {
       t.new_bytes = &encoded_fields[*t.encoded_op];
-      schema::FinishStoredDocument(t.had ? t.old_create : commit, commit, t.new_bytes);
+      schema::FinishStoredDocument(t.had ? t.old_create : commit, commit, t.new_bytes, &sums[*t.encoded_op]);
       continue;
     }
     t.new_bytes = &stored[stored_used++];

@@ -1,6 +1,7 @@
 #include "schema/document_codec.h"
 
-#include <xxh_x86dispatch.h>  // XXH3 with the widest vectors this CPU has (the plain entry points are SSE2)
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t's size, for RunningChecksum
+#include <xxh_x86dispatch.h>        // XXH3 with the widest vectors this CPU has (the plain entry points are SSE2)
 
 #include <algorithm>
 #include <cstring>
@@ -59,12 +60,16 @@ size_t BeginStored(uint8_t version, Codec codec, uint32_t dict_id, uint64_t json
   return at;
 }
 
+// Writes `sum` where the checksum goes.
+void WriteChecksum(uint8_t version, uint64_t sum, size_t checksum_at, std::string* out) {
+  for (size_t i = 0; i < kChecksumBytes[version]; i++) (*out)[checksum_at + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+}
+
 // Fills in the checksum of everything after it.
 void SealStored(uint8_t version, size_t checksum_at, std::string* out) {
-  const size_t sum_bytes = kChecksumBytes[version];
   const std::string_view all(*out);
-  const uint64_t sum = Checksum(version, all.substr(0, checksum_at), all.substr(checksum_at + sum_bytes));
-  for (size_t i = 0; i < sum_bytes; i++) (*out)[checksum_at + i] = static_cast<char>((sum >> (8 * i)) & 0xFF);
+  WriteChecksum(version, Checksum(version, all.substr(0, checksum_at), all.substr(checksum_at + kChecksumBytes[version])),
+                checksum_at, out);
 }
 
 }  // namespace
@@ -128,11 +133,21 @@ void EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp c
       [&](std::string* body) { EncodeDocumentBodyFromFields(encoded_fields, create_time, update_time, body); }, out);
 }
 
-void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out) {
+static_assert(sizeof(XXH3_state_t) <= sizeof(RunningChecksum) && alignof(XXH3_state_t) <= alignof(RunningChecksum));
+
+RunningChecksum::RunningChecksum() {}
+
+void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out, RunningChecksum* sum) {
   out->clear();
-  BeginStored(kDocumentFormatVersion, Codec::kNone, 0, plain_json_size, out);
+  const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, plain_json_size, out);
+  const size_t fields_at = out->size();
   EncodeDocumentFields(fields, out);
   out->reserve(out->size() + kMaxTimesBytes);
+  // Checksum()'s sum, streamed: seeded with the header's, over the payload.
+  auto* state = reinterpret_cast<XXH3_state_t*>(sum->state_);
+  XXH3_INITSTATE(state);
+  XXH3_64bits_reset_withSeed(state, XXH3_64bits_dispatch(out->data(), checksum_at));
+  XXH3_64bits_update_dispatch(state, out->data() + fields_at, out->size() - fields_at);
 }
 
 std::string_view BegunFields(std::string_view begun) {
@@ -142,12 +157,15 @@ std::string_view BegunFields(std::string_view begun) {
   return begun.substr(pos + kChecksumBytes[kDocumentFormatVersion]);
 }
 
-void FinishStoredDocument(Timestamp create_time, Timestamp update_time, std::string* begun) {
+void FinishStoredDocument(Timestamp create_time, Timestamp update_time, std::string* begun, RunningChecksum* sum) {
   StoredHeader h;
   size_t checksum_at = 0;
   ParseHeaderFields(*begun, &h, &checksum_at);
+  const size_t times_at = begun->size();
   AppendDocumentTimes(create_time, update_time, begun);
-  SealStored(kDocumentFormatVersion, checksum_at, begun);
+  auto* state = reinterpret_cast<XXH3_state_t*>(sum->state_);
+  XXH3_64bits_update_dispatch(state, begun->data() + times_at, begun->size() - times_at);
+  WriteChecksum(kDocumentFormatVersion, XXH3_64bits_digest(state), checksum_at, begun);
 }
 
 MapValue ProjectedFields(const MapValue& fields, std::span<const std::string> names) {

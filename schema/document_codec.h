@@ -73,13 +73,23 @@ void EncodeStoredDocumentFromFields(std::string_view encoded_fields, Timestamp c
 
 // The uncompressed stored form in two steps, as the write path makes it:
 // before its lock, BeginStoredDocument replaces *out with the header and
-// the fields (all but the times and the checksum; capacity reused); under
-// it, once the commit time is known, FinishStoredDocument appends the times
-// and fills in the checksum. The result is byte for byte
-// EncodeStoredDocument(fields, create_time, update_time, {}, plain_json_size):
-// no 3 KB copy from a fields buffer into the stored one.
-void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out);
-void FinishStoredDocument(Timestamp create_time, Timestamp update_time, std::string* begun);
+// the fields (all but the times and the checksum; capacity reused) and
+// starts the checksum in *sum; under it, once the commit time is known,
+// FinishStoredDocument appends the times and fills in the checksum. The
+// result is byte for byte EncodeStoredDocument(fields, create_time,
+// update_time, {}, plain_json_size): no 3 KB copy from a fields buffer into
+// the stored one, and only the times are summed under the lock.
+class RunningChecksum {
+ public:
+  RunningChecksum();  // leaves the 576-byte state uninitialized until Begin
+
+ private:
+  friend void BeginStoredDocument(const MapValue&, uint64_t, std::string*, RunningChecksum*);
+  friend void FinishStoredDocument(Timestamp, Timestamp, std::string*, RunningChecksum*);
+  alignas(64) unsigned char state_[576];  // an XXH3_state_t (checked in document_codec.cc)
+};
+void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out, RunningChecksum* sum);
+void FinishStoredDocument(Timestamp create_time, Timestamp update_time, std::string* begun, RunningChecksum* sum);
 // The fields part of a value BeginStoredDocument made (what
 // EncodeDocumentFields appends), for storing it with a codec instead.
 std::string_view BegunFields(std::string_view begun);

@@ -233,11 +233,12 @@ TEST(DocumentCodec, AStoredDocumentBegunAndFinishedIsTheSameBytes) {
     const MapValue m = RandomDocument(seed);
     const Timestamp created{10 + int64_t(seed), 1}, updated{2000000000, int32_t(seed)};
     const uint64_t json_size = 100 + seed * 1000;
-    BeginStoredDocument(m, json_size, &begun);
+    RunningChecksum sum;
+    BeginStoredDocument(m, json_size, &begun, &sum);
     std::string fields;
     EncodeDocumentFields(m, &fields);
     EXPECT_EQ(BegunFields(begun), fields) << "seed " << seed;
-    FinishStoredDocument(created, updated, &begun);
+    FinishStoredDocument(created, updated, &begun, &sum);
     EXPECT_EQ(begun, EncodeStoredDocument(m, created, updated, {}, json_size)) << "seed " << seed;
     auto sd = StoredDocument::Parse(begun, "c/d", Verification::kFull);
     ASSERT_TRUE(sd.ok()) << sd.status().ToString();
