@@ -8,7 +8,6 @@ BufferPool::Lease BufferPool::Take(size_t n) {
   for (size_t i = 0; i < n && !spare_.empty(); i++) {
     held_ -= spare_.back().capacity();
     out[i].swap(spare_.back());
-    out[i].clear();
     spare_.pop_back();
   }
   return Lease(this, std::move(out));

@@ -23,8 +23,11 @@ class BufferPool {
   // Keeps at most `max_bytes` of buffer capacity between leases.
   explicit BufferPool(size_t max_bytes) : max_bytes_(max_bytes) {}
 
-  // `n` empty buffers, borrowed until the lease ends; the caller may grow,
-  // shrink or move them out (a moved-out buffer simply comes back empty).
+  // `n` buffers, borrowed until the lease ends; the caller may grow, shrink
+  // or move them out (a moved-out buffer simply comes back empty). A buffer
+  // still holds what an earlier lease left in it (callers replace it): one
+  // written in place by resizing (schema::BeginStoredDocument) is then
+  // zero-filled only where it grows, not whole, as an emptied one would be.
   class Lease {
    public:
     Lease(BufferPool* pool, std::vector<std::string> buffers) : pool_(pool), buffers_(std::move(buffers)) {}

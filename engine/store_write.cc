@@ -298,9 +298,6 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
 
   std::lock_guard lock(write_mu_);
   if (closed_) return Status::FailedPrecondition("the store is closed");
-  // The stored forms, one buffer per document written (at most one per op).
-  BufferPool::Lease stored = document_buffers_.Take(batch.size());
-  size_t stored_used = 0;
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
   std::unordered_map<std::string_view, size_t> by_path;  // views of path_strs
   rocksdb::ReadOptions ro;
@@ -468,7 +465,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       *t.new_bytes = schema::EncodeStoredDocument(*t.fields, created, commit, t.coll->compression, t.json_size);
     }
   };
-  std::vector<Touched*> to_store;
+  std::vector<Touched*> whole;  // the others, in batch order
   for (Touched& t : touched) {
     if (!t.written || !t.has) continue;
     if (t.encoded_op && t.coll->compression.written() == schema::Codec::kNone) {
@@ -476,7 +473,13 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       schema::FinishStoredDocument(t.had ? t.old_create : commit, commit, t.new_bytes, &sums[*t.encoded_op]);
       continue;
     }
-    t.new_bytes = &stored[stored_used++];
+    whole.push_back(&t);
+  }
+  BufferPool::Lease stored = document_buffers_.Take(whole.size());  // their stored forms
+  std::vector<Touched*> to_store;
+  for (size_t k = 0; k < whole.size(); k++) {
+    Touched& t = *whole[k];
+    t.new_bytes = &stored[k];
     if (!t.coll->SamplingForDictionary()) {
       to_store.push_back(&t);
       continue;

@@ -425,6 +425,13 @@ void EncodeDocumentFields(const MapValue& fields, std::string* out) {
   AppendFields(fields, w, w.MeasureEntries(fields), out);
 }
 
+void EncodeDocumentFieldsAt(const MapValue& fields, size_t at, std::string* out) {
+  BodyWriter w;
+  const size_t size = w.MeasureEntries(fields);
+  out->resize(at + size);
+  w.WriteEntries(fields, document::kFields, reinterpret_cast<uint8_t*>(out->data() + at));
+}
+
 void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp update_time, std::string* out) {
   BodyWriter w;
   AppendFields(fields, w, w.MeasureEntries(fields), out);

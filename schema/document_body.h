@@ -59,6 +59,10 @@ void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp
 // EncodeDocumentBody appends; AppendDocumentTimes appends the times alone,
 // to a body's fields part already in place.
 void EncodeDocumentFields(const MapValue& fields, std::string* out);
+// The same part written at offset `at` of *out, which is resized to end
+// right after it (the bytes before `at` are left as they were; zeros where
+// *out was shorter). A reused buffer is zero-filled only where it grows.
+void EncodeDocumentFieldsAt(const MapValue& fields, size_t at, std::string* out);
 void EncodeDocumentBodyFromFields(std::string_view encoded_fields, Timestamp create_time, Timestamp update_time,
                                   std::string* out);
 void AppendDocumentTimes(Timestamp create_time, Timestamp update_time, std::string* out);

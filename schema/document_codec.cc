@@ -48,13 +48,24 @@ std::string ParseHeaderFields(std::string_view bytes, StoredHeader* h, size_t* p
   return {};
 }
 
+// Writes a stored value's header fields (those before the checksum) at `p`;
+// returns how many bytes they took (at most kMaxHeaderFieldsBytes).
+constexpr size_t kMaxHeaderFieldsBytes = 2 + 5 + 10;
+size_t WriteHeaderFields(uint8_t version, Codec codec, uint32_t dict_id, uint64_t json_size, uint8_t* p) {
+  using google::protobuf::io::CodedOutputStream;
+  uint8_t* const start = p;
+  *p++ = version;
+  *p++ = static_cast<uint8_t>(codec);
+  p = CodedOutputStream::WriteVarint32ToArray(dict_id, p);
+  if (version >= 3) p = CodedOutputStream::WriteVarint64ToArray(json_size, p);
+  return static_cast<size_t>(p - start);
+}
+
 // Appends a stored value's header fields and room for its checksum; returns
 // where the checksum goes. The payload is appended after it, then sealed.
 size_t BeginStored(uint8_t version, Codec codec, uint32_t dict_id, uint64_t json_size, std::string* out) {
-  out->push_back(static_cast<char>(version));
-  out->push_back(static_cast<char>(codec));
-  AppendVarint(dict_id, out);
-  if (version >= 3) AppendVarint(json_size, out);
+  uint8_t head[kMaxHeaderFieldsBytes];
+  out->append(reinterpret_cast<const char*>(head), WriteHeaderFields(version, codec, dict_id, json_size, head));
   const size_t at = out->size();
   out->resize(at + kChecksumBytes[version]);
   return at;
@@ -138,10 +149,14 @@ static_assert(sizeof(XXH3_state_t) <= sizeof(RunningChecksum) && alignof(XXH3_st
 RunningChecksum::RunningChecksum() {}
 
 void BeginStoredDocument(const MapValue& fields, uint64_t plain_json_size, std::string* out, RunningChecksum* sum) {
-  out->clear();
-  const size_t checksum_at = BeginStored(kDocumentFormatVersion, Codec::kNone, 0, plain_json_size, out);
-  const size_t fields_at = out->size();
-  EncodeDocumentFields(fields, out);
+  // The fields are written in place after the header's room: *out is
+  // resized, never cleared first, so only what it grows by is zero-filled
+  // (a cleared 3 KB buffer was zero-filled whole, then overwritten).
+  uint8_t head[kMaxHeaderFieldsBytes];
+  const size_t checksum_at = WriteHeaderFields(kDocumentFormatVersion, Codec::kNone, 0, plain_json_size, head);
+  const size_t fields_at = checksum_at + kChecksumBytes[kDocumentFormatVersion];
+  EncodeDocumentFieldsAt(fields, fields_at, out);
+  std::memcpy(out->data(), head, checksum_at);
   out->reserve(out->size() + kMaxTimesBytes);
   // Checksum()'s sum, streamed: seeded with the header's, over the payload.
   auto* state = reinterpret_cast<XXH3_state_t*>(sum->state_);

@@ -7,7 +7,7 @@
 namespace hearth::engine {
 namespace {
 
-TEST(BufferPool, ALeaseGivesEmptyBuffersThatComeBackWithTheirCapacity) {
+TEST(BufferPool, ALeaseGivesBuffersThatComeBackWithTheirAllocationAndBytes) {
   BufferPool pool(1 << 20);
   const char* grown = nullptr;
   {
@@ -20,8 +20,9 @@ TEST(BufferPool, ALeaseGivesEmptyBuffersThatComeBackWithTheirCapacity) {
   EXPECT_GE(pool.held_bytes(), 3000u);
   BufferPool::Lease again = pool.Take(3);
   ASSERT_EQ(again.size(), 3u);
-  // The grown buffer is handed out again, emptied, with its allocation.
-  EXPECT_TRUE(again[0].empty());
+  // The grown buffer is handed out again with its allocation, still holding
+  // its bytes (a caller resizing it in place zero-fills nothing).
+  EXPECT_EQ(again[0], std::string(3000, 'a'));
   EXPECT_GE(again[0].capacity(), 3000u);
   EXPECT_EQ(again[0].data(), grown);
   EXPECT_TRUE(again[1].empty());
