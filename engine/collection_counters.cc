@@ -6,12 +6,13 @@
 
 namespace hearth::engine {
 
-void CounterDelta::Add(int sign, std::string_view stored) {
+void CounterDelta::Add(int sign, std::string_view stored) { Add(sign, stored.size(), schema::PeekJsonSize(stored)); }
+
+void CounterDelta::Add(int sign, size_t stored_size, uint64_t json_size) {
   documents += sign;
-  stored_bytes += sign * static_cast<int64_t>(stored.size());
-  const uint64_t json = schema::PeekJsonSize(stored);
-  json_bytes += sign * static_cast<int64_t>(json);
-  json_documents += json ? sign : 0;
+  stored_bytes += sign * static_cast<int64_t>(stored_size);
+  json_bytes += sign * static_cast<int64_t>(json_size);
+  json_documents += json_size ? sign : 0;
 }
 
 void CounterDelta::MergeInto(rocksdb::WriteBatch* wb, rocksdb::ColumnFamilyHandle* meta,

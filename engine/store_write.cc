@@ -281,6 +281,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     const auto kind = batch.ops()[i].kind;
     if (kind == WriteBatch::Kind::kSet || kind == WriteBatch::Kind::kCreate) documents.push_back(i);
   }
+  // What the locked steps need of each such document that follows from its
+  // path and fields alone, found here rather than under the lock.
+  struct Prepared {
+    bool done = false;
+    std::string name_key;                 // PlainDocumentKey
+    std::optional<std::string> self_pk;   // time series: SelfNamedPrimaryKey
+    const Value* partition = nullptr;     // time series: the fields' partition and time (nullptr: absent)
+    const Value* time = nullptr;
+  };
+  std::vector<Prepared> prepared(n);
   std::vector<Status> failed(documents.size());
   encode_helpers_.Run(documents.size(), kDocumentsPerChunk, [&](size_t d) {
     const size_t i = documents[d];
@@ -293,6 +303,17 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     }
     schema::BeginStoredDocument(fields, sizes[i].plain_json, &encoded_fields[i], &sums[i]);
     AppendEntries(*colls[i], paths[i], MapFieldSource(fields), fields, &entries_of[i]);
+    Prepared& p = prepared[i];
+    p.name_key = PlainDocumentKey(paths[i]);
+    if (colls[i]->time_series()) {
+      const TimeSeriesKey& ts = *colls[i]->def.time_series;
+      p.self_pk = SelfNamedPrimaryKey(ts, paths[i]);
+      auto part = fields.find(ts.partition_field);
+      auto time = fields.find(ts.time_field);
+      p.partition = part == fields.end() ? nullptr : &part->second;
+      p.time = time == fields.end() ? nullptr : &time->second;
+    }
+    p.done = true;
   });
   for (Status& s : failed) HEARTH_RETURN_IF_ERROR(std::move(s));
 
@@ -310,7 +331,8 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     const std::string& ps = path_strs[i];
     t.coll = colls[i];
     t.path = &paths[i];
-    t.name_key = PlainDocumentKey(paths[i]);
+    Prepared& p = prepared[i];
+    t.name_key = p.done ? std::move(p.name_key) : PlainDocumentKey(paths[i]);
     rocksdb::Status s;
     // While every stored document is self-named (keys.h), a self-named path's
     // document can only be at its own primary key, and none is there when
@@ -318,7 +340,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     // needs no read at all.
     std::optional<std::string> self_pk;
     if (t.coll->time_series() && !t.coll->other_ids)
-      self_pk = SelfNamedPrimaryKey(*t.coll->def.time_series, *t.path);
+      self_pk = p.done ? std::move(p.self_pk) : SelfNamedPrimaryKey(*t.coll->def.time_series, *t.path);
     if (self_pk) {
       const std::string_view partition = TimeSeriesPartitionOf(*self_pk, t.path->id());
       std::optional<LatestDocuments::Entry> newest = latest_.Get(partition);
@@ -488,10 +510,15 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     store_form(t);
   }
   encode_helpers_.Run(to_store.size(), kDocumentsPerChunk, [&](size_t k) { store_form(*to_store[k]); });
+  const CollectionState* delta_of = nullptr;  // the collection `delta` counts for
+  CounterDelta* delta = nullptr;
   for (Touched& t : touched) {
     if (!t.written) continue;  // only checked
     const CollectionState& c = *t.coll;
-    auto& delta = deltas[c.def.id];
+    if (&c != delta_of) {  // a batch's documents are nearly always of one collection
+      delta = &deltas[c.def.id];
+      delta_of = &c;
+    }
     std::string& pk = t.new_pk;
     bool self_named = false;  // time series: the id spells the written partition and time
     new_entries.clear();
@@ -501,10 +528,15 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       const std::string& bytes = *t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
-        auto part = fields.find(ts.partition_field);
-        auto time = fields.find(ts.time_field);
-        t.partition = part == fields.end() ? nullptr : &part->second;
-        t.time = time == fields.end() ? nullptr : &time->second;
+        if (t.encoded_op) {  // found with the fields, before the lock
+          t.partition = prepared[*t.encoded_op].partition;
+          t.time = prepared[*t.encoded_op].time;
+        } else {
+          auto part = fields.find(ts.partition_field);
+          auto time = fields.find(ts.time_field);
+          t.partition = part == fields.end() ? nullptr : &part->second;
+          t.time = time == fields.end() ? nullptr : &time->second;
+        }
         self_named = t.partition != nullptr && t.time != nullptr && IsSelfNamed(t.path->id(), *t.partition, *t.time);
         if (self_named && !t.self_pk.empty()) {
           pk = std::move(t.self_pk);  // the same key, already built for the lookup
@@ -537,10 +569,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         AppendEntries(c, *t.path, MapFieldSource(fields), fields, &new_entries);
       }
       CounterDelta added, removed;  // each counted once, for the collection and the ledger
-      added.Add(+1, bytes);
+      added.Add(+1, bytes.size(), t.json_size);  // the JSON size its header records
       if (t.had) removed.Add(-1, t.old_bytes);
-      delta += added;
-      delta += removed;
+      *delta += added;
+      *delta += removed;
       if (c.time_series()) {
         t.new_partition = TimeSeriesPartitionOf(t.new_pk, t.path->id());
         ledger.For(c.def.id, t.new_pk, t.new_partition) += added;
@@ -553,7 +585,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
         if (c.projection) wb.Delete(c.projection, t.old_pk);
         ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path->id())).Add(-1, t.old_bytes);
       }
-      delta.Add(-1, t.old_bytes);
+      delta->Add(-1, t.old_bytes);
     }
     // Index entries: remove what the old version had and the new lacks, add
     // the rest (all of them when a time-series primary key moved, since the
