@@ -270,9 +270,11 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     colls.push_back(c);
   }
   // The documents that sets and creates write: checked, measured, their
-  // fields encoded and their index entries made before the lock (nearly all
-  // of a write's own work; other writers wait only for the rest), shared
-  // with the helper threads.
+  // stored forms begun (all but the times and the checksum's last step) and
+  // their index entries made before the lock (nearly all of a write's own
+  // work; other writers wait only for the rest), shared with the helper
+  // threads. encoded_fields[i] becomes op i's stored value when it is
+  // stored uncompressed, as begun.
   BufferPool::Lease encoded_fields = document_buffers_.Take(n);
   std::unique_ptr<schema::RunningChecksum[]> sums(new schema::RunningChecksum[n]);  // uninitialized: Begin sets each
   std::vector<std::vector<Entry>> entries_of(n);  // of the fields as written
