@@ -38,6 +38,16 @@ std::optional<LatestDocuments::Entry> LatestDocuments::Get(std::string_view part
   return it->second.entry;
 }
 
+std::optional<bool> LatestDocuments::After(std::string_view partition_prefix, std::string_view pk) {
+  if (!enabled()) return std::nullopt;
+  Shard& s = *PlaceOf(partition_prefix).shard;
+  std::lock_guard lock(s.mu);
+  auto it = s.slots.find(partition_prefix);
+  if (it == s.slots.end()) return std::nullopt;
+  s.lru.splice(s.lru.begin(), s.lru, it->second.lru);
+  return pk > it->second.entry.pk;
+}
+
 uint64_t LatestDocuments::Generation(std::string_view partition_prefix) const {
   const Place p = PlaceOf(partition_prefix);
   std::lock_guard lock(p.shard->mu);

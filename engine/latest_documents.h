@@ -45,6 +45,10 @@ class LatestDocuments {
   // The newest document of the partition whose primary keys start with
   // `partition_prefix`, when the table knows it.
   std::optional<Entry> Get(std::string_view partition_prefix);
+  // Whether primary key `pk` sorts after that newest document's, when the
+  // table knows the partition (nullopt when not): what a write asks of each
+  // document it appends, without copying the entry as Get does.
+  std::optional<bool> After(std::string_view partition_prefix, std::string_view pk);
   // Whether the partition's shard is below 7/8 of its share of the capacity,
   // so that learning one more partition is unlikely to evict another (the
   // write path learns partitions only then: past it, a workload with more

@@ -323,6 +323,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   if (closed_) return Status::FailedPrecondition("the store is closed");
   std::deque<Touched> touched;  // stable addresses: Touched::fields may point into an element
   std::unordered_map<std::string_view, size_t> by_path;  // views of path_strs
+  by_path.reserve(n);
   rocksdb::ReadOptions ro;
 
   auto touch = [&](size_t i) -> StatusOr<Touched*> {
@@ -345,12 +346,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       self_pk = p.done ? std::move(p.self_pk) : SelfNamedPrimaryKey(*t.coll->def.time_series, *t.path);
     if (self_pk) {
       const std::string_view partition = TimeSeriesPartitionOf(*self_pk, t.path->id());
-      std::optional<LatestDocuments::Entry> newest = latest_.Get(partition);
-      if (!newest && latest_.HasRoom(partition)) {
+      std::optional<bool> after_newest = latest_.After(partition, *self_pk);
+      if (!after_newest && latest_.HasRoom(partition)) {
         HEARTH_RETURN_IF_ERROR(LearnNewest(*t.coll, partition));
-        newest = latest_.Get(partition);
+        after_newest = latest_.After(partition, *self_pk);
       }
-      if (newest && *self_pk > newest->pk) {
+      if (after_newest == true) {
         s = rocksdb::Status::NotFound();
       } else {
         s = db_->Get(ro, t.coll->docs, *self_pk, &t.old_bytes);

@@ -56,6 +56,18 @@ TEST(LatestDocuments, AWriteReplacesTheEntryOnlyWithANewerDocument) {
   EXPECT_EQ(Newest(t, "m10"), "(unknown)");  // a neighbouring partition
 }
 
+TEST(LatestDocuments, AfterComparesAKeyWithThePartitionsNewest) {
+  LatestDocuments t(1 << 20);
+  EXPECT_EQ(t.After(Prefix("m1"), Key("m1", 60)), std::nullopt);  // unknown partition
+  t.Install(Prefix("m1"), t.Generation(Prefix("m1")), Key("m1", 50), "v50");
+  EXPECT_EQ(t.After(Prefix("m1"), Key("m1", 60)), true);
+  EXPECT_EQ(t.After(Prefix("m1"), Key("m1", 50)), false);  // the newest itself
+  EXPECT_EQ(t.After(Prefix("m1"), Key("m1", 40)), false);
+  EXPECT_EQ(t.After(Prefix("m10"), Key("m10", 60)), std::nullopt);  // a neighbouring partition
+  LatestDocuments off(0);
+  EXPECT_EQ(off.After(Prefix("m1"), Key("m1", 60)), std::nullopt);
+}
+
 // A value a reader holds never changes under it: the write makes a new one.
 // A value no one holds is rewritten in place (a write allocates nothing).
 TEST(LatestDocuments, AWriteRewritesAValueInPlaceOnlyWhenNoReaderHoldsIt) {
