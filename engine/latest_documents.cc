@@ -28,24 +28,24 @@ LatestDocuments::Place LatestDocuments::PlaceOf(std::string_view partition_prefi
   return Place{shards_[h % shards_.size()].get(), (h / shards_.size()) % kGenerationBuckets};
 }
 
-std::optional<LatestDocuments::Entry> LatestDocuments::Get(std::string_view partition_prefix) {
+template <typename Read>
+auto LatestDocuments::ReadEntry(std::string_view partition_prefix, Read read)
+    -> std::optional<decltype(read(std::declval<const Entry&>()))> {
   if (!enabled()) return std::nullopt;
   Shard& s = *PlaceOf(partition_prefix).shard;
   std::lock_guard lock(s.mu);
   auto it = s.slots.find(partition_prefix);
   if (it == s.slots.end()) return std::nullopt;
   s.lru.splice(s.lru.begin(), s.lru, it->second.lru);
-  return it->second.entry;
+  return read(it->second.entry);
+}
+
+std::optional<LatestDocuments::Entry> LatestDocuments::Get(std::string_view partition_prefix) {
+  return ReadEntry(partition_prefix, [](const Entry& e) { return e; });
 }
 
 std::optional<bool> LatestDocuments::After(std::string_view partition_prefix, std::string_view pk) {
-  if (!enabled()) return std::nullopt;
-  Shard& s = *PlaceOf(partition_prefix).shard;
-  std::lock_guard lock(s.mu);
-  auto it = s.slots.find(partition_prefix);
-  if (it == s.slots.end()) return std::nullopt;
-  s.lru.splice(s.lru.begin(), s.lru, it->second.lru);
-  return pk > it->second.entry.pk;
+  return ReadEntry(partition_prefix, [&](const Entry& e) { return pk > e.pk; });
 }
 
 uint64_t LatestDocuments::Generation(std::string_view partition_prefix) const {

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace hearth::engine {
@@ -81,6 +82,11 @@ class LatestDocuments {
   size_t bytes() const;
 
  private:
+  // Get's and After's common part: read(entry) under the shard's lock, the
+  // partition marked recently read; nullopt when the table does not know it.
+  template <typename Read>
+  auto ReadEntry(std::string_view partition_prefix, Read read)
+      -> std::optional<decltype(read(std::declval<const Entry&>()))>;
   // Wrote's common part: put(held) writes the new bytes into the replaced
   // value when no reader holds it; make() makes a new value otherwise.
   template <typename Put, typename Make>
