@@ -411,19 +411,9 @@ Timestamp TopLevelTime(std::string_view b, uint32_t field) {
   return {};
 }
 
-// Appends the fields' part measured by `w` (fields_size bytes).
-void AppendFields(const MapValue& fields, BodyWriter& w, size_t fields_size, std::string* out) {
-  const size_t start = out->size();
-  out->resize(start + fields_size);
-  w.WriteEntries(fields, document::kFields, reinterpret_cast<uint8_t*>(out->data() + start));
-}
-
 }  // namespace
 
-void EncodeDocumentFields(const MapValue& fields, std::string* out) {
-  BodyWriter w;
-  AppendFields(fields, w, w.MeasureEntries(fields), out);
-}
+void EncodeDocumentFields(const MapValue& fields, std::string* out) { EncodeDocumentFieldsAt(fields, out->size(), out); }
 
 void EncodeDocumentFieldsAt(const MapValue& fields, size_t at, std::string* out) {
   BodyWriter w;
@@ -433,8 +423,7 @@ void EncodeDocumentFieldsAt(const MapValue& fields, size_t at, std::string* out)
 }
 
 void EncodeDocumentBody(const MapValue& fields, Timestamp create_time, Timestamp update_time, std::string* out) {
-  BodyWriter w;
-  AppendFields(fields, w, w.MeasureEntries(fields), out);
+  EncodeDocumentFields(fields, out);
   AppendDocumentTimes(create_time, update_time, out);
 }
 
