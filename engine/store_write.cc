@@ -141,6 +141,15 @@ void AppendEntries(const CollectionState& c, const schema::DocumentPath& path, c
   }
 }
 
+// A time-series document's partition and time fields in `fields`
+// (nullptr where absent).
+void FindSeriesFields(const TimeSeriesKey& ts, const MapValue& fields, const Value** partition, const Value** time) {
+  auto p = fields.find(ts.partition_field);
+  auto t = fields.find(ts.time_field);
+  *partition = p == fields.end() ? nullptr : &p->second;
+  *time = t == fields.end() ? nullptr : &t->second;
+}
+
 // Whether `t`, as the batch has it so far, is what `op` requires.
 Status CheckPrecondition(const Touched& t, const WriteBatch::Op& op) {
   const WriteBatch::Precondition& pre = op.precondition;
@@ -310,10 +319,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (colls[i]->time_series()) {
       const TimeSeriesKey& ts = *colls[i]->def.time_series;
       p.self_pk = SelfNamedPrimaryKey(ts, paths[i]);
-      auto part = fields.find(ts.partition_field);
-      auto time = fields.find(ts.time_field);
-      p.partition = part == fields.end() ? nullptr : &part->second;
-      p.time = time == fields.end() ? nullptr : &time->second;
+      FindSeriesFields(ts, fields, &p.partition, &p.time);
     }
     p.done = true;
   });
@@ -481,8 +487,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   // threads, but for a collection sampling for its first dictionary, whose
   // documents are sampled and stored in batch order (a sample can change the
   // codec of the documents after it).
+  auto created_of = [&](const Touched& t) { return t.had ? t.old_create : commit; };
   auto store_form = [&](Touched& t) {
-    const Timestamp created = t.had ? t.old_create : commit;
+    const Timestamp created = created_of(t);
     if (t.encoded_op) {
       schema::EncodeStoredDocumentFromFields(schema::BegunFields(encoded_fields[*t.encoded_op]), created, commit,
                                              t.coll->compression, t.json_size, t.new_bytes);
@@ -495,7 +502,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     if (!t.written || !t.has) continue;
     if (t.encoded_op && t.coll->compression.written() == schema::Codec::kNone) {
       t.new_bytes = &encoded_fields[*t.encoded_op];
-      schema::FinishStoredDocument(t.had ? t.old_create : commit, commit, t.new_bytes, &sums[*t.encoded_op]);
+      schema::FinishStoredDocument(created_of(t), commit, t.new_bytes, &sums[*t.encoded_op]);
       continue;
     }
     whole.push_back(&t);
@@ -527,7 +534,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     new_entries.clear();
     if (t.has) {
       const MapValue& fields = *t.fields;
-      const Timestamp created = t.had ? t.old_create : commit;
+      const Timestamp created = created_of(t);
       const std::string& bytes = *t.new_bytes;  // lives until the batch is written: borrowed below
       if (c.time_series()) {
         const auto& ts = *c.def.time_series;
@@ -535,10 +542,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
           t.partition = prepared[*t.encoded_op].partition;
           t.time = prepared[*t.encoded_op].time;
         } else {
-          auto part = fields.find(ts.partition_field);
-          auto time = fields.find(ts.time_field);
-          t.partition = part == fields.end() ? nullptr : &part->second;
-          t.time = time == fields.end() ? nullptr : &time->second;
+          FindSeriesFields(ts, fields, &t.partition, &t.time);
         }
         self_named = t.partition != nullptr && t.time != nullptr && IsSelfNamed(t.path->id(), *t.partition, *t.time);
         if (self_named && !t.self_pk.empty()) {
