@@ -6,7 +6,6 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/internal/dtoa.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -18,6 +17,7 @@
 
 #include "schema/ascii_blocks.h"
 #include "schema/base64.h"
+#include "schema/json_number.h"
 #include "schema/path.h"
 #include "schema/time_format.h"
 
@@ -35,6 +35,11 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>,
 
 void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 void WriteKey(JsonWriter& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+// Doubles as schema/json_number.h writes them (DoubleSize's count agrees).
+void WriteDouble(JsonWriter& w, double d) {
+  char buf[kMaxJsonDoubleBytes];
+  w.RawValue(buf, WriteJsonDouble(d, buf), rapidjson::kNumberType);
+}
 
 std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
@@ -77,7 +82,7 @@ void WritePlain(JsonWriter& w, const Value& v) {
     case Value::Type::kNull: w.Null(); return;
     case Value::Type::kBoolean: w.Bool(v.boolean()); return;
     case Value::Type::kInteger: w.Int64(v.integer()); return;
-    case Value::Type::kDouble: w.Double(v.dbl() == 0 && std::signbit(v.dbl()) ? -0.0 : v.dbl()); return;
+    case Value::Type::kDouble: WriteDouble(w, v.dbl()); return;
     case Value::Type::kTimestamp: {
       std::string s = FormatRfc3339(v.timestamp());
       WriteString(w, s);
@@ -97,9 +102,9 @@ void WritePlain(JsonWriter& w, const Value& v) {
     case Value::Type::kGeoPoint:
       w.StartObject();
       w.Key("latitude");
-      w.Double(v.geo().latitude);
+      WriteDouble(w, v.geo().latitude);
       w.Key("longitude");
-      w.Double(v.geo().longitude);
+      WriteDouble(w, v.geo().longitude);
       w.EndObject();
       return;
     case Value::Type::kArray:
@@ -255,7 +260,7 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
       } else if (std::isinf(d)) {
         w.String(d > 0 ? "Infinity" : "-Infinity");
       } else {
-        w.Double(d);
+        WriteDouble(w, d);
       }
       break;
     }
@@ -285,9 +290,9 @@ void WriteRest(JsonWriter& w, const Value& v, std::string_view project) {
       w.Key("geoPointValue");
       w.StartObject();
       w.Key("latitude");
-      w.Double(v.geo().latitude);
+      WriteDouble(w, v.geo().latitude);
       w.Key("longitude");
-      w.Double(v.geo().longitude);
+      WriteDouble(w, v.geo().longitude);
       w.EndObject();
       break;
     case Value::Type::kArray:
@@ -565,12 +570,6 @@ size_t QuotedSizeIfUtf8(std::string_view s) {
   return n;
 }
 
-size_t DoubleSize(double d) {
-  if (std::isnan(d)) return 3;                      // NaN
-  if (std::isinf(d)) return std::signbit(d) ? 9 : 8;  // -Infinity, Infinity
-  char buf[25];
-  return static_cast<size_t>(rapidjson::internal::dtoa(d, buf) - buf);
-}
 
 size_t PlainSize(const Value& v) {
   switch (v.type()) {
@@ -580,13 +579,13 @@ size_t PlainSize(const Value& v) {
       char buf[24];
       return static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v.integer()).ptr - buf);
     }
-    case Value::Type::kDouble: return DoubleSize(v.dbl() == 0 && std::signbit(v.dbl()) ? -0.0 : v.dbl());
+    case Value::Type::kDouble: return JsonDoubleSize(v.dbl());
     case Value::Type::kTimestamp: return 2 + Rfc3339Size(v.timestamp());  // digits and -:.TZ need no escapes
     case Value::Type::kString: return QuotedSize(v.string());
     case Value::Type::kBytes: return 2 + (v.bytes().size() + 2) / 3 * 4;  // padded base64 needs no escapes
     case Value::Type::kReference: return QuotedSize(v.reference());
     case Value::Type::kGeoPoint:
-      return 2 + 11 + DoubleSize(v.geo().latitude) + 1 + 12 + DoubleSize(v.geo().longitude);
+      return 2 + 11 + JsonDoubleSize(v.geo().latitude) + 1 + 12 + JsonDoubleSize(v.geo().longitude);
     case Value::Type::kArray: {
       size_t n = JsonPunctuationSize(v.array().size());
       for (const auto& e : v.array()) n += PlainSize(e);
