@@ -39,7 +39,7 @@ std::string EncodeLedgerJournal(const std::map<std::string, CounterDelta>& delta
   return out;
 }
 
-bool DecodeLedgerJournal(std::string_view record, std::map<std::string, CounterDelta>* sums) {
+bool DecodeLedgerJournal(std::string_view record, LedgerSums* sums) {
   if (record.empty() || static_cast<uint8_t>(record[0]) != kLedgerJournalFormat) return false;
   size_t pos = 1;
   std::string key;

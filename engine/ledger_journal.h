@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "engine/collection_counters.h"
 
@@ -28,8 +29,13 @@ constexpr uint8_t kLedgerJournalFormat = 1;
 // empty when every change is zero.
 std::string EncodeLedgerJournal(const std::map<std::string, CounterDelta>& deltas);
 
+// Journal records added up, by ledger key: what the store keeps until it
+// folds them. Unordered: each batch adds ~500 keys to thousands (1,000
+// partitions a batch), and only the fold walks them, in any order.
+using LedgerSums = std::unordered_map<std::string, CounterDelta>;
+
 // Adds the changes of `record` to *sums; false (with *sums partly updated)
 // when `record` is not a journal record this hearth reads.
-bool DecodeLedgerJournal(std::string_view record, std::map<std::string, CounterDelta>* sums);
+bool DecodeLedgerJournal(std::string_view record, LedgerSums* sums);
 
 }  // namespace hearth::engine

@@ -27,6 +27,7 @@
 #include "engine/collection_counters.h"
 #include "engine/buffer_pool.h"
 #include "engine/latest_documents.h"
+#include "engine/ledger_journal.h"
 #include "engine/retired_spans.h"
 #include "engine/sorted_write_batch.h"
 #include "engine/work_sharing.h"
@@ -249,7 +250,7 @@ class Store {
   // journal_sums_ is what they add up to, by ledger key (guarded by write_mu_).
   uint64_t journal_first_ = 1;
   uint64_t journal_next_ = 1;
-  std::map<std::string, CounterDelta> journal_sums_;
+  LedgerSums journal_sums_;
   std::atomic<int64_t> last_commit_nanos_{0};
   std::atomic<bool> closed_{false};  // set under write_mu_
 };

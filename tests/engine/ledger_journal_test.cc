@@ -27,7 +27,7 @@ TEST(LedgerJournalRecord, SumsWhatItWasGivenAndLeavesOutZeros) {
       {"ledger/t/", {INT64_MAX, INT64_MIN, 5, 0}},
   };
   const std::string record = engine::EncodeLedgerJournal(deltas);
-  std::map<std::string, CounterDelta> sums{{"ledger/s/abc\x01", {10, 10, 10, 10}}};
+  engine::LedgerSums sums{{"ledger/s/abc\x01", {10, 10, 10, 10}}};
   ASSERT_TRUE(engine::DecodeLedgerJournal(record, &sums));
   EXPECT_EQ(sums.size(), 3u);
   EXPECT_EQ(sums["ledger/s/abc\x01"], (CounterDelta{11, 310, 910, 11}));
@@ -47,14 +47,14 @@ TEST(LedgerJournalRecord, SharedKeyPrefixesAreStoredOnce) {
   for (int i = 0; i < 100; i++) deltas["ledger/snapshots/" + partition + std::to_string(1000 + i)] = {1, 3000, 9000, 1};
   const std::string record = engine::EncodeLedgerJournal(deltas);
   EXPECT_LT(record.size(), 100u * 16);  // each key is 61 bytes; written in full it would be > 6,100
-  std::map<std::string, CounterDelta> sums;
+  engine::LedgerSums sums;
   ASSERT_TRUE(engine::DecodeLedgerJournal(record, &sums));
-  EXPECT_EQ(sums, deltas);
+  EXPECT_EQ(sums, engine::LedgerSums(deltas.begin(), deltas.end()));
 }
 
 TEST(LedgerJournalRecord, ADamagedRecordIsRefused) {
   const std::string record = engine::EncodeLedgerJournal({{"ledger/s/a", {1, 2, 3, 4}}, {"ledger/s/b", {1, 2, 3, 4}}});
-  std::map<std::string, CounterDelta> sums;
+  engine::LedgerSums sums;
   EXPECT_FALSE(engine::DecodeLedgerJournal("", &sums));
   EXPECT_FALSE(engine::DecodeLedgerJournal("\x02" + record.substr(1), &sums));  // an unknown journal format
   // A cut after the format byte or between the two entries is a shorter,

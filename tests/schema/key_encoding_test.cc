@@ -117,6 +117,25 @@ TEST(KeyEncoding, DocumentPathsOrderSegmentBySegmentAndBeforeDescendants) {
   EXPECT_EQ(p.segments(), (std::vector<std::string>{"monitors", "m/1"}));
 }
 
+// 0x00 becomes 00 FF and 0xFF becomes FF 00, wherever they fall in a string
+// (its start, its end, in a row); the string ends 00 and the terminator.
+TEST(KeyEncoding, EscapingDoublesEveryZeroAndFfByte) {
+  using namespace std::string_literals;
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "\0\x07"s},
+      {"plain", "plain\0\x07"s},
+      {"\0"s, "\0\xff\0\x07"s},
+      {"\xff", "\xff\0\0\x07"s},
+      {"a\0b\xff"s "c", "a\0\xff" "b\xff\0" "c\0\x07"s},
+      {"\0\0\xff\xff"s, "\0\xff\0\xff\xff\0\xff\0\0\x07"s},
+  };
+  for (const auto& [in, want] : cases) {
+    std::string out = "k";
+    AppendEscaped(&out, in, 7);
+    EXPECT_EQ(out, "k" + want) << in.size();
+  }
+}
+
 TEST(KeyEncoding, SkipEscapedStopsExactlyWhereTheDecoderDoes) {
   // Segments holding the escaped bytes (00, FF) in every position, each
   // skipped in turn up to the same place DecodeSegment reaches.
