@@ -35,7 +35,7 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>,
 
 void WriteString(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 void WriteKey(JsonWriter& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-// Doubles as schema/json_number.h writes them (DoubleSize's count agrees).
+// Doubles as schema/json_number.h writes them (JsonDoubleSize counts the same text).
 void WriteDouble(JsonWriter& w, double d) {
   char buf[kMaxJsonDoubleBytes];
   w.RawValue(buf, WriteJsonDouble(d, buf), rapidjson::kNumberType);
