@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -27,31 +28,19 @@ Decimal ShortestDecimal(double d) {
 // Decimal digits of v > 0: log10 from the bit width (1233/4096 ~ log10 2),
 // corrected by one comparison.
 int DigitCount(uint64_t v) {
-  static constexpr uint64_t kPow10[20] = {1ull,
-                                          10ull,
-                                          100ull,
-                                          1000ull,
-                                          10000ull,
-                                          100000ull,
-                                          1000000ull,
-                                          10000000ull,
-                                          100000000ull,
-                                          1000000000ull,
-                                          10000000000ull,
-                                          100000000000ull,
-                                          1000000000000ull,
-                                          10000000000000ull,
-                                          100000000000000ull,
-                                          1000000000000000ull,
-                                          10000000000000000ull,
-                                          100000000000000000ull,
-                                          1000000000000000000ull,
-                                          10000000000000000000ull};
+  static constexpr auto kPow10 = [] {
+    std::array<uint64_t, 20> p{};
+    p[0] = 1;
+    for (size_t i = 1; i < p.size(); i++) p[i] = p[i - 1] * 10;
+    return p;
+  }();
   const int t = std::bit_width(v) * 1233 >> 12;
   return t + (v >= kPow10[t] ? 1 : 0);
 }
 
-int ExponentSize(int e) { return (e < 0 ? 1 : 0) + (std::abs(e) >= 100 ? 3 : std::abs(e) >= 10 ? 2 : 1); }
+// The size of a written exponent: its sign, when negative, and its digits
+// (never 0: the exponent layouts are for points past 21 or before -6).
+int ExponentSize(int e) { return (e < 0 ? 1 : 0) + DigitCount(static_cast<uint64_t>(std::abs(e))); }
 
 // The layout of `length` digits times 10^k, as rapidjson's Prettify (the
 // same cases, in the same order); kk is the position of the decimal point.
