@@ -71,6 +71,7 @@ bool ParseLedger(std::string_view key, std::string_view* id, std::string_view* p
 }
 std::string LedgerReady(std::string_view id) { return "ledger_ready/" + std::string(id); }
 std::string Ids(std::string_view id) { return "ids/" + std::string(id); }
+std::string NameEntries(std::string_view id) { return "names/" + std::string(id); }
 std::string LedgerJournal(uint64_t sequence) { return std::string(kLedgerJournalPrefix) + LogKey(sequence); }
 bool ParseLedgerJournal(std::string_view key, uint64_t* sequence) {
   return key.substr(0, kLedgerJournalPrefix.size()) == kLedgerJournalPrefix &&

@@ -8,7 +8,8 @@
 //                             time series:
 //                               prefix(collection) enc(partition) enc(time) id 00 01
 //                                                              -> stored document
-//   name.<collection id>      path(document)                   -> primary key (time series only)
+//   name.<collection id>      path(document)                   -> primary key (time series only;
+//                                                                 may be deferred: meta::NameEntries)
 //   idx.<index name>          collection scope:
 //                               prefix(collection) enc±(f1)..enc±(fn) id±
 //                             collection-group scope:
@@ -65,7 +66,10 @@ namespace hearth::engine {
 //    self-named; version 2 would write other ids without saying so. Stores
 //    of versions 1 and 2 have no such key: their collections count as
 //    holding other ids.
-constexpr uint32_t kKeyFormatVersion = 3;
+// 4: a time-series collection's name entries may be deferred
+//    (meta::NameEntries); version 3 would read a missing entry as a missing
+//    document. Older stores have no such key: every entry is there.
+constexpr uint32_t kKeyFormatVersion = 4;
 // The oldest version this hearth opens (and upgrades).
 constexpr uint32_t kOldestKeyFormatVersion = 1;
 
@@ -134,6 +138,17 @@ std::string LedgerReady(std::string_view collection_id);
 std::string Ids(std::string_view collection_id);
 constexpr std::string_view kSelfNamedIds = "self-named";
 constexpr std::string_view kOtherIds = "other";
+// Time series (format version 4 on): "deferred" while the collection's name
+// entries are not written. A collection begins so when it is created;
+// absent means every document has its name entry (so every collection of a
+// store older than version 4). While deferred, every stored document is
+// self-named (Ids says "self-named"): a path's document is found at its
+// SelfNamedPrimaryKey, and a name entry there may exist (from a build that
+// did not finish) but never names another key. The first query that scans
+// the names, or the first write of another id, builds every entry and
+// deletes this key (engine/store_names.cc).
+std::string NameEntries(std::string_view collection_id);
+constexpr std::string_view kNamesDeferred = "deferred";
 // The ledger's journal (engine/ledger_journal.h; format version 2 on): a
 // write records its ledger changes as one record here, in the same
 // WriteBatch as its documents; the store folds the records into the

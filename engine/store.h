@@ -80,6 +80,10 @@ struct CollectionState {
   // Loaded from meta::Ids; the first write of another id makes it true for
   // good. Guarded by the write mutex.
   mutable bool other_ids = true;
+  // Time series: true while its name entries are deferred (meta::NameEntries):
+  // then other_ids is false, and a path's document is at its
+  // SelfNamedPrimaryKey. Written under the write mutex, read without it.
+  mutable std::atomic<bool> names_deferred{false};
   bool time_series() const { return def.time_series.has_value(); }
 };
 
@@ -196,6 +200,13 @@ class Store {
   // Deletes every name, automatic and composite entry of `c` that points into
   // a retired span, then forgets the spans. Caller holds write_mu_.
   Status PurgeRetiredSpans(const CollectionState& c);
+  // Writes the name entry of every stored document of `c`, whose entries were
+  // deferred (meta::NameEntries). Call with the write mutex held; the caller
+  // then records them complete (deletes meta::NameEntries) in its own write.
+  Status WriteDeferredNames(const CollectionState& c);
+  // Builds `c`'s deferred name entries, if they are, for a reader about to
+  // scan them (takes the write mutex).
+  Status EnsureNames(const CollectionState& c);
   // PurgeRetiredSpans for every collection that has retired spans.
   Status PurgeAllRetiredSpans();
   void NotifySeries(const SeriesChange& change);

@@ -266,6 +266,19 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
     rocksdb::Status is = db_->Get(rocksdb::ReadOptions(), meta_, meta::Ids(id), &ids);
     if (!is.ok() && !is.IsNotFound()) return FromRocks(is, "reading " + meta::Ids(id));
     state->other_ids = exists && ids != meta::kSelfNamedIds;
+    std::string names;
+    rocksdb::Status ns = db_->Get(rocksdb::ReadOptions(), meta_, meta::NameEntries(id), &names);
+    if (!ns.ok() && !ns.IsNotFound()) return FromRocks(ns, "reading " + meta::NameEntries(id));
+    const bool deferred = !exists || names == meta::kNamesDeferred;  // a new collection begins without them
+    if (exists && deferred && state->other_ids) {
+      // Other ids need the names to be found by path: a store that says both
+      // (edited by hand) builds them now, before anyone can look.
+      HEARTH_RETURN_IF_ERROR(WriteDeferredNames(*state));
+      HEARTH_RETURN_IF_ERROR(FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_, meta::NameEntries(id)),
+                                       "recording the name entries of " + id + " complete"));
+    } else {
+      state->names_deferred = deferred;
+    }
   }
   HEARTH_ASSIGN_OR_RETURN(state->auto_cf, CreateCf(cf::Auto(id)));
   state->auto_config = AutoIndexConfig(index_config_, id, options_.automatic_indexes);
@@ -288,6 +301,7 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
     if (def->time_series) {
       wb.Put(meta_, meta::LedgerReady(id), "");  // no documents yet: the ledger is complete
       wb.Put(meta_, meta::Ids(id), meta::kSelfNamedIds);  // and none has another id
+      wb.Put(meta_, meta::NameEntries(id), meta::kNamesDeferred);  // nor needs a name entry yet
     }
     if (state->projection) wb.Put(meta_, meta::Projection(id), ProjectionFingerprint(*state));  // and so is this
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &wb), "registering collection " + id));

@@ -21,6 +21,9 @@ Status Store::RunQuery(const Query& query, const std::function<bool(const Docume
   HEARTH_ASSIGN_OR_RETURN(const CollectionState* c, QueryCollection(q.collection_id));
   HEARTH_ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(q, c, index_config_.field_overrides, options_.project_id));
   if (c == nullptr) return Status::OK();
+  for (const ConjunctionPlan& conjunction : plan.conjunctions)
+    for (const ScanSource& source : conjunction.sources)
+      if (source.layout.kind == EntryLayout::kName) HEARTH_RETURN_IF_ERROR(EnsureNames(*c));
   QueryStats local;
   return ExecuteQuery(db_.get(), *c, q, plan, visit, stats ? stats : &local);
 }

@@ -191,7 +191,12 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
   std::string key = PlainDocumentKey(path);
   std::string value;
   rocksdb::ReadOptions ro;
-  if (c->time_series()) {
+  const bool deferred = c->names_deferred.load(std::memory_order_acquire);
+  if (deferred) {  // every document is self-named: its path spells its key
+    std::optional<std::string> pk = SelfNamedPrimaryKey(*c->def.time_series, path);
+    if (!pk) return Status::NotFound("document " + path.ToString() + " not found");
+    key = std::move(*pk);
+  } else if (c->time_series()) {
     std::string pk;
     rocksdb::Status s = db_->Get(ro, c->names, key, &pk);
     if (s.IsNotFound()) return Status::NotFound("document " + path.ToString() + " not found");
@@ -200,7 +205,7 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
   }
   rocksdb::Status s = db_->Get(ro, c->docs, key, &value);
   if (s.IsNotFound()) {
-    if (c->time_series() && !InRetiredSpan(key))
+    if (c->time_series() && !deferred && !InRetiredSpan(key))
       return Status::DataLoss("document " + path.ToString() + " has a name entry but no stored document");
     return Status::NotFound("document " + path.ToString() + " not found");
   }
@@ -522,6 +527,9 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   encode_helpers_.Run(to_store.size(), kDocumentsPerChunk, [&](size_t k) { store_form(*to_store[k]); });
   const CollectionState* delta_of = nullptr;  // the collection `delta` counts for
   CounterDelta* delta = nullptr;
+  // Time-series collections whose first document of another id this batch
+  // writes: they hold other ids, and keep name entries, once it commits.
+  std::vector<const CollectionState*> now_other;
   for (Touched& t : touched) {
     if (!t.written) continue;  // only checked
     const CollectionState& c = *t.coll;
@@ -563,13 +571,12 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
                schema::EncodeStoredProjection(fields, c.projected, created, commit));
         if (t.had && t.old_pk != pk) wb.Delete(c.projection, t.old_pk);
       }
-      if (c.time_series()) {
-        if (!c.other_ids && !self_named) {
-          c.other_ids = true;  // from now on, lookups go through the names
-          wb.Put(meta_, meta::Ids(c.def.id), meta::kOtherIds);
-        }
+      if (c.time_series() && !c.other_ids && !self_named &&
+          std::find(now_other.begin(), now_other.end(), &c) == now_other.end()) {
+        now_other.push_back(&c);  // from the commit on, lookups go through the names
+        wb.Put(meta_, meta::Ids(c.def.id), meta::kOtherIds);
       }
-      if (c.time_series() && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
+      if (c.time_series() && !c.names_deferred && (!t.had || t.old_pk != pk)) wb.Put(c.names, t.name_key, pk);
       if (t.encoded_op) {
         new_entries.swap(entries_of[*t.encoded_op]);  // made with the fields, before the lock
       } else {
@@ -588,7 +595,7 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
     } else if (t.had) {
       wb.Delete(c.docs, t.old_pk);
       if (c.time_series()) {
-        wb.Delete(c.names, t.name_key);
+        wb.Delete(c.names, t.name_key);  // deferred too: an unfinished build may have written it
         if (c.projection) wb.Delete(c.projection, t.old_pk);
         ledger.For(c.def.id, t.old_pk, TimeSeriesPartitionOf(t.old_pk, t.path->id())).Add(-1, t.old_bytes);
       }
@@ -609,6 +616,16 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
       if (!fresh.count(e)) wb.Delete(e.cf, e.key);
     for (const Entry& e : new_entries)
       if (pk_moved || !stale.count(e)) wb.Put(e.cf, e.key, entry_value);
+  }
+  // A collection this batch gives other ids needs every name entry before
+  // the batch commits: those of the stored documents first (the batch then
+  // deletes or moves its own), and those of the batch's documents with it.
+  for (const CollectionState* c : now_other) {
+    if (!c->names_deferred) continue;
+    HEARTH_RETURN_IF_ERROR(WriteDeferredNames(*c));
+    for (const Touched& t : touched)
+      if (t.coll == c && t.written && t.has) wb.Put(c->names, t.name_key, t.new_pk);
+    wb.Delete(meta_, meta::NameEntries(c->def.id));
   }
   // The ledger's changes: one journal record for the batch (ledger_journal.h).
   const std::string journal = EncodeLedgerJournal(ledger.by_key());
@@ -647,6 +664,10 @@ StatusOr<Timestamp> Store::Write(const WriteBatch& batch, std::vector<Value>* tr
   }
   HEARTH_RETURN_IF_ERROR(FromRocks(written, "writing a batch of " + std::to_string(batch.size())));
   next_log_seq_ = seq;
+  for (const CollectionState* c : now_other) {
+    c->other_ids = true;
+    c->names_deferred.store(false, std::memory_order_release);
+  }
   if (!journal.empty()) {
     journal_next_++;
     for (const auto& [key, d] : ledger.by_key())

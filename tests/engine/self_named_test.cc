@@ -9,12 +9,13 @@
 #include "engine/keys.h"
 #include "schema/document_ids.h"
 #include "tests/engine/raw_rocks.h"
+#include "tests/engine/self_named_docs.h"
 #include "tests/test_util.h"
 
 namespace hearth::testing {
 namespace {
 
-constexpr int64_t kT0 = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr int64_t kT0 = kSelfNamedT0;
 
 TEST(EpochIdText, ReadsBackOnlyTheSpellingItWrites) {
   for (Timestamp t : {Timestamp{kT0, 0}, Timestamp{kT0, 500000000}, Timestamp{kT0, 1}, Timestamp{0, 0},
@@ -49,13 +50,9 @@ TEST(SelfNamed, AnIdSpellingItsPartitionAndTimeNamesItsPrimaryKey) {
 class SelfNamedStore : public DatabaseTest {
  protected:
   static MapValue Snap(const std::string& monitor, int64_t seconds, double v = 1) {
-    return MapValue{{"monitor_id", Value::String(monitor)},
-                    {"timestamp", Value::Time({seconds, 0})},
-                    {"news_sentiment", Value::Double(v)}};
+    return SelfNamedSnap(monitor, seconds, v);
   }
-  static std::string Path(const std::string& monitor, int64_t seconds) {
-    return "snapshots/" + monitor + "_" + std::to_string(seconds);
-  }
+  static std::string Path(const std::string& monitor, int64_t seconds) { return SelfNamedPath(monitor, seconds); }
   // Documents stored, after hearth check found nothing wrong.
   uint64_t CheckedDocuments() {
     auto check = db_->Check();

@@ -218,6 +218,10 @@ TEST_F(Cli, SnapshotsLatestRangeAtTrendAndRetention) {
   r = Hearth("snapshots trend mon-0000 --metric revenue --days 1 --end 2026-01-01T03:00:00Z");
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);  // hours 0, 1, 2
   EXPECT_EQ(r.out.substr(0, 38), R"({"timestamp":"2026-01-01T00:00:00Z","v)");
+  // A listing in name order builds the snapshots' name entries, deferred until
+  // now: retention then leaves some of them to purge.
+  r = Hearth("query snapshots --limit 1");
+  EXPECT_NE(r.out.find("mon-0000_1767225600"), std::string::npos) << r.out.substr(0, 80);
   r = Hearth("retention --days 0 --monitor-id mon-0000 --dry-run");
   EXPECT_NE(r.out.find("would delete 48 documents"), std::string::npos) << r.out;
   r = Hearth("retention --days 0 --monitor-id mon-0000");
