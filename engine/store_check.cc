@@ -1,4 +1,6 @@
 // Store: the consistency check (`hearth check`) and statistics.
+#include <chrono>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -263,6 +265,20 @@ Status Store::Compact() {
   o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   for (const auto& [name, h] : cfs)
     HEARTH_RETURN_IF_ERROR(FromRocks(db_->CompactRange(o, h, nullptr, nullptr), "compacting " + name));
+  // CompactRange can return while its compaction's thread still deletes the
+  // files it replaced (the caller wakes on any background signal; the count
+  // of running compactions falls only after the deletion). So that the space
+  // is free when Compact returns, wait for running compactions and flushes,
+  // at most kSettleWait: concurrent writers may keep starting new ones.
+  constexpr auto kSettleWait = std::chrono::seconds(30);
+  const auto give_up = std::chrono::steady_clock::now() + kSettleWait;
+  while (std::chrono::steady_clock::now() < give_up) {
+    uint64_t compactions = 0, flushes = 0;
+    if (!db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &compactions) ||
+        !db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningFlushes, &flushes) || compactions + flushes == 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return Status::OK();
 }
 
