@@ -290,6 +290,7 @@ StatusOr<Stats> Store::GetStats() {
     CollectionStats cs;
     cs.id = id;
     cs.time_series = c->time_series();
+    cs.name_entries_deferred = c->names_deferred.load(std::memory_order_acquire);
     HEARTH_ASSIGN_OR_RETURN(cs.documents, ReadCounter(meta::DocumentCount(id)));
     HEARTH_ASSIGN_OR_RETURN(cs.stored_bytes, ReadCounter(meta::StoredBytes(id)));
     HEARTH_ASSIGN_OR_RETURN(cs.json_bytes, ReadCounter(meta::JsonBytes(id)));

@@ -371,7 +371,10 @@ int CmdStats(const Globals& g, bool json) {
              ",\"json_documents\":" + std::to_string(c.json_documents) +
              ",\"stored_bytes\":" + std::to_string(c.stored_bytes) + ",\"disk_bytes\":" +
              std::to_string(c.disk_bytes) + ",\"index_disk_bytes\":" + std::to_string(c.index_disk_bytes) +
-             ",\"indexes\":" + std::to_string(c.indexes.size()) + "}";
+             ",\"indexes\":" + std::to_string(c.indexes.size()) +
+             (c.time_series ? std::string(",\"name_entries\":") + (c.name_entries_deferred ? "\"deferred\"" : "\"kept\"")
+                            : std::string()) +
+             "}";
     }
     out += "],\"column_families\":[";
     for (size_t i = 0; i < st->column_families.size(); i++) {
@@ -391,6 +394,9 @@ int CmdStats(const Globals& g, bool json) {
               "stored values", "on disk", "disk/JSON", "index disk", "indexes");
   std::vector<std::string> notes;
   for (const auto& c : st->collections) {
+    if (c.name_entries_deferred)
+      notes.push_back(c.id + ": no name entries yet (every id spells its own " +
+                      "partition and time); the first query in name order builds them");
     // The ratio only when every document's JSON size is known.
     std::string ratio = c.json_bytes && c.json_documents == c.documents ? Percent(c.disk_bytes, c.json_bytes) : "-";
     if (c.json_documents != c.documents)

@@ -48,6 +48,10 @@ TEST_F(Cli, GenImportCheckExportRoundTrip) {
   EXPECT_EQ(Hearth("export snapshots").out, exp.out);
   CommandResult stats = Hearth("stats --json");
   EXPECT_NE(stats.out.find(R"("id":"snapshots","time_series":true,"documents":600)"), std::string::npos) << stats.out;
+  EXPECT_NE(stats.out.find(R"("indexes":0,"name_entries":"deferred")"), std::string::npos) << stats.out;
+  EXPECT_NE(Hearth("stats").out.find("note: snapshots: no name entries yet"), std::string::npos);
+  ASSERT_EQ(Hearth("query snapshots --limit 1").exit_code, 0);  // in name order: builds them
+  EXPECT_NE(Hearth("stats --json").out.find(R"("name_entries":"kept")"), std::string::npos);
   // The hearth binary's RocksDB checksums its WAL with the hardware CRC32C
   // (engine/rocksdb_crc32c.h), as the test binary's does.
   EXPECT_NE(stats.out.find(R"("checksums":"ISA-L")"), std::string::npos) << stats.out;

@@ -158,6 +158,10 @@ struct CollectionStats {
                                  // estimate; data still in memtables is not on disk yet)
   uint64_t index_disk_bytes = 0;  // SST bytes of its name, automatic and composite index entries
   std::vector<std::string> indexes;  // column families of its composite indexes
+  // Time series: no name entries are written yet, because every document's id
+  // spells its own partition and time; the first query in name order (or
+  // write of another id) builds them. False for plain collections.
+  bool name_entries_deferred = false;
 };
 
 // What Recompress() should do.
