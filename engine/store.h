@@ -204,6 +204,10 @@ class Store {
   // deferred (meta::NameEntries). Call with the write mutex held; the caller
   // then records them complete (deletes meta::NameEntries) in its own write.
   Status WriteDeferredNames(const CollectionState& c);
+  // WriteDeferredNames, then records them complete in a write of its own.
+  // Call with the write mutex held (or before `c` is published); the caller
+  // clears c.names_deferred.
+  Status CompleteDeferredNames(const CollectionState& c);
   // Builds `c`'s deferred name entries, if they are, for a reader about to
   // scan them (takes the write mutex).
   Status EnsureNames(const CollectionState& c);

@@ -20,16 +20,20 @@ Status Store::WriteDeferredNames(const CollectionState& c) {
                       rocksdb::WriteBatch* wb) { wb->Put(c.names, PlainDocumentKey(path), pk); });
 }
 
+Status Store::CompleteDeferredNames(const CollectionState& c) {
+  HEARTH_RETURN_IF_ERROR(WriteDeferredNames(c));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocks(db_->Delete(wo, meta_, meta::NameEntries(c.def.id)),
+                   "recording the name entries of " + c.def.id + " complete");
+}
+
 Status Store::EnsureNames(const CollectionState& c) {
   if (!c.names_deferred.load(std::memory_order_acquire)) return Status::OK();
   std::lock_guard lock(write_mu_);
   if (closed_) return Status::FailedPrecondition("the store is closed");
   if (!c.names_deferred.load(std::memory_order_relaxed)) return Status::OK();  // built while this one waited
-  HEARTH_RETURN_IF_ERROR(WriteDeferredNames(c));
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_writes;
-  HEARTH_RETURN_IF_ERROR(FromRocks(db_->Delete(wo, meta_, meta::NameEntries(c.def.id)),
-                                   "recording the name entries of " + c.def.id + " complete"));
+  HEARTH_RETURN_IF_ERROR(CompleteDeferredNames(c));
   c.names_deferred.store(false, std::memory_order_release);
   return Status::OK();
 }

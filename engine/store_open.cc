@@ -273,9 +273,7 @@ StatusOr<const CollectionState*> Store::ResolveCollection(const std::string& id,
     if (exists && deferred && state->other_ids) {
       // Other ids need the names to be found by path: a store that says both
       // (edited by hand) builds them now, before anyone can look.
-      HEARTH_RETURN_IF_ERROR(WriteDeferredNames(*state));
-      HEARTH_RETURN_IF_ERROR(FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_, meta::NameEntries(id)),
-                                       "recording the name entries of " + id + " complete"));
+      HEARTH_RETURN_IF_ERROR(CompleteDeferredNames(*state));
     } else {
       state->names_deferred = deferred;
     }

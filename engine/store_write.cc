@@ -188,7 +188,7 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
     return coll.status();
   }
   const CollectionState* c = *coll;
-  std::string key = PlainDocumentKey(path);
+  std::string key;
   std::string value;
   rocksdb::ReadOptions ro;
   const bool deferred = c->names_deferred.load(std::memory_order_acquire);
@@ -196,12 +196,15 @@ StatusOr<Document> Store::Get(std::string_view path_text) {
     std::optional<std::string> pk = SelfNamedPrimaryKey(*c->def.time_series, path);
     if (!pk) return Status::NotFound("document " + path.ToString() + " not found");
     key = std::move(*pk);
-  } else if (c->time_series()) {
-    std::string pk;
-    rocksdb::Status s = db_->Get(ro, c->names, key, &pk);
-    if (s.IsNotFound()) return Status::NotFound("document " + path.ToString() + " not found");
-    HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + path.ToString()));
-    key = std::move(pk);
+  } else {
+    key = PlainDocumentKey(path);
+    if (c->time_series()) {  // the name entry holds the primary key
+      std::string pk;
+      rocksdb::Status s = db_->Get(ro, c->names, key, &pk);
+      if (s.IsNotFound()) return Status::NotFound("document " + path.ToString() + " not found");
+      HEARTH_RETURN_IF_ERROR(FromRocks(s, "reading " + path.ToString()));
+      key = std::move(pk);
+    }
   }
   rocksdb::Status s = db_->Get(ro, c->docs, key, &value);
   if (s.IsNotFound()) {
