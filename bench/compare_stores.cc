@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   if (emulator && !*emulator) emulator = nullptr;
   auto* stores_opt = app.add_option("--stores", stores_arg,
                                     "stores to compare, the first is the reference: hearth, rocksdb, sqlite, "
+                                    "rocksdb-nowal (raw RocksDB writing no WAL, so nothing durable until a flush: "
+                                    "the ceiling of any store on RocksDB; not by default), "
                                     "hearth-rest (hearth served over Firestore's REST API on a loopback port, asked "
                                     "what the firestore store is asked; not by default, because a server's requests "
                                     "in the same run slow the embedded stores' reads: bench/README.md), and "

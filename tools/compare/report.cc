@@ -162,6 +162,19 @@ std::vector<TargetCheck> CheckTargets(const ComparisonResult& r) {
   return out;
 }
 
+std::vector<TargetCheck> EngineCeilings(const ComparisonResult& r) {
+  std::vector<TargetCheck> out;
+  const WorkloadResult* w = r.Find("ingest");
+  if (!w || !w->Of("sqlite")) return out;
+  for (const auto& [store, words] : {std::pair<std::string, std::string>{"rocksdb", "raw RocksDB"},
+                                     {"rocksdb-nowal", "raw RocksDB without its WAL"}}) {
+    if (!w->Of(store)) continue;
+    auto v = Advantage(*w, store, "sqlite");
+    out.push_back({words + " ingests Nx SQLite's rate", v.value_or(0), false, v ? Printf("%.2f", *v) : "stores disagree"});
+  }
+  return out;
+}
+
 std::string TerminalTable(const ComparisonResult& r) {
   auto rows = Cells(r);
   std::vector<size_t> width(rows[0].size(), 0);
@@ -180,6 +193,7 @@ std::string TerminalTable(const ComparisonResult& r) {
     for (const std::string& d : w.disagreements) out += "DISAGREEMENT in " + w.name + ": " + d + "\n";
   for (const TargetCheck& t : CheckTargets(r))
     out += std::string(t.met ? "target met:    " : "target missed: ") + t.name + " (measured " + t.measured + ")\n";
+  for (const TargetCheck& c : EngineCeilings(r)) out += "engine ceiling: " + c.name + " (N = " + c.measured + ")\n";
   return out;
 }
 
@@ -205,6 +219,10 @@ std::string MarkdownTable(const ComparisonResult& r) {
     for (const std::string& d : w.disagreements) out += "- **disagreement** in " + w.name + ": " + d + "\n";
   out += "\n| target | measured | met |\n|---|---|---|\n";
   for (const TargetCheck& t : CheckTargets(r)) out += "| " + t.name + " | " + t.measured + " | " + (t.met ? "yes" : "**no**") + " |\n";
+  if (auto ceilings = EngineCeilings(r); !ceilings.empty()) {
+    out += "\n| engine ceiling | N |\n|---|---|\n";
+    for (const TargetCheck& c : ceilings) out += "| " + c.name + " | " + c.measured + " |\n";
+  }
   return out;
 }
 
@@ -307,6 +325,16 @@ std::string ResultJson(const ComparisonResult& r) {
     w.Double(t.value);
     w.Key("met");
     w.Bool(t.met);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("engine_ceilings");
+  w.StartArray();
+  for (const TargetCheck& c : EngineCeilings(r)) {
+    w.StartObject();
+    str("name", c.name);
+    w.Key("value");
+    w.Double(c.value);
     w.EndObject();
   }
   w.EndArray();

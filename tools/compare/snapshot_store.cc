@@ -156,11 +156,12 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name,
                                                         size_t cache_bytes, const HearthSettings& hearth) {
   if (name == "hearth") return OpenHearthStore(dir, cache_bytes, hearth);
   if (name == "rocksdb") return OpenRocksDbStore(dir, cache_bytes);
+  if (name == "rocksdb-nowal") return OpenRocksDbStore(dir, cache_bytes, /*write_ahead_log=*/false);
   if (name == "sqlite") return OpenSqliteStore(dir, cache_bytes);
   if (name == "hearth-rest") return OpenHearthRestStore(dir, cache_bytes);
   if (name == "firestore") return OpenFirestoreStore(dir);
   return Status::InvalidArgument("unknown store '" + name +
-                                 "' (choose from hearth, rocksdb, sqlite, hearth-rest, firestore)");
+                                 "' (choose from hearth, rocksdb, rocksdb-nowal, sqlite, hearth-rest, firestore)");
 }
 
 }  // namespace hearth::compare

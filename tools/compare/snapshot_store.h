@@ -142,7 +142,10 @@ struct HearthSettings {
 StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthStore(const std::string& dir, size_t cache_bytes,
                                                          const HearthSettings& settings = {});
 // RocksDB with key = monitor id, NUL, big-endian seconds; value = the JSON.
-StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes);
+// Without `write_ahead_log` ("rocksdb-nowal") no write is durable until a
+// flush: a ceiling to measure against, not a store anyone would keep data in.
+StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes,
+                                                          bool write_ahead_log = true);
 // SQLite: snapshots(id TEXT PRIMARY KEY, monitor_id, timestamp, doc TEXT)
 // with index (monitor_id, timestamp), WAL, synchronous=NORMAL.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenSqliteStore(const std::string& dir, size_t cache_bytes);
@@ -159,7 +162,7 @@ StatusOr<std::unique_ptr<SnapshotStore>> OpenFirestoreStore(const std::string& d
 // free loopback port), asked the same REST requests as the Firestore peer.
 StatusOr<std::unique_ptr<SnapshotStore>> OpenHearthRestStore(const std::string& dir, size_t cache_bytes);
 
-// One of the above by its name ("hearth", "rocksdb", "sqlite", "hearth-rest", "firestore");
+// One of the above by its name ("hearth", "rocksdb", "rocksdb-nowal", "sqlite", "hearth-rest", "firestore");
 // INVALID_ARGUMENT naming the choices for any other. `hearth` goes to
 // OpenHearthStore (the other stores have no such settings).
 StatusOr<std::unique_ptr<SnapshotStore>> OpenStoreNamed(const std::string& name, const std::string& dir,
