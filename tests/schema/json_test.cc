@@ -72,6 +72,42 @@ TEST(PlainJson, MalformedInputIsAnInvalidArgumentWithTheOffset) {
   EXPECT_FALSE(ParsePlainDocument("{\"a\":\"\xff\"}", nullptr).ok());
 }
 
+// All-ASCII input takes a faster path through the parser (no byte-by-byte
+// UTF-8 check, from a NUL-terminated copy); the answers and errors are those
+// of the checking path, and only the bytes in view are read.
+TEST(PlainJson, AsciiAndNonAsciiInputParseAlike) {
+  for (const std::string& key : {std::string("k"), std::string("\xc3\xa9")}) {
+    SCOPED_TRACE(key);
+    auto d = ParsePlainDocument("{\"" + key + "\": [1, 2.5, \"x\\ty\\u00e9\"], \"m\": {\"n\": null}}", nullptr);
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    ASSERT_TRUE(d->fields.count(key));
+    const ArrayValue& a = d->fields.at(key).array();
+    ASSERT_EQ(a.size(), 3u);
+    EXPECT_EQ(a[2].string(), "x\ty\xc3\xa9");
+    // The same malformed input fails at the same place on either path.
+    const std::string bad = "{\"" + key + "\":1,}";
+    auto e = ParsePlainDocument(bad, nullptr);
+    ASSERT_FALSE(e.ok());
+    EXPECT_NE(e.status().message().find("offset " + std::to_string(bad.size() - 1)), std::string::npos)
+        << e.status().message();
+    // A raw control character inside a string is refused on both.
+    EXPECT_FALSE(ParsePlainDocument("{\"" + key + "\":\"a\nb\"}", nullptr).ok());
+  }
+  // Only the bytes in view: what follows them is not part of the document.
+  const std::string two = R"({"a":1}{"b":2})";
+  auto first = ParsePlainDocument(std::string_view(two).substr(0, 7), nullptr);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->fields.size(), 1u);
+  EXPECT_FALSE(ParsePlainDocument(std::string_view(two).substr(0, 9), nullptr).ok());
+  EXPECT_FALSE(ParsePlainDocument(std::string_view(two).substr(0, 6), nullptr).ok());
+  // Invalid UTF-8 is still refused, wherever it is.
+  EXPECT_FALSE(ParsePlainDocument("{\"a\":\"ok\", \"b\":\"\xc3\"}", nullptr).ok());
+  EXPECT_FALSE(ParsePlainDocument("{\"\xff\":1}", nullptr).ok());
+  // The REST parser shares the path.
+  EXPECT_TRUE(ParseRestValue(R"({"stringValue":"plain"})").ok());
+  EXPECT_FALSE(ParseRestValue("{\"stringValue\":\"\xe2\x82\"}").ok());
+}
+
 TEST(PlainJson, NameIsReadAndWrittenAsDunderName) {
   auto d = ParsePlainDocument(R"({"__name__":"monitors/m1","x":1})", nullptr);
   ASSERT_TRUE(d.ok());
