@@ -40,11 +40,15 @@ constexpr unsigned kParseFlags =
 // at its end), so both accept and refuse the same documents.
 constexpr unsigned kAsciiParseFlags = kParseFlags & ~unsigned{rapidjson::kParseValidateEncodingFlag};
 
-// `json` followed by a NUL, in a buffer of the calling thread's.
-const char* NulTerminated(std::string_view json) {
+// `json` followed by a NUL: in a buffer of the calling thread's, reused
+// from call to call; past 1 MiB (a large REST request) in `large`, so that
+// no server thread keeps that much for good.
+const char* NulTerminated(std::string_view json, std::string& large) {
+  std::string* copy = &large;
   thread_local std::string buffer;
-  buffer.assign(json.data(), json.size());
-  return buffer.c_str();
+  if (json.size() <= (size_t{1} << 20)) copy = &buffer;
+  copy->assign(json.data(), json.size());
+  return copy->c_str();
 }
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
                                      rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
@@ -483,8 +487,9 @@ StatusOr<ParsedDocument> ParsePlainDocument(std::string_view json, const Collect
   PlainDocumentHandler handler(def);
   rapidjson::Reader reader;
   rapidjson::ParseResult r;
+  std::string large;
   if (AllAscii(json)) {
-    rapidjson::StringStream is(NulTerminated(json));
+    rapidjson::StringStream is(NulTerminated(json, large));
     r = reader.Parse<kAsciiParseFlags>(is, handler);
   } else {
     rapidjson::MemoryStream ms(json.data(), json.size());
@@ -653,8 +658,8 @@ std::string_view RelativeDocumentPath(std::string_view name) {
 namespace internal {
 
 Status ParseJson(std::string_view json, rapidjson::Document* doc) {
-  if (AllAscii(json)) {
-    doc->Parse<kAsciiParseFlags>(NulTerminated(json));
+  if (std::string large; AllAscii(json)) {
+    doc->Parse<kAsciiParseFlags>(NulTerminated(json, large));
   } else {
     doc->Parse<kParseFlags>(json.data(), json.size());
   }

@@ -103,6 +103,11 @@ TEST(PlainJson, AsciiAndNonAsciiInputParseAlike) {
   // Invalid UTF-8 is still refused, wherever it is.
   EXPECT_FALSE(ParsePlainDocument("{\"a\":\"ok\", \"b\":\"\xc3\"}", nullptr).ok());
   EXPECT_FALSE(ParsePlainDocument("{\"\xff\":1}", nullptr).ok());
+  // A document past the reused buffer's 1 MiB is parsed from a copy of its own.
+  const std::string big = R"({"a":")" + std::string(size_t{1} << 20, 'x') + R"("})";
+  auto parsed_big = ParsePlainDocument(big, nullptr);
+  ASSERT_TRUE(parsed_big.ok()) << parsed_big.status().ToString();
+  EXPECT_EQ(parsed_big->fields.at("a").string().size(), size_t{1} << 20);
   // The REST parser shares the path.
   EXPECT_TRUE(ParseRestValue(R"({"stringValue":"plain"})").ok());
   EXPECT_FALSE(ParseRestValue("{\"stringValue\":\"\xe2\x82\"}").ok());
