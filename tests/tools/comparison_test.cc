@@ -496,7 +496,8 @@ TEST(ComparisonReport, EngineCeilingsSayHowFastRawRocksDbIngestedAgainstSqlite) 
   EXPECT_EQ(ceilings[1].name, "raw RocksDB without its WAL ingests Nx SQLite's rate");
   EXPECT_EQ(ceilings[1].measured, "8.00");
   for (const auto& t : compare::CheckTargets(r)) EXPECT_EQ(t.name.find("ingests"), std::string::npos) << t.name;
-  EXPECT_NE(compare::TerminalTable(r).find("engine ceiling: raw RocksDB without its WAL ingests Nx SQLite's rate (N = 8.00)"),
+  EXPECT_NE(compare::TerminalTable(r).find(
+                "engine ceiling: raw RocksDB without its WAL ingests Nx SQLite's rate (N = 8.00)"),
             std::string::npos);
   EXPECT_NE(compare::MarkdownTable(r).find("| raw RocksDB ingests Nx SQLite's rate | 7.00 |"), std::string::npos);
   rapidjson::Document d;

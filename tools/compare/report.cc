@@ -170,7 +170,8 @@ std::vector<TargetCheck> EngineCeilings(const ComparisonResult& r) {
                                      {"rocksdb-nowal", "raw RocksDB without its WAL"}}) {
     if (!w->Of(store)) continue;
     auto v = Advantage(*w, store, "sqlite");
-    out.push_back({words + " ingests Nx SQLite's rate", v.value_or(0), false, v ? Printf("%.2f", *v) : "stores disagree"});
+    out.push_back(
+        {words + " ingests Nx SQLite's rate", v.value_or(0), false, v ? Printf("%.2f", *v) : "stores disagree"});
   }
   return out;
 }

@@ -182,7 +182,8 @@ class RocksStore : public SnapshotStore {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes, bool write_ahead_log) {
+StatusOr<std::unique_ptr<SnapshotStore>> OpenRocksDbStore(const std::string& dir, size_t cache_bytes,
+                                                          bool write_ahead_log) {
   rocksdb::Options o;
   o.create_if_missing = true;
   o.max_background_jobs = 4;
