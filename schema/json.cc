@@ -487,8 +487,7 @@ StatusOr<ParsedDocument> ParsePlainDocument(std::string_view json, const Collect
   PlainDocumentHandler handler(def);
   rapidjson::Reader reader;
   rapidjson::ParseResult r;
-  std::string large;
-  if (AllAscii(json)) {
+  if (std::string large; AllAscii(json)) {
     rapidjson::StringStream is(NulTerminated(json, large));
     r = reader.Parse<kAsciiParseFlags>(is, handler);
   } else {

@@ -136,6 +136,11 @@ std::string AdvantageWords(const WorkloadResult& w, const std::string& store, co
   return *v >= 1 ? ratio + " faster" : ratio + " (slower)";
 }
 
+namespace {
+// A ratio as CheckTargets and EngineCeilings report it.
+std::string RatioWords(std::optional<double> v) { return v ? Printf("%.2f", *v) : "stores disagree"; }
+}  // namespace
+
 std::vector<TargetCheck> CheckTargets(const ComparisonResult& r) {
   std::vector<TargetCheck> out;
   // `subject` did at least `target` times as well as `peer` on `workload`.
@@ -144,7 +149,7 @@ std::vector<TargetCheck> CheckTargets(const ComparisonResult& r) {
     const WorkloadResult* w = r.Find(workload);
     if (!w || !w->Of(subject) || !w->Of(peer)) return;
     auto v = Advantage(*w, subject, peer);
-    out.push_back({std::move(name), v.value_or(0), v && *v >= target, v ? Printf("%.2f", *v) : "stores disagree"});
+    out.push_back({std::move(name), v.value_or(0), v && *v >= target, RatioWords(v)});
   };
   ratio("ingest", "hearth", "sqlite", 10, "ingest >= 10x SQLite");
   ratio("ingest", "hearth", "rocksdb", 0.5, "ingest >= 0.5x raw RocksDB");
@@ -170,8 +175,7 @@ std::vector<TargetCheck> EngineCeilings(const ComparisonResult& r) {
                                      {"rocksdb-nowal", "raw RocksDB without its WAL"}}) {
     if (!w->Of(store)) continue;
     auto v = Advantage(*w, store, "sqlite");
-    out.push_back(
-        {words + " ingests Nx SQLite's rate", v.value_or(0), false, v ? Printf("%.2f", *v) : "stores disagree"});
+    out.push_back({words + " ingests Nx SQLite's rate", v.value_or(0), false, RatioWords(v)});
   }
   return out;
 }
@@ -317,28 +321,25 @@ std::string ResultJson(const ComparisonResult& r) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("targets");
-  w.StartArray();
-  for (const TargetCheck& t : CheckTargets(r)) {
-    w.StartObject();
-    str("name", t.name);
-    w.Key("value");
-    w.Double(t.value);
-    w.Key("met");
-    w.Bool(t.met);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("engine_ceilings");
-  w.StartArray();
-  for (const TargetCheck& c : EngineCeilings(r)) {
-    w.StartObject();
-    str("name", c.name);
-    w.Key("value");
-    w.Double(c.value);
-    w.EndObject();
-  }
-  w.EndArray();
+  // The targets with whether each was met; the ceilings, which have no target, without.
+  auto checks = [&](const char* key, const std::vector<TargetCheck>& list, bool with_met) {
+    w.Key(key);
+    w.StartArray();
+    for (const TargetCheck& t : list) {
+      w.StartObject();
+      str("name", t.name);
+      w.Key("value");
+      w.Double(t.value);
+      if (with_met) {
+        w.Key("met");
+        w.Bool(t.met);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  };
+  checks("targets", CheckTargets(r), true);
+  checks("engine_ceilings", EngineCeilings(r), false);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }

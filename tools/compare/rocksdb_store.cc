@@ -123,11 +123,12 @@ class RocksReader : public SnapshotReader {
 
 class RocksStore : public SnapshotStore {
  public:
-  RocksStore(std::string dir, rocksdb::DB* db, bool write_ahead_log)
-      : dir_(std::move(dir)), db_(db), write_ahead_log_(write_ahead_log) {}
+  RocksStore(std::string dir, rocksdb::DB* db, bool write_ahead_log) : dir_(std::move(dir)), db_(db) {
+    write_.disableWAL = !write_ahead_log;
+  }
   ~RocksStore() override { (void)Close(); }
 
-  std::string name() const override { return write_ahead_log_ ? "rocksdb" : "rocksdb-nowal"; }
+  std::string name() const override { return write_.disableWAL ? "rocksdb-nowal" : "rocksdb"; }
   const std::string& dir() const override { return dir_; }
 
   Status Ingest(const SnapshotBatch& b) override {
@@ -135,9 +136,7 @@ class RocksStore : public SnapshotStore {
     for (size_t i = 0; i < b.size(); i++) wb.Put(Key(b.monitor[i], b.seconds[i]), b.json[i]);
     // The engine's ceiling: with the perf counters off, as hearth's writes have them.
     engine::PerfCountersOff off;
-    rocksdb::WriteOptions wo;
-    wo.disableWAL = !write_ahead_log_;
-    return FromRocks(db_->Write(wo, &wb), "write");
+    return FromRocks(db_->Write(write_, &wb), "write");
   }
 
   Status Settle() override {
@@ -158,9 +157,7 @@ class RocksStore : public SnapshotStore {
       it->Seek(Key(monitor, INT64_MAX) + '\xff');
     }
     HEARTH_RETURN_IF_ERROR(FromRocks(it->status(), "scan"));
-    rocksdb::WriteOptions wo;
-    wo.disableWAL = !write_ahead_log_;
-    return FromRocks(db_->Write(wo, &wb), "delete range");
+    return FromRocks(db_->Write(write_, &wb), "delete range");
   }
 
   StatusOr<std::unique_ptr<SnapshotReader>> NewReader() override {
@@ -177,7 +174,7 @@ class RocksStore : public SnapshotStore {
  private:
   std::string dir_;
   std::unique_ptr<rocksdb::DB> db_;
-  const bool write_ahead_log_;
+  rocksdb::WriteOptions write_;  // every write's: without the WAL for "rocksdb-nowal"
 };
 
 }  // namespace
